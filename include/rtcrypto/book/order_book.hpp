@@ -1,0 +1,72 @@
+#pragma once
+// L2 order book for one symbol. Each side is a sorted flat vector with the best level at
+// the back: almost every change lands near the top of the book, so inserts and erases
+// move few elements and lookups stay in cache.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rtcrypto/core/decimal.hpp"
+#include "rtcrypto/core/time.hpp"
+#include "rtcrypto/core/types.hpp"
+
+namespace rtcrypto {
+
+struct BookLevel {
+  Decimal price;
+  Decimal quantity;
+};
+
+class OrderBook {
+ public:
+  explicit OrderBook(std::string symbol = {}) : symbol_(std::move(symbol)) {}
+
+  const std::string& symbol() const { return symbol_; }
+
+  // Sets the level's total quantity (zero or less removes it). Returns the previous total.
+  Decimal set_level(Side side, Decimal price, Decimal quantity);
+  // Drops every level and marks the book not whole (a snapshot will follow).
+  void clear();
+
+  // A book is whole between a complete snapshot and the next gap or reset.
+  bool whole() const { return whole_; }
+  void set_whole(bool w) { whole_ = w; }
+  TimeNs last_update() const { return last_update_; }
+  void touch(TimeNs t) { last_update_ = t; }
+
+  std::size_t depth(Side side) const { return levels(side).size(); }
+  bool empty() const { return bids_.empty() && asks_.empty(); }
+  // i = 0 is the best level.
+  const BookLevel& level(Side side, std::size_t i) const {
+    const auto& v = levels(side);
+    return v[v.size() - 1 - i];
+  }
+  std::optional<BookLevel> best(Side side) const;
+  std::optional<BookLevel> best_bid() const { return best(Side::Bid); }
+  std::optional<BookLevel> best_ask() const { return best(Side::Ask); }
+  std::optional<Decimal> quantity_at(Side side, Decimal price) const;
+
+  // (bid + ask) / 2 and ask - bid; nullopt while a side is empty.
+  std::optional<Decimal> mid() const;
+  std::optional<Decimal> spread() const;
+  // Best bid at or above best ask.
+  bool crossed() const;
+  // Σ quantity (base units) and Σ price×quantity (quote units) of the side's levels whose
+  // price lies within ±pct percent of mid. Zero when there is no mid.
+  double depth_quantity_within(Side side, double pct) const;
+  double depth_notional_within(Side side, double pct) const;
+
+ private:
+  // Bids ascending, asks descending: the best level is at the back of both.
+  std::vector<BookLevel>& levels(Side s) { return s == Side::Bid ? bids_ : asks_; }
+  const std::vector<BookLevel>& levels(Side s) const { return s == Side::Bid ? bids_ : asks_; }
+
+  std::string symbol_;
+  std::vector<BookLevel> bids_;
+  std::vector<BookLevel> asks_;
+  bool whole_ = false;
+  TimeNs last_update_ = 0;
+};
+
+}  // namespace rtcrypto

@@ -1,0 +1,62 @@
+#pragma once
+// The normalized market-event stream every feed parser produces and the engine consumes.
+// Events hold string_views into the frame being parsed: valid only during the callback.
+#include <cstdint>
+#include <string_view>
+
+#include "rtcrypto/core/decimal.hpp"
+#include "rtcrypto/core/time.hpp"
+#include "rtcrypto/core/types.hpp"
+
+namespace rtcrypto {
+
+enum class ChangeReason : std::uint8_t { Snapshot, Update, Place, Cancel, Trade, Initial, Unknown };
+std::string_view to_string(ChangeReason r);
+
+// One price level's new total (remaining == 0 removes the level).
+struct LevelChange {
+  std::string_view symbol;
+  Side side = Side::Bid;
+  Decimal price;
+  Decimal remaining;
+  Decimal delta;           // valid when has_delta (v1 feeds carry it)
+  bool has_delta = false;
+  ChangeReason reason = ChangeReason::Update;
+  TimeNs ts = 0;           // event time (exchange time, else receive time)
+  std::int64_t seq = -1;   // protocol sequence where one exists
+  bool snapshot = false;   // part of a full-book snapshot (not flow)
+};
+
+struct TradeEvent {
+  std::string_view symbol;
+  Decimal price;
+  Decimal quantity;
+  OrderSide taker_side = OrderSide::Buy;
+  bool has_taker_side = false;
+  TimeNs ts = 0;
+  std::int64_t trade_id = -1;
+};
+
+struct TickerEvent {  // best bid/offer update (bookTicker)
+  std::string_view symbol;
+  Decimal bid, bid_qty, ask, ask_qty;
+  TimeNs ts = 0;
+};
+
+// Receives the normalized stream. Snapshot levels arrive between on_snapshot_begin and
+// on_snapshot_end; a gap means the book is no longer whole until the next snapshot.
+class MarketEventSink {
+ public:
+  virtual ~MarketEventSink() = default;
+  virtual void on_snapshot_begin(std::string_view symbol, TimeNs ts) = 0;
+  virtual void on_level(const LevelChange& change) = 0;
+  virtual void on_snapshot_end(std::string_view symbol, TimeNs ts) = 0;
+  virtual void on_trade(const TradeEvent& trade) = 0;
+  virtual void on_ticker(const TickerEvent&) {}
+  virtual void on_gap(std::string_view symbol, TimeNs ts, std::string_view why) = 0;
+  // Called with the best time known for the frame, also for heartbeats, so that windows
+  // close on event time in a quiet market.
+  virtual void on_time(TimeNs) {}
+};
+
+}  // namespace rtcrypto

@@ -1,0 +1,67 @@
+#pragma once
+// A stored document: what the engine emits for every window, decision, order, fill,
+// score, balance and ticker. Fields keep their insertion order so every sink writes the
+// same bytes for the same run (replay determinism). Serialising is done by sinks.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "rtcrypto/core/decimal.hpp"
+#include "rtcrypto/core/time.hpp"
+
+namespace rtcrypto {
+
+// null, bool, integer, double, string, or an exact decimal (written as a JSON number).
+using FieldValue = std::variant<std::monostate, bool, std::int64_t, double, std::string, Decimal>;
+
+struct Record {
+  std::string doc_type;  // ask | bid | price_volume | decision | order | score | balance | ticker
+  std::string symbol;    // may be empty (balances)
+  TimeNs ts = 0;         // event time of the document
+  std::vector<std::pair<std::string, FieldValue>> fields;
+
+  Record& set(std::string key, FieldValue value) {
+    for (auto& [k, v] : fields) {
+      if (k == key) {
+        v = std::move(value);
+        return *this;
+      }
+    }
+    fields.emplace_back(std::move(key), std::move(value));
+    return *this;
+  }
+  const FieldValue* get(std::string_view key) const {
+    for (const auto& [k, v] : fields)
+      if (k == key) return &v;
+    return nullptr;
+  }
+  bool is_window() const {
+    return doc_type == "ask" || doc_type == "bid" || doc_type == "price_volume";
+  }
+};
+
+// Anything that takes documents: the SQLite store, the JSONL file, Elasticsearch, Kafka.
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void write(const Record& record) = 0;
+  virtual void flush() {}
+};
+
+// Appends a JSON value for `v` (decimals as exact numbers, non-finite doubles as null).
+void append_json_value(std::string& out, const FieldValue& v);
+void append_json_string(std::string& out, std::string_view s);
+
+// The DESIGN contract shapes, as one JSON object without a trailing newline:
+// - window records (ask, bid, price_volume): exactly the `liquidity` topic record
+//   {"type","value","timestamp"(epoch s),"symbol","window_start","window_end",...extras}
+// - every other document: {"doc_type","timestamp"(ISO-8601),"symbol","run_id",...fields}
+std::string to_contract_json(const Record& r, std::string_view run_id);
+// The stored-document shape (SQLite, Elasticsearch): always
+// {"doc_type","timestamp"(ISO-8601),"symbol","run_id",...fields}.
+std::string to_document_json(const Record& r, std::string_view run_id);
+
+}  // namespace rtcrypto

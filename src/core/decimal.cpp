@@ -1,0 +1,233 @@
+#include "rtcrypto/core/decimal.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+
+namespace rtcrypto {
+namespace {
+
+using Rep = Decimal::Rep;
+using URep = unsigned __int128;
+
+constexpr Rep kMax = std::numeric_limits<Rep>::max();
+
+constexpr URep pow10_u(int n) {
+  URep r = 1;
+  for (int i = 0; i < n; ++i) r *= 10;
+  return r;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+std::optional<Decimal> Decimal::parse(std::string_view s) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  bool neg = false;
+  if (i < n && (s[i] == '+' || s[i] == '-')) {
+    neg = s[i] == '-';
+    ++i;
+  }
+  // Mantissa digits are collected as an integer with a count of fractional digits;
+  // leading zeros are skipped so that long zero prefixes cost nothing.
+  URep mant = 0;
+  int sig_digits = 0;    // significant digits kept in mant
+  int frac_digits = 0;   // digits after the point that went into mant (or were zero-dropped)
+  bool any_digit = false;
+  bool dropped_nonzero = false;
+  int dropped_int_digits = 0;  // integral digits beyond 38 significant ones
+  for (; i < n && is_digit(s[i]); ++i) {
+    any_digit = true;
+    if (mant == 0 && s[i] == '0') continue;
+    if (sig_digits < 38) {
+      mant = mant * 10 + static_cast<unsigned>(s[i] - '0');
+      ++sig_digits;
+    } else {
+      ++dropped_int_digits;  // certain overflow, reported below
+    }
+  }
+  if (i < n && s[i] == '.') {
+    ++i;
+    for (; i < n && is_digit(s[i]); ++i) {
+      any_digit = true;
+      if (mant == 0 && s[i] == '0') {
+        ++frac_digits;
+        continue;
+      }
+      if (sig_digits < 38) {
+        mant = mant * 10 + static_cast<unsigned>(s[i] - '0');
+        ++sig_digits;
+        ++frac_digits;
+      } else if (s[i] != '0') {
+        dropped_nonzero = true;
+      }
+    }
+  }
+  if (!any_digit) return std::nullopt;
+  long exp10 = 0;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool eneg = false;
+    if (i < n && (s[i] == '+' || s[i] == '-')) {
+      eneg = s[i] == '-';
+      ++i;
+    }
+    if (i >= n || !is_digit(s[i])) return std::nullopt;
+    for (; i < n && is_digit(s[i]); ++i) {
+      if (exp10 < 100000) exp10 = exp10 * 10 + (s[i] - '0');
+    }
+    if (eneg) exp10 = -exp10;
+  }
+  if (i != n) return std::nullopt;
+  if (dropped_int_digits > 0) return std::nullopt;
+  if (dropped_nonzero) return std::nullopt;
+  if (mant == 0) return Decimal{};
+  // value = mant * 10^(exp10 - frac_digits); we need mant * 10^(exp10 - frac_digits + 18).
+  long shift = exp10 - frac_digits + kScale;
+  if (shift < 0) {
+    if (shift < -38) return std::nullopt;
+    URep div = pow10_u(static_cast<int>(-shift));
+    if (mant % div != 0) return std::nullopt;  // finer than 1e-18
+    mant /= div;
+  } else {
+    if (shift > 38) return std::nullopt;
+    URep mul = pow10_u(static_cast<int>(shift));
+    if (mant > static_cast<URep>(kMax) / mul) return std::nullopt;
+    mant *= mul;
+  }
+  if (mant > static_cast<URep>(kMax)) return std::nullopt;
+  Rep r = static_cast<Rep>(mant);
+  return from_raw(neg ? -r : r);
+}
+
+std::optional<Decimal> Decimal::from_double(double v, int digits) {
+  if (!std::isfinite(v) || digits < 0 || digits > kScale) return std::nullopt;
+  char buf[128];
+  int len = std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  if (len <= 0 || len >= static_cast<int>(sizeof buf)) return std::nullopt;
+  return parse(std::string_view(buf, static_cast<std::size_t>(len)));
+}
+
+double Decimal::to_double() const {
+  // Split so that the integral part keeps its precision.
+  Rep ip = raw_ / kOne;
+  Rep fp = raw_ % kOne;
+  return static_cast<double>(ip) + static_cast<double>(fp) / 1e18;
+}
+
+void Decimal::append_to(std::string& out) const {
+  URep u = raw_ < 0 ? static_cast<URep>(-(raw_ + 1)) + 1 : static_cast<URep>(raw_);
+  URep ip = u / static_cast<URep>(kOne);
+  auto fp = static_cast<std::uint64_t>(u % static_cast<URep>(kOne));
+  char buf[64];
+  int pos = 64;
+  if (ip == 0) {
+    buf[--pos] = '0';
+  } else {
+    while (ip > 0) {
+      buf[--pos] = static_cast<char>('0' + static_cast<int>(ip % 10));
+      ip /= 10;
+    }
+  }
+  if (raw_ < 0) out.push_back('-');
+  out.append(buf + pos, buf + 64);
+  if (fp != 0) {
+    char fb[18];
+    for (int k = 17; k >= 0; --k) {
+      fb[k] = static_cast<char>('0' + fp % 10);
+      fp /= 10;
+    }
+    int last = 17;
+    while (fb[last] == '0') --last;
+    out.push_back('.');
+    out.append(fb, fb + last + 1);
+  }
+}
+
+std::string Decimal::to_string() const {
+  std::string s;
+  append_to(s);
+  return s;
+}
+
+std::optional<Decimal> Decimal::checked_mul(Decimal o) const {
+  // (ai*1e18 + af) * (bi*1e18 + bf) / 1e18 = ai*bi*1e18 + ai*bf + af*bi + af*bf/1e18
+  Rep a = raw_, b = o.raw_;
+  bool neg = (a < 0) != (b < 0);
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
+  Rep ai = a / kOne, af = a % kOne, bi = b / kOne, bf = b % kOne;
+  Rep t1, t2, t3, sum;
+  if (__builtin_mul_overflow(ai, bi, &t1) || __builtin_mul_overflow(t1, kOne, &t1)) return {};
+  if (__builtin_mul_overflow(ai, bf, &t2) || __builtin_mul_overflow(af, bi, &t3)) return {};
+  Rep t4 = af * bf / kOne;  // both < 1e18, product < 1e36 fits
+  if (__builtin_add_overflow(t1, t2, &sum) || __builtin_add_overflow(sum, t3, &sum) ||
+      __builtin_add_overflow(sum, t4, &sum))
+    return {};
+  return from_raw(neg ? -sum : sum);
+}
+
+Decimal Decimal::operator*(Decimal o) const {
+  if (auto r = checked_mul(o)) return *r;
+  bool neg = (raw_ < 0) != (o.raw_ < 0);
+  return from_raw(neg ? -kMax : kMax);
+}
+
+std::optional<Decimal> Decimal::checked_div(Decimal o) const {
+  if (o.raw_ == 0) return std::nullopt;
+  Rep a = raw_, b = o.raw_;
+  bool neg = (a < 0) != (b < 0);
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
+  // Long division in base 10 keeps 128-bit intermediates: q = a*1e18/b.
+  Rep q = a / b;
+  Rep r = a % b;
+  for (int k = 0; k < kScale; ++k) {
+    Rep q10;
+    if (__builtin_mul_overflow(q, static_cast<Rep>(10), &q10)) return std::nullopt;
+    // r < b <= kMax, so r*10 may overflow for huge divisors: fall back to halving scale.
+    Rep r10;
+    if (__builtin_mul_overflow(r, static_cast<Rep>(10), &r10)) {
+      // r*10/b with r < b: digit = floor(10r/b) computed as r/(b/10) approximately is unsafe;
+      // use unsigned arithmetic, which has one more bit of headroom (b < 2^127).
+      URep ur10 = static_cast<URep>(r) * 10u;
+      URep ub = static_cast<URep>(b);
+      q = q10 + static_cast<Rep>(ur10 / ub);
+      r = static_cast<Rep>(ur10 % ub);
+      continue;
+    }
+    q = q10 + r10 / b;
+    r = r10 % b;
+  }
+  return from_raw(neg ? -q : q);
+}
+
+Decimal Decimal::floor_to(Decimal step) const {
+  if (step.raw_ <= 0) return *this;
+  Rep q = raw_ / step.raw_;
+  if (raw_ < 0 && raw_ % step.raw_ != 0) --q;
+  return from_raw(q * step.raw_);
+}
+
+Decimal Decimal::ceil_to(Decimal step) const {
+  if (step.raw_ <= 0) return *this;
+  Rep q = raw_ / step.raw_;
+  if (raw_ > 0 && raw_ % step.raw_ != 0) ++q;
+  return from_raw(q * step.raw_);
+}
+
+bool Decimal::is_multiple_of(Decimal step) const {
+  if (step.raw_ <= 0) return true;
+  return raw_ % step.raw_ == 0;
+}
+
+Decimal decimal_or_throw(std::string_view text) {
+  auto d = Decimal::parse(text);
+  if (!d) throw std::invalid_argument("not a decimal number: '" + std::string(text) + "'");
+  return *d;
+}
+
+}  // namespace rtcrypto

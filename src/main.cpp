@@ -1,0 +1,3 @@
+#include "rtcrypto/app/cli.hpp"
+
+int main(int argc, char** argv) { return rtcrypto::app::main(argc, argv); }

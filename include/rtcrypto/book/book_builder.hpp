@@ -1,0 +1,56 @@
+#pragma once
+// Applies the normalized event stream to one OrderBook per symbol and keeps each book's
+// "whole" state: whole after a complete snapshot; not whole after a gap, a reset, or a
+// crossed book (which means a missed update). Forwards every event to an optional next
+// sink after the book has been updated.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "rtcrypto/book/order_book.hpp"
+#include "rtcrypto/core/events.hpp"
+
+namespace rtcrypto {
+
+struct BookBuilderStats {
+  std::uint64_t changes = 0;
+  std::uint64_t snapshots = 0;
+  std::uint64_t gaps = 0;
+  std::uint64_t crossed = 0;          // books found crossed and dropped
+  std::uint64_t changes_while_not_whole = 0;
+};
+
+class BookBuilder : public MarketEventSink {
+ public:
+  explicit BookBuilder(MarketEventSink* next = nullptr) : next_(next) {}
+
+  void on_snapshot_begin(std::string_view symbol, TimeNs ts) override;
+  void on_level(const LevelChange& c) override;
+  void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
+  void on_trade(const TradeEvent& t) override;
+  void on_ticker(const TickerEvent& t) override;
+  void on_gap(std::string_view symbol, TimeNs ts, std::string_view why) override;
+  void on_time(TimeNs ts) override;
+
+  // Checks every book touched since the last call for a crossed state; a crossed whole
+  // book is dropped (reported as a gap downstream). Call once per frame.
+  void end_of_frame(TimeNs ts);
+
+  OrderBook* find(std::string_view symbol);
+  const OrderBook* find(std::string_view symbol) const;
+  OrderBook& get(std::string_view symbol);
+  const std::map<std::string, OrderBook, std::less<>>& books() const { return books_; }
+  const BookBuilderStats& stats() const { return stats_; }
+  void set_next(MarketEventSink* next) { next_ = next; }
+
+ private:
+  std::map<std::string, OrderBook, std::less<>> books_;
+  OrderBook* last_ = nullptr;  // cache: consecutive changes are nearly always one symbol
+  std::map<std::string, bool, std::less<>> touched_;
+  MarketEventSink* next_;
+  BookBuilderStats stats_;
+};
+
+}  // namespace rtcrypto

@@ -1,0 +1,87 @@
+#include "rtcrypto/book/book_builder.hpp"
+
+namespace rtcrypto {
+
+OrderBook* BookBuilder::find(std::string_view symbol) {
+  if (last_ && last_->symbol() == symbol) return last_;
+  auto it = books_.find(symbol);
+  return it == books_.end() ? nullptr : &it->second;
+}
+
+const OrderBook* BookBuilder::find(std::string_view symbol) const {
+  auto it = books_.find(symbol);
+  return it == books_.end() ? nullptr : &it->second;
+}
+
+OrderBook& BookBuilder::get(std::string_view symbol) {
+  if (last_ && last_->symbol() == symbol) return *last_;
+  auto it = books_.find(symbol);
+  if (it == books_.end()) it = books_.emplace(std::string(symbol), OrderBook(std::string(symbol))).first;
+  last_ = &it->second;
+  return it->second;
+}
+
+void BookBuilder::on_snapshot_begin(std::string_view symbol, TimeNs ts) {
+  OrderBook& b = get(symbol);
+  b.clear();
+  b.touch(ts);
+  ++stats_.snapshots;
+  if (next_) next_->on_snapshot_begin(symbol, ts);
+}
+
+void BookBuilder::on_level(const LevelChange& c) {
+  OrderBook& b = get(c.symbol);
+  b.set_level(c.side, c.price, c.remaining);
+  b.touch(c.ts);
+  ++stats_.changes;
+  if (!b.whole() && !c.snapshot) ++stats_.changes_while_not_whole;
+  if (next_) next_->on_level(c);
+}
+
+void BookBuilder::on_snapshot_end(std::string_view symbol, TimeNs ts) {
+  OrderBook& b = get(symbol);
+  b.set_whole(true);
+  touched_[std::string(symbol)] = true;
+  if (next_) next_->on_snapshot_end(symbol, ts);
+}
+
+void BookBuilder::on_trade(const TradeEvent& t) {
+  if (next_) next_->on_trade(t);
+}
+
+void BookBuilder::on_ticker(const TickerEvent& t) {
+  if (next_) next_->on_ticker(t);
+}
+
+void BookBuilder::on_gap(std::string_view symbol, TimeNs ts, std::string_view why) {
+  if (OrderBook* b = find(symbol)) {
+    b->clear();
+    b->touch(ts);
+  }
+  ++stats_.gaps;
+  if (next_) next_->on_gap(symbol, ts, why);
+}
+
+void BookBuilder::on_time(TimeNs ts) {
+  if (next_) next_->on_time(ts);
+}
+
+void BookBuilder::end_of_frame(TimeNs ts) {
+  // Only the book of the last symbol can have changed within a frame of one symbol; for
+  // multi-symbol frames `get` moved last_ each time, so also check the explicit set.
+  if (last_ && last_->whole() && last_->crossed()) {
+    ++stats_.crossed;
+    std::string sym = last_->symbol();
+    on_gap(sym, ts, "crossed book");
+  }
+  for (auto& [sym, _] : touched_) {
+    OrderBook* b = find(sym);
+    if (b && b->whole() && b->crossed()) {
+      ++stats_.crossed;
+      on_gap(sym, ts, "crossed book");
+    }
+  }
+  touched_.clear();
+}
+
+}  // namespace rtcrypto

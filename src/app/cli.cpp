@@ -3,21 +3,34 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "rtcrypto/app/commands.hpp"
+#include "rtcrypto/core/log.hpp"
 #include "rtcrypto/version.hpp"
 
 namespace rtcrypto::app {
 
 int main(int argc, char** argv) {
-  CLI::App cli{"rtcrypto: real-time crypto trading daemon"};
+  CLI::App cli{"rtcrypto: real-time crypto trading daemon (Gemini -> book -> liquidity windows -> "
+               "forecast -> orders)"};
   cli.set_version_flag("--version", std::string("rtcrypto ") + RTCRYPTO_VERSION);
-  cli.require_subcommand(0, 1);
+  cli.require_subcommand(1, 1);
+  // Each subcommand registers itself (src/app/<name>_command.cpp). Add new ones here.
+  // [commands]
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return cli.exit(e) == 0 ? 0 : 2;
-  }
-  if (cli.get_subcommands().empty()) {
-    std::cout << cli.help();
+    if (e.get_exit_code() == 0) return cli.exit(e);
+    std::cerr << "rtcrypto: " << e.what() << "\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "rtcrypto: " << e.what() << "\n";
+    return 2;
+  } catch (const RuntimeFailure& e) {
+    log::error(e.what());
+    return e.exit_code;
+  } catch (const std::exception& e) {
+    log::error(std::string("fatal: ") + e.what());
+    return 1;
   }
   return 0;
 }

@@ -16,7 +16,8 @@ const OrderBook* BookBuilder::find(std::string_view symbol) const {
 OrderBook& BookBuilder::get(std::string_view symbol) {
   if (last_ && last_->symbol() == symbol) return *last_;
   auto it = books_.find(symbol);
-  if (it == books_.end()) it = books_.emplace(std::string(symbol), OrderBook(std::string(symbol))).first;
+  if (it == books_.end())
+    it = books_.emplace(std::string(symbol), OrderBook(std::string(symbol))).first;
   last_ = &it->second;
   return it->second;
 }
@@ -24,6 +25,7 @@ OrderBook& BookBuilder::get(std::string_view symbol) {
 void BookBuilder::on_snapshot_begin(std::string_view symbol, TimeNs ts) {
   OrderBook& b = get(symbol);
   b.clear();
+  b.begin_bulk();
   b.touch(ts);
   ++stats_.snapshots;
   if (next_) next_->on_snapshot_begin(symbol, ts);
@@ -40,6 +42,7 @@ void BookBuilder::on_level(const LevelChange& c) {
 
 void BookBuilder::on_snapshot_end(std::string_view symbol, TimeNs ts) {
   OrderBook& b = get(symbol);
+  b.end_bulk();
   b.set_whole(true);
   touched_[std::string(symbol)] = true;
   if (next_) next_->on_snapshot_end(symbol, ts);

@@ -50,6 +50,10 @@ Decimal set_in(std::vector<BookLevel>& v, Decimal price, Decimal qty, Less less)
 }  // namespace
 
 Decimal OrderBook::set_level(Side side, Decimal price, Decimal quantity) {
+  if (bulk_) {
+    levels(side).push_back(BookLevel{price, quantity});
+    return Decimal{};
+  }
   return side == Side::Bid ? set_in(bids_, price, quantity, BidLess{})
                            : set_in(asks_, price, quantity, AskLess{});
 }
@@ -58,6 +62,33 @@ void OrderBook::clear() {
   bids_.clear();
   asks_.clear();
   whole_ = false;
+  bulk_ = false;
+}
+
+void OrderBook::begin_bulk() {
+  bulk_ = true;
+}
+
+namespace {
+template <class Less>
+void sort_side(std::vector<BookLevel>& v, Less less) {
+  // Stable sort keeps arrival order among equal prices, so the last one is the total.
+  std::stable_sort(v.begin(), v.end(),
+                   [&](const BookLevel& a, const BookLevel& b) { return less(a.price, b.price); });
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i + 1 < v.size() && v[i + 1].price == v[i].price) continue;  // a later value wins
+    if (v[i].quantity.is_positive()) v[out++] = v[i];
+  }
+  v.resize(out);
+}
+}  // namespace
+
+void OrderBook::end_bulk() {
+  if (!bulk_) return;
+  bulk_ = false;
+  sort_side(bids_, BidLess{});
+  sort_side(asks_, AskLess{});
 }
 
 std::optional<BookLevel> OrderBook::best(Side side) const {

@@ -38,7 +38,8 @@ TEST(OrderBook, SetsReplacesAndRemovesLevels) {
 TEST(OrderBook, LevelsFromBestOutward) {
   OrderBook b;
   for (int p : {5, 1, 3, 2, 4}) b.set_level(Side::Ask, Decimal::from_int(p), "1"_d);
-  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(b.level(Side::Ask, i).price, Decimal::from_int(static_cast<int>(i) + 1));
+  for (std::size_t i = 0; i < 5; ++i)
+    EXPECT_EQ(b.level(Side::Ask, i).price, Decimal::from_int(static_cast<int>(i) + 1));
 }
 
 TEST(OrderBook, DepthWithinBand) {
@@ -62,7 +63,10 @@ TEST(OrderBook, MatchesReferenceModelUnderRandomChanges) {
     Decimal p = Decimal::from_int(1000 + static_cast<int>(rng() % 200));
     Decimal q = (rng() % 3 == 0) ? Decimal{} : Decimal::from_int(static_cast<int>(rng() % 50) + 1);
     b.set_level(Side::Bid, p, q);
-    if (q.is_zero()) bids.erase(p); else bids[p] = q;
+    if (q.is_zero())
+      bids.erase(p);
+    else
+      bids[p] = q;
   }
   ASSERT_EQ(b.depth(Side::Bid), bids.size());
   std::size_t i = 0;
@@ -70,6 +74,34 @@ TEST(OrderBook, MatchesReferenceModelUnderRandomChanges) {
     EXPECT_EQ(b.level(Side::Bid, i).price, it->first);
     EXPECT_EQ(b.level(Side::Bid, i).quantity, it->second);
   }
+}
+
+}  // namespace
+}  // namespace rtcrypto
+
+namespace rtcrypto {
+namespace {
+
+using namespace literals;
+
+TEST(OrderBook, BulkSnapshotSortsOnceLastValueWinsZerosDropped) {
+  OrderBook b;
+  b.set_level(Side::Bid, "1"_d, "9"_d);
+  b.clear();
+  b.begin_bulk();
+  for (int p = 100; p >= 1; --p) b.set_level(Side::Bid, Decimal::from_int(p), "1"_d);  // best first
+  b.set_level(Side::Bid, "50"_d, "7"_d);  // a later total for the same price wins
+  b.set_level(Side::Bid, "10"_d, "0"_d);  // zero removes
+  b.set_level(Side::Ask, "101"_d, "2"_d);
+  b.end_bulk();
+  EXPECT_EQ(b.depth(Side::Bid), 99u);
+  EXPECT_EQ(b.best_bid()->price, "100"_d);
+  EXPECT_EQ(*b.quantity_at(Side::Bid, "50"_d), "7"_d);
+  EXPECT_FALSE(b.quantity_at(Side::Bid, "10"_d));
+  EXPECT_EQ(b.level(Side::Bid, 98).price, "1"_d);
+  EXPECT_EQ(b.best_ask()->price, "101"_d);
+  b.set_level(Side::Bid, "100.5"_d, "1"_d);  // normal sorted updates afterwards
+  EXPECT_EQ(b.best_bid()->price, "100.5"_d);
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ struct BookBuilderStats {
   std::uint64_t changes = 0;
   std::uint64_t snapshots = 0;
   std::uint64_t gaps = 0;
-  std::uint64_t crossed = 0;          // books found crossed and dropped
+  std::uint64_t crossed = 0;  // books found crossed and dropped
   std::uint64_t changes_while_not_whole = 0;
 };
 

@@ -28,6 +28,12 @@ class OrderBook {
   Decimal set_level(Side side, Decimal price, Decimal quantity);
   // Drops every level and marks the book not whole (a snapshot will follow).
   void clear();
+  // Snapshot loading: between begin_bulk() and end_bulk() levels are appended unsorted and
+  // sorted once at the end (last value per price wins, zeros dropped). Snapshots list the
+  // best level first, which would make each sorted insert a full move of the vector.
+  void begin_bulk();
+  void end_bulk();
+  bool in_bulk() const { return bulk_; }
 
   // A book is whole between a complete snapshot and the next gap or reset.
   bool whole() const { return whole_; }
@@ -66,6 +72,7 @@ class OrderBook {
   std::vector<BookLevel> bids_;
   std::vector<BookLevel> asks_;
   bool whole_ = false;
+  bool bulk_ = false;
   TimeNs last_update_ = 0;
 };
 

@@ -3,6 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh all
-cmake --preset release >/dev/null
-cmake --build --preset release -j"$(nproc)"
+scripts/build.sh
 ctest --preset release "$@"

@@ -1,0 +1,118 @@
+#pragma once
+// Tumbling liquidity windows for one symbol, on event time (DESIGN "Liquidity window").
+// Windows are aligned to multiples of their length: [k·len, (k+1)·len). Each non-snapshot
+// level change adds price × remaining to its side's sum. An event whose time reaches the
+// current window's end closes that window first, reading the book metrics from the book
+// as it stands before the new event is applied. Windows without a level change are never
+// emitted.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "rtcrypto/book/order_book.hpp"
+#include "rtcrypto/core/events.hpp"
+#include "rtcrypto/core/record.hpp"
+
+namespace rtcrypto {
+
+// Which way the liquidity ratio is taken. The book reads it as ask ÷ bid.
+enum class RatioMode : std::uint8_t { AskOverBid, BidOverAsk };
+std::string_view to_string(RatioMode m);
+// "ask/bid" or "bid/ask" (also "ask_over_bid" / "bid_over_ask"); false otherwise.
+bool parse_ratio_mode(std::string_view text, RatioMode& out);
+
+struct WindowConfig {
+  TimeNs length = 60 * kNsPerSec;
+  RatioMode ratio_mode = RatioMode::AskOverBid;
+  double depth_pct = 1.0;  // band around mid for the depth metrics
+};
+
+struct WindowResult {
+  std::string symbol;
+  TimeNs start = 0;
+  TimeNs end = 0;
+  double ask_sum = 0;  // Σ price × remaining over ask-side changes
+  double bid_sum = 0;
+  std::optional<double> ratio;  // per RatioMode; nullopt when either sum is zero
+  std::uint64_t bid_changes = 0;
+  std::uint64_t ask_changes = 0;
+  std::uint64_t trades = 0;
+  double trade_volume = 0;    // Σ trade quantity (base units)
+  double trade_notional = 0;  // Σ price × quantity (quote units)
+  std::optional<double> vwap;
+  std::optional<Decimal> last_trade_price;
+  // The book at close (before the event that closed the window).
+  std::optional<Decimal> best_bid, best_ask, mid, spread;
+  double depth_bid = 0;  // base quantity on the side within ±depth_pct % of mid
+  double depth_ask = 0;
+  bool book_whole = false;
+  bool book_crossed = false;
+};
+
+class WindowAggregator {
+ public:
+  explicit WindowAggregator(std::string symbol, WindowConfig config = {});
+
+  // Closes the open window when t has reached its end. `book` is this symbol's book before
+  // the event at t is applied (may be null). Returns the closed window when it had a change.
+  // Inline fast path: almost every call lands inside the open window.
+  std::optional<WindowResult> advance(TimeNs t, const OrderBook* book) {
+    if (open_ && t < end_) return std::nullopt;
+    return advance_slow(t, book);
+  }
+
+  // Adds a change (call advance(c.ts, ...) first). Snapshot levels are ignored.
+  void add(const LevelChange& c) {
+    if (c.snapshot) return;
+    open_at(c.ts);
+    // Doubles straight from the raw 1e-18 integers: an int128 -> double conversion is
+    // cheap where Decimal::to_double's 128-bit division is not (this runs per change).
+    double v = static_cast<double>(c.price.raw()) * static_cast<double>(c.remaining.raw()) * 1e-36;
+    if (c.side == Side::Ask) {
+      ask_sum_ += v;
+      ++ask_changes_;
+    } else {
+      bid_sum_ += v;
+      ++bid_changes_;
+    }
+  }
+  void add(const TradeEvent& t);
+
+  // Closes the open window regardless of time (end of a replay); nullopt when it had no change.
+  std::optional<WindowResult> flush(const OrderBook* book);
+
+  const std::string& symbol() const { return symbol_; }
+  const WindowConfig& config() const { return config_; }
+  bool is_open() const { return open_; }
+  TimeNs window_start() const { return start_; }
+  TimeNs window_end() const { return end_; }
+  std::uint64_t windows_emitted() const { return emitted_; }
+
+ private:
+  std::optional<WindowResult> advance_slow(TimeNs t, const OrderBook* book);
+  void open_at(TimeNs t) {
+    if (!open_) start_window(t);
+  }
+  void start_window(TimeNs t);
+  std::optional<WindowResult> close(const OrderBook* book);
+
+  std::string symbol_;
+  WindowConfig config_;
+  bool open_ = false;
+  TimeNs start_ = 0, end_ = 0;
+  double ask_sum_ = 0, bid_sum_ = 0;
+  std::uint64_t ask_changes_ = 0, bid_changes_ = 0, trades_ = 0;
+  double trade_volume_ = 0, trade_notional_ = 0;
+  std::optional<Decimal> last_trade_price_;
+  std::uint64_t emitted_ = 0;
+};
+
+// The three `liquidity` records (doc_type ask, bid, price_volume; ts = window end). Fields:
+// "value" (double; null for a missing ratio), "window_start", "window_end" (int64 ns); the
+// price_volume record adds bid_changes, ask_changes, trades, best_bid, best_ask, mid,
+// spread (decimals or null), depth_bid_1pct, depth_ask_1pct (base units).
+std::array<Record, 3> window_records(const WindowResult& w);
+
+}  // namespace rtcrypto

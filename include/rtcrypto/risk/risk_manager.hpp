@@ -1,0 +1,96 @@
+#pragma once
+// Risk limits in front of every order, and the kill switch. Pure logic on event time: the
+// engine passes the book state, the time and the account equity with every check.
+//
+// - max_order_notional: amount × limit price, in quote units.
+// - max_position: in BASE units (what the account would hold after a buy); sells always
+//   reduce the position and are never refused by it.
+// - max_orders_per_minute: orders allowed in any 60 s of event time.
+// - daily_loss_limit: quote units; equity falling that far below the equity at the start of
+//   the UTC day (first observation after midnight) trips the kill switch.
+// - max_drawdown_pct: equity falling that many percent below its peak trips the kill switch.
+// - max_book_age: no order when the book was last updated longer ago than this.
+// A limit that is not set (nullopt / 0) is not checked. A tripped kill switch refuses every
+// order until reset_kill_switch(); it survives a restart through export_state/import_state.
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rtcrypto/core/decimal.hpp"
+#include "rtcrypto/core/time.hpp"
+#include "rtcrypto/exec/exchange.hpp"
+
+namespace rtcrypto {
+
+struct RiskLimits {
+  std::optional<Decimal> max_order_notional;
+  std::optional<Decimal> max_position;  // base units
+  int max_orders_per_minute = 0;        // 0 = no limit
+  std::optional<Decimal> daily_loss_limit;
+  std::optional<double> max_drawdown_pct;
+  TimeNs max_book_age = 5000 * kNsPerMs;  // 0 = no limit
+};
+
+struct RiskContext {
+  bool book_whole = false;
+  bool book_crossed = false;
+  TimeNs book_age = 0;  // now − last book update
+  TimeNs now = 0;
+  std::optional<Decimal> equity;  // account value in quote units, when it can be marked
+  Decimal position;               // base units held now (before this order)
+};
+
+struct RiskVerdict {
+  bool allowed = false;
+  std::string reason;  // "ok", "kill_switch", "book_not_whole", "book_crossed", "book_stale",
+                       // "max_order_notional", "max_position", "max_orders_per_minute"
+  std::string detail;
+};
+
+// What survives a restart.
+struct RiskState {
+  bool killed = false;
+  std::string kill_reason;
+  TimeNs killed_at = 0;
+  std::optional<Decimal> peak_equity;
+  std::optional<Decimal> day_start_equity;
+  std::int64_t day = INT64_MIN;       // UTC day number of day_start_equity
+  std::vector<TimeNs> recent_orders;  // order times within the last minute
+};
+
+class RiskManager {
+ public:
+  explicit RiskManager(RiskLimits limits = {}) : limits_(limits) {}
+
+  // Marks equity at `now`: updates the peak and the day start, and trips the kill switch on
+  // a daily loss or drawdown breach. Returns true when the switch is (now) tripped.
+  bool observe_equity(TimeNs now, Decimal equity);
+
+  // Checks an order. Observes ctx.equity first. An allowed order counts toward the rate limit.
+  RiskVerdict check(const OrderRequest& request, const RiskContext& ctx);
+
+  bool killed() const { return state_.killed; }
+  const std::string& kill_reason() const { return state_.kill_reason; }
+  void trip(TimeNs now, std::string reason);
+  void reset_kill_switch();
+  // Loss since the start of the UTC day and drawdown from the peak (0 when unknown).
+  Decimal daily_loss() const { return daily_loss_; }
+  double drawdown_pct() const { return drawdown_pct_; }
+
+  const RiskLimits& limits() const { return limits_; }
+  RiskState export_state() const;
+  void import_state(const RiskState& s);
+
+ private:
+  void prune(TimeNs now);
+
+  RiskLimits limits_;
+  RiskState state_;
+  std::deque<TimeNs> orders_;
+  Decimal daily_loss_;
+  double drawdown_pct_ = 0;
+};
+
+}  // namespace rtcrypto

@@ -1,0 +1,113 @@
+#include "rtcrypto/risk/risk_manager.hpp"
+
+namespace rtcrypto {
+namespace {
+
+RiskVerdict refuse(std::string reason, std::string detail) {
+  return RiskVerdict{false, std::move(reason), std::move(detail)};
+}
+
+std::int64_t utc_day(TimeNs t) {
+  return floor_to_period(t, 86400 * kNsPerSec) / (86400 * kNsPerSec);
+}
+
+}  // namespace
+
+void RiskManager::trip(TimeNs now, std::string reason) {
+  if (state_.killed) return;
+  state_.killed = true;
+  state_.killed_at = now;
+  state_.kill_reason = std::move(reason);
+}
+
+void RiskManager::reset_kill_switch() {
+  state_.killed = false;
+  state_.kill_reason.clear();
+  state_.killed_at = 0;
+  // Measure drawdown afresh from here: otherwise the next observation trips it again.
+  state_.peak_equity.reset();
+  state_.day_start_equity.reset();
+  state_.day = INT64_MIN;
+  daily_loss_ = {};
+  drawdown_pct_ = 0;
+}
+
+bool RiskManager::observe_equity(TimeNs now, Decimal equity) {
+  std::int64_t day = utc_day(now);
+  if (day != state_.day || !state_.day_start_equity) {
+    state_.day = day;  // daily loss resets at UTC midnight
+    state_.day_start_equity = equity;
+  }
+  if (!state_.peak_equity || equity > *state_.peak_equity) state_.peak_equity = equity;
+  daily_loss_ = *state_.day_start_equity - equity;
+  drawdown_pct_ = 0;
+  if (state_.peak_equity->is_positive()) {
+    drawdown_pct_ =
+        (*state_.peak_equity - equity).to_double() / state_.peak_equity->to_double() * 100.0;
+  }
+  if (limits_.daily_loss_limit && daily_loss_ >= *limits_.daily_loss_limit &&
+      daily_loss_.is_positive()) {
+    trip(now, "daily loss " + daily_loss_.to_string() + " reached the limit " +
+                  limits_.daily_loss_limit->to_string());
+  }
+  if (limits_.max_drawdown_pct && drawdown_pct_ >= *limits_.max_drawdown_pct && drawdown_pct_ > 0) {
+    trip(now, "drawdown " + std::to_string(drawdown_pct_) + " % reached the limit " +
+                  std::to_string(*limits_.max_drawdown_pct) + " %");
+  }
+  return state_.killed;
+}
+
+void RiskManager::prune(TimeNs now) {
+  while (!orders_.empty() && orders_.front() <= now - kNsPerMin) orders_.pop_front();
+}
+
+RiskVerdict RiskManager::check(const OrderRequest& req, const RiskContext& ctx) {
+  if (ctx.equity) observe_equity(ctx.now, *ctx.equity);
+  if (state_.killed) return refuse("kill_switch", "kill switch tripped: " + state_.kill_reason);
+  if (!ctx.book_whole)
+    return refuse("book_not_whole", "the book is rebuilding (no complete snapshot)");
+  if (ctx.book_crossed) return refuse("book_crossed", "the book is crossed");
+  if (limits_.max_book_age > 0 && ctx.book_age > limits_.max_book_age) {
+    return refuse("book_stale", "the book is " + std::to_string(ctx.book_age / kNsPerMs) +
+                                    " ms old (limit " +
+                                    std::to_string(limits_.max_book_age / kNsPerMs) + " ms)");
+  }
+  if (!req.amount.is_positive() || !req.price.is_positive())
+    return refuse("bad_order", "amount and price must be positive");
+  auto notional = req.amount.checked_mul(req.price);
+  if (limits_.max_order_notional && (!notional || *notional > *limits_.max_order_notional)) {
+    return refuse("max_order_notional", "order notional " +
+                                            (notional ? notional->to_string() : "overflow") +
+                                            " exceeds " + limits_.max_order_notional->to_string());
+  }
+  if (limits_.max_position && req.side == OrderSide::Buy &&
+      ctx.position + req.amount > *limits_.max_position) {
+    return refuse("max_position", "position would be " + (ctx.position + req.amount).to_string() +
+                                      " above the limit " + limits_.max_position->to_string());
+  }
+  prune(ctx.now);
+  if (limits_.max_orders_per_minute > 0 &&
+      static_cast<int>(orders_.size()) >= limits_.max_orders_per_minute) {
+    return refuse("max_orders_per_minute", std::to_string(orders_.size()) +
+                                               " orders in the last minute (limit " +
+                                               std::to_string(limits_.max_orders_per_minute) + ")");
+  }
+  orders_.push_back(ctx.now);
+  return RiskVerdict{true, "ok", "within limits"};
+}
+
+RiskState RiskManager::export_state() const {
+  RiskState s = state_;
+  s.recent_orders.assign(orders_.begin(), orders_.end());
+  return s;
+}
+
+void RiskManager::import_state(const RiskState& s) {
+  state_ = s;
+  orders_.assign(s.recent_orders.begin(), s.recent_orders.end());
+  state_.recent_orders.clear();
+  daily_loss_ = {};
+  drawdown_pct_ = 0;
+}
+
+}  // namespace rtcrypto

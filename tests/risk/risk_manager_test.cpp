@@ -1,0 +1,165 @@
+#include "rtcrypto/risk/risk_manager.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rtcrypto {
+namespace {
+
+using namespace rtcrypto::literals;
+
+constexpr TimeNs kT0 = 1'618'677'900LL * kNsPerSec;  // 2021-04-17 16:45 UTC
+
+OrderRequest buy(const char* amount = "1", const char* price = "100") {
+  OrderRequest r;
+  r.symbol = "BTCUSD";
+  r.side = OrderSide::Buy;
+  r.amount = decimal_or_throw(amount);
+  r.price = decimal_or_throw(price);
+  return r;
+}
+
+RiskContext good(TimeNs now = kT0) {
+  RiskContext c;
+  c.book_whole = true;
+  c.now = now;
+  c.book_age = 100 * kNsPerMs;
+  return c;
+}
+
+TEST(RiskManager, AllowsAnOrdinaryOrder) {
+  RiskManager rm;
+  auto v = rm.check(buy(), good());
+  EXPECT_TRUE(v.allowed);
+  EXPECT_EQ(v.reason, "ok");
+}
+
+TEST(RiskManager, BookGuards) {
+  RiskManager rm;
+  auto c = good();
+  c.book_whole = false;
+  EXPECT_EQ(rm.check(buy(), c).reason, "book_not_whole");
+  c = good();
+  c.book_crossed = true;
+  EXPECT_EQ(rm.check(buy(), c).reason, "book_crossed");
+  c = good();
+  c.book_age = 5001 * kNsPerMs;
+  auto v = rm.check(buy(), c);
+  EXPECT_FALSE(v.allowed);
+  EXPECT_EQ(v.reason, "book_stale");
+  EXPECT_NE(v.detail.find("5001 ms"), std::string::npos) << v.detail;
+  c.book_age = 5000 * kNsPerMs;
+  EXPECT_TRUE(rm.check(buy(), c).allowed) << "exactly at the limit is still fresh";
+}
+
+TEST(RiskManager, MaxOrderNotional) {
+  RiskLimits l;
+  l.max_order_notional = "1000"_d;
+  RiskManager rm(l);
+  EXPECT_TRUE(rm.check(buy("10", "100"), good()).allowed);
+  EXPECT_EQ(rm.check(buy("10.00000001", "100"), good()).reason, "max_order_notional");
+}
+
+TEST(RiskManager, MaxPositionInBaseUnitsLimitsBuysOnly) {
+  RiskLimits l;
+  l.max_position = "2"_d;
+  RiskManager rm(l);
+  auto c = good();
+  c.position = "1.5"_d;
+  EXPECT_TRUE(rm.check(buy("0.5"), c).allowed);
+  EXPECT_EQ(rm.check(buy("0.50000001"), c).reason, "max_position");
+  OrderRequest sell = buy("5");
+  sell.side = OrderSide::Sell;
+  c.position = "5"_d;
+  EXPECT_TRUE(rm.check(sell, c).allowed) << "a sell reduces the position";
+}
+
+TEST(RiskManager, MaxOrdersPerMinuteOnEventTime) {
+  RiskLimits l;
+  l.max_orders_per_minute = 2;
+  RiskManager rm(l);
+  EXPECT_TRUE(rm.check(buy(), good(kT0)).allowed);
+  EXPECT_TRUE(rm.check(buy(), good(kT0 + 10 * kNsPerSec)).allowed);
+  EXPECT_EQ(rm.check(buy(), good(kT0 + 59 * kNsPerSec)).reason, "max_orders_per_minute");
+  // The refused order did not count; at +60 s the first has left the window.
+  EXPECT_TRUE(rm.check(buy(), good(kT0 + 60 * kNsPerSec)).allowed);
+  EXPECT_FALSE(rm.check(buy(), good(kT0 + 61 * kNsPerSec)).allowed);
+}
+
+TEST(RiskManager, DailyLossTripsTheKillSwitchUntilReset) {
+  RiskLimits l;
+  l.daily_loss_limit = "500"_d;
+  RiskManager rm(l);
+  EXPECT_FALSE(rm.observe_equity(kT0, "10000"_d));
+  EXPECT_FALSE(rm.observe_equity(kT0 + kNsPerMin, "9600"_d));
+  EXPECT_EQ(rm.daily_loss(), "400"_d);
+  auto c = good(kT0 + 2 * kNsPerMin);
+  c.equity = "9500"_d;
+  auto v = rm.check(buy(), c);
+  EXPECT_FALSE(v.allowed);
+  EXPECT_EQ(v.reason, "kill_switch");
+  EXPECT_TRUE(rm.killed());
+  EXPECT_NE(rm.kill_reason().find("daily loss 500"), std::string::npos) << rm.kill_reason();
+  // Recovering does not clear it; only a reset does.
+  c.equity = "20000"_d;
+  EXPECT_EQ(rm.check(buy(), c).reason, "kill_switch");
+  rm.reset_kill_switch();
+  EXPECT_TRUE(rm.check(buy(), c).allowed);
+}
+
+TEST(RiskManager, DailyLossResetsAtUtcMidnight) {
+  RiskLimits l;
+  l.daily_loss_limit = "500"_d;
+  RiskManager rm(l);
+  TimeNs midnight = floor_to_period(kT0, 86400 * kNsPerSec) + 86400 * kNsPerSec;
+  rm.observe_equity(midnight - kNsPerSec, "10000"_d);
+  rm.observe_equity(midnight - 1, "9600"_d);  // 400 down on the day
+  EXPECT_EQ(rm.daily_loss(), "400"_d);
+  EXPECT_FALSE(rm.observe_equity(midnight, "9300"_d)) << "a new day starts from 9300";
+  EXPECT_EQ(rm.daily_loss(), "0"_d);
+  EXPECT_FALSE(rm.observe_equity(midnight + kNsPerSec, "8900"_d));
+  EXPECT_TRUE(rm.observe_equity(midnight + 2 * kNsPerSec, "8800"_d));
+}
+
+TEST(RiskManager, DrawdownTripsTheKillSwitch) {
+  RiskLimits l;
+  l.max_drawdown_pct = 10.0;
+  RiskManager rm(l);
+  rm.observe_equity(kT0, "1000"_d);
+  rm.observe_equity(kT0 + 1, "1200"_d);  // new peak
+  EXPECT_FALSE(rm.observe_equity(kT0 + 2, "1081"_d));
+  EXPECT_NEAR(rm.drawdown_pct(), 9.9166, 1e-3);
+  EXPECT_TRUE(rm.observe_equity(kT0 + 3, "1080"_d));
+  EXPECT_NE(rm.kill_reason().find("drawdown"), std::string::npos);
+}
+
+TEST(RiskManager, StateSurvivesARestart) {
+  RiskLimits l;
+  l.max_drawdown_pct = 10.0;
+  l.max_orders_per_minute = 1;
+  RiskManager a(l);
+  EXPECT_TRUE(a.check(buy(), good(kT0)).allowed);
+  a.observe_equity(kT0, "1000"_d);
+  a.observe_equity(kT0 + 1, "800"_d);
+  ASSERT_TRUE(a.killed());
+  RiskState s = a.export_state();
+  EXPECT_EQ(s.recent_orders.size(), 1u);
+
+  RiskManager b(l);
+  b.import_state(s);
+  EXPECT_TRUE(b.killed());
+  EXPECT_EQ(b.kill_reason(), a.kill_reason());
+  EXPECT_EQ(b.check(buy(), good(kT0 + 2)).reason, "kill_switch");
+  b.reset_kill_switch();
+  EXPECT_EQ(b.check(buy(), good(kT0 + 3)).reason, "max_orders_per_minute")
+      << "the rate window came back too";
+  EXPECT_TRUE(b.check(buy(), good(kT0 + kNsPerMin)).allowed);
+}
+
+TEST(RiskManager, RejectsNonPositiveOrders) {
+  RiskManager rm;
+  EXPECT_EQ(rm.check(buy("0"), good()).reason, "bad_order");
+  EXPECT_EQ(rm.check(buy("1", "-1"), good()).reason, "bad_order");
+}
+
+}  // namespace
+}  // namespace rtcrypto

@@ -1,0 +1,69 @@
+#pragma once
+// Everything `rtcrypto run` can be told, with its defaults. A JSON config file sets any of
+// these keys (nested objects for strategy/risk/paper/kafka/es); flags override the file.
+// config/rtcrypto.example.json documents every key.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "nlohmann/json_fwd.hpp"
+
+namespace rtcrypto::app {
+
+struct StrategySettings {
+  double band_low = 0.1;     // liquidity ratio must lie strictly inside (band_low, band_high)
+  double band_high = 2.0;
+  double trade_pct = 0.9;    // share of available quote currency spent on a buy
+  double slippage_bps = 0;   // how far past the touch an IOC limit may reach
+  std::string ratio = "ask_over_bid";  // or "bid_over_ask"
+};
+
+struct RiskSettings {
+  double max_order_notional = 250000;  // quote currency
+  double max_position = 10;            // base units per symbol
+  int max_orders_per_minute = 6;
+  double daily_loss_limit = 5000;      // quote currency; trips the kill switch
+  double max_drawdown_pct = 10;        // from the equity peak; trips the kill switch
+  int max_book_age_ms = 5000;          // no order on an older book
+};
+
+struct PaperSettings {
+  std::string balances = "USD=100000,BTC=0";
+  double taker_fee_bps = 40;
+  double maker_fee_bps = 20;
+};
+
+struct RunConfig {
+  std::string mode = "paper";               // paper | sandbox | live
+  bool confirm_live = false;
+  std::vector<std::string> symbols = {"BTCUSD"};
+  std::string source = "gemini";            // gemini | replay:FILE | kafka
+  std::string feed = "ws";                  // ws | v2 | v1 (websocket protocol)
+  std::string signal;                       // forecast:FILE | lstm:FILE | empty = none
+  int window_seconds = 60;
+  std::string store = "rtcrypto.db";        // SQLite file; "" = no store
+  std::string out_jsonl;                    // every record as a JSON line
+  std::string run_id;                       // default: derived from the start time
+  std::string http;                         // 127.0.0.1:PORT for metrics and dashboard
+  std::string es;                           // Elasticsearch URL
+  std::string kafka;                        // broker list
+  std::map<std::string, std::string> kafka_props;
+  std::string ws_url, rest_url, ca_file, credentials;
+  double duration_seconds = 0;              // 0 = until stopped (or end of replay)
+  bool no_trading = false;                  // ingest only
+  bool realtime = false;                    // replay at the recorded pace
+  std::string log_level = "info";
+  StrategySettings strategy;
+  RiskSettings risk;
+  PaperSettings paper;
+};
+
+// Applies a JSON config document; throws UsageError naming the offending key ("risk.max_position:
+// expected a number") for unknown keys and wrong types.
+void apply_config_json(RunConfig& cfg, const nlohmann::json& doc);
+// Reads and applies a config file (UsageError when unreadable or not JSON).
+void load_config_file(RunConfig& cfg, const std::string& path);
+// Cross-field checks (mode, band, trade_pct, window, source syntax, live confirmation).
+void validate(const RunConfig& cfg);
+
+}  // namespace rtcrypto::app

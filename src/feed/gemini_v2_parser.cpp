@@ -1,0 +1,267 @@
+// Gemini v2 market data (`l2` subscription).
+#include <map>
+#include <string>
+#include <vector>
+
+#include "json_util.hpp"
+#include "rtcrypto/feed/gemini_parsers.hpp"
+
+namespace rtcrypto {
+
+using namespace feed_detail;
+
+namespace {
+
+struct SymbolState {
+  bool seen = false;  // an l2_updates frame arrived since reset
+  bool live = false;  // a snapshot arrived and no delta was lost since
+};
+
+struct PendingLevel {
+  Side side;
+  Decimal price;
+  Decimal quantity;
+};
+
+struct PendingTrade {
+  Decimal price;
+  Decimal quantity;
+  OrderSide taker = OrderSide::Buy;
+  bool has_taker = false;
+  TimeNs ts = 0;
+  std::int64_t id = -1;
+};
+
+// A v2 trade object (top-level frame or an entry of a snapshot's `trades`); nullptr = ok.
+const char* read_trade(dom::object o, TimeNs recv_ts, PendingTrade& t) {
+  if (!get_decimal(o, "price", t.price) || !valid_price(t.price)) return "bad trade price";
+  if (!get_decimal(o, "quantity", t.quantity) || !valid_quantity(t.quantity)) {
+    return "bad trade quantity";
+  }
+  std::string_view side;
+  t.has_taker = false;
+  if (get_string(o, "side", side)) {
+    if (side == "buy") {
+      t.taker = OrderSide::Buy;
+      t.has_taker = true;
+    } else if (side == "sell") {
+      t.taker = OrderSide::Sell;
+      t.has_taker = true;
+    } else {
+      return "bad trade side";
+    }
+  }
+  std::int64_t ms = 0;
+  t.ts = recv_ts;
+  if (has_key(o, "timestamp")) {
+    if (!get_int64(o, "timestamp", ms)) return "bad trade timestamp";
+    auto ns = epoch_to_ns(ms);
+    if (!ns) return "bad trade timestamp";
+    t.ts = *ns;
+  }
+  // The docs list `tid`; live frames carry `event_id` (the docs once spelled it `eventid`).
+  t.id = -1;
+  if (!get_int64(o, "tid", t.id) && !get_int64(o, "event_id", t.id)) {
+    get_int64(o, "eventid", t.id);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+struct GeminiV2Parser::Impl {
+  JsonFrame json;
+  std::map<std::string, SymbolState, std::less<>> symbols;
+  std::string upper;  // scratch for symbol normalization
+  std::vector<PendingLevel> levels;
+  std::vector<PendingTrade> trades;
+
+  // The interned (upper-case) symbol and its state.
+  std::pair<const std::string, SymbolState>& state(std::string_view raw) {
+    upper_symbol(raw, upper);
+    auto it = symbols.find(upper);
+    if (it == symbols.end()) it = symbols.emplace(upper, SymbolState{}).first;
+    return *it;
+  }
+};
+
+GeminiV2Parser::GeminiV2Parser(ParserOptions options)
+    : FeedParser(options), impl_(std::make_unique<Impl>()) {}
+GeminiV2Parser::~GeminiV2Parser() = default;
+
+void GeminiV2Parser::reset() {
+  impl_->symbols.clear();
+}
+
+void GeminiV2Parser::resync(std::string_view symbol) {
+  impl_->state(symbol).second = SymbolState{};
+}
+
+void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSink& out) {
+  if (!admit_frame(frame)) return;
+  Impl& m = *impl_;
+  dom::element root;
+  if (m.json.parse(frame, root) != simdjson::SUCCESS) return reject("invalid JSON", frame);
+  dom::object obj;
+  if (root.get(obj) != simdjson::SUCCESS) return reject("not an object", frame);
+  std::string_view type;
+  if (!get_string(obj, "type", type)) {
+    std::string_view result;
+    if (get_string(obj, "result", result) && result == "error") {
+      ++stats_.rpc_errors;
+      std::string_view reason;
+      get_string(obj, "reason", reason);
+      warn("feed v2: error from server: " + std::string(reason));
+      return;
+    }
+    return reject("no type", frame);
+  }
+
+  if (type == "l2_updates") {
+    std::string_view raw_symbol;
+    if (!get_string(obj, "symbol", raw_symbol) || raw_symbol.empty()) {
+      return reject("l2_updates without symbol", frame);
+    }
+    auto& entry = m.state(raw_symbol);
+    const std::string& symbol = entry.first;
+    SymbolState& st = entry.second;
+    // A lost delta leaves the book wrong: say so, and wait for the next snapshot.
+    auto fail = [&](std::string_view why) {
+      reject(why, frame);
+      if (st.live) {
+        ++stats_.gaps;
+        out.on_gap(symbol, recv_ts, "malformed l2_updates frame dropped");
+      }
+      st.seen = true;
+      st.live = false;
+    };
+    dom::array changes;
+    if (obj.at_key("changes").get(changes) != simdjson::SUCCESS) {
+      return fail("l2_updates without changes array");
+    }
+    m.levels.clear();
+    for (dom::element ch : changes) {
+      dom::array triple;
+      if (ch.get(triple) != simdjson::SUCCESS) return fail("change is not an array");
+      auto it = triple.begin();
+      const auto end = triple.end();
+      std::string_view side;
+      PendingLevel lv{};
+      if (it == end || (*it).get(side) != simdjson::SUCCESS) return fail("bad change side");
+      if (side == "buy") {
+        lv.side = Side::Bid;
+      } else if (side == "sell") {
+        lv.side = Side::Ask;
+      } else {
+        return fail("bad change side");
+      }
+      if (++it == end || !get_decimal(*it, lv.price) || !valid_price(lv.price)) {
+        return fail("bad change price");
+      }
+      if (++it == end || !get_decimal(*it, lv.quantity) || !valid_quantity(lv.quantity)) {
+        return fail("bad change quantity");
+      }
+      if (++it != end) return fail("change has more than 3 fields");
+      m.levels.push_back(lv);
+    }
+    // Only the snapshot carries `trades` and `auction_events`; a resubscribe's snapshot is
+    // recognised by them even without a reset().
+    dom::array trades;
+    const bool has_trades = obj.at_key("trades").get(trades) == simdjson::SUCCESS;
+    if (!has_trades && has_key(obj, "trades")) return fail("trades is not an array");
+    const bool snapshot = !st.seen || has_trades || has_key(obj, "auction_events");
+    m.trades.clear();
+    if (has_trades) {
+      for (dom::element te : trades) {
+        dom::object to;
+        if (te.get(to) != simdjson::SUCCESS) return fail("trade is not an object");
+        PendingTrade t;
+        if (const char* err = read_trade(to, recv_ts, t)) return fail(err);
+        m.trades.push_back(t);
+      }
+    }
+
+    // The whole frame is valid: emit.
+    LevelChange c;
+    c.symbol = symbol;
+    c.ts = recv_ts;
+    if (snapshot) {
+      c.snapshot = true;
+      c.reason = ChangeReason::Snapshot;
+      out.on_snapshot_begin(symbol, recv_ts);
+      for (const PendingLevel& lv : m.levels) {
+        c.side = lv.side;
+        c.price = lv.price;
+        c.remaining = lv.quantity;
+        out.on_level(c);
+      }
+      out.on_snapshot_end(symbol, recv_ts);
+      ++stats_.snapshots;
+      stats_.snapshot_levels += m.levels.size();
+      st.seen = true;
+      st.live = true;
+    } else if (st.live) {
+      c.reason = ChangeReason::Update;
+      for (const PendingLevel& lv : m.levels) {
+        c.side = lv.side;
+        c.price = lv.price;
+        c.remaining = lv.quantity;
+        out.on_level(c);
+      }
+      stats_.changes += m.levels.size();
+    } else {
+      stats_.dropped += m.levels.size();
+    }
+    TradeEvent te;
+    te.symbol = symbol;
+    for (const PendingTrade& t : m.trades) {
+      te.price = t.price;
+      te.quantity = t.quantity;
+      te.taker_side = t.taker;
+      te.has_taker_side = t.has_taker;
+      te.ts = t.ts;
+      te.trade_id = t.id;
+      out.on_trade(te);
+    }
+    stats_.trades += m.trades.size();
+    out.on_time(recv_ts);
+    return;
+  }
+
+  if (type == "trade") {
+    std::string_view raw_symbol;
+    if (!get_string(obj, "symbol", raw_symbol) || raw_symbol.empty()) {
+      return reject("trade without symbol", frame);
+    }
+    PendingTrade t;
+    if (const char* err = read_trade(obj, recv_ts, t)) return reject(err, frame);
+    auto& entry = m.state(raw_symbol);
+    TradeEvent te;
+    te.symbol = entry.first;
+    te.price = t.price;
+    te.quantity = t.quantity;
+    te.taker_side = t.taker;
+    te.has_taker_side = t.has_taker;
+    te.ts = t.ts;
+    te.trade_id = t.id;
+    out.on_trade(te);
+    ++stats_.trades;
+    out.on_time(t.ts);
+    return;
+  }
+
+  if (type == "heartbeat") {
+    TimeNs ts = recv_ts;
+    std::int64_t ms = 0;
+    if (get_int64(obj, "timestamp", ms)) {
+      if (auto ns = epoch_to_ns(ms)) ts = *ns;
+    }
+    ++stats_.heartbeats;
+    out.on_time(ts);
+    return;
+  }
+
+  unknown(type, frame);
+}
+
+}  // namespace rtcrypto

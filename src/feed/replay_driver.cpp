@@ -1,0 +1,152 @@
+#include "rtcrypto/feed/replay_driver.hpp"
+
+#include <vector>
+
+#include "rtcrypto/core/log.hpp"
+
+namespace rtcrypto {
+
+// Sits between the parsers and the user's sink: remembers every symbol that reached the
+// sink (to reset it on a new session) and drops events of symbols outside the filter.
+class ReplayDriver::Sink final : public MarketEventSink {
+ public:
+  Sink(MarketEventSink& next, const std::set<std::string, std::less<>>& filter)
+      : next_(next), filter_(filter) {}
+
+  void on_snapshot_begin(std::string_view s, TimeNs ts) override {
+    if (admit(s)) next_.on_snapshot_begin(s, ts);
+  }
+  void on_level(const LevelChange& c) override {
+    if (admit(c.symbol)) next_.on_level(c);
+  }
+  void on_snapshot_end(std::string_view s, TimeNs ts) override {
+    if (admit(s)) next_.on_snapshot_end(s, ts);
+  }
+  void on_trade(const TradeEvent& t) override {
+    if (admit(t.symbol)) next_.on_trade(t);
+  }
+  void on_ticker(const TickerEvent& t) override {
+    if (admit(t.symbol)) next_.on_ticker(t);
+  }
+  void on_gap(std::string_view s, TimeNs ts, std::string_view why) override {
+    if (admit(s)) next_.on_gap(s, ts, why);
+  }
+  void on_time(TimeNs ts) override { next_.on_time(ts); }
+
+  const std::vector<std::string>& seen() const { return seen_order_; }
+  MarketEventSink& next() { return next_; }
+
+ private:
+  bool admit(std::string_view s) {
+    if (has_last_ && s == last_) return last_ok_;
+    last_.assign(s);
+    has_last_ = true;
+    last_ok_ = filter_.empty() || filter_.contains(s);
+    if (last_ok_ && seen_.insert(last_).second) seen_order_.push_back(last_);
+    return last_ok_;
+  }
+
+  MarketEventSink& next_;
+  const std::set<std::string, std::less<>>& filter_;
+  std::set<std::string, std::less<>> seen_;
+  std::vector<std::string> seen_order_;
+  std::string last_;
+  bool has_last_ = false;
+  bool last_ok_ = false;
+};
+
+ReplayDriver::ReplayDriver(MarketEventSink& sink, ReplayOptions options)
+    : options_(std::move(options)), sink_(std::make_unique<Sink>(sink, options_.symbols)) {}
+
+ReplayDriver::~ReplayDriver() = default;
+
+FeedParser& ReplayDriver::parser_for(const ReplayFrame& f) {
+  // v2 and ws frames name their symbols: one parser per feed. v1: one per symbol.
+  std::pair<FeedKind, std::string> key{f.feed, f.feed == FeedKind::V1 ? f.symbol : std::string{}};
+  auto it = parsers_.find(key);
+  if (it == parsers_.end()) {
+    it = parsers_.emplace(key, make_parser(f.feed, key.second, options_.parser)).first;
+  }
+  return *it->second;
+}
+
+namespace {
+// The value of the first `"key":"..."` in a frame, without a JSON parse. Usually near the
+// start; some recorders sort keys, which puts a snapshot's symbol after its changes (nested
+// trades of a v2 frame name the same symbol, so the first match is still the frame's).
+std::string_view peek_string_field(std::string_view frame, std::string_view pattern) {
+  const std::size_t at = frame.find(pattern);
+  if (at == std::string_view::npos) return {};
+  const std::size_t start = at + pattern.size();
+  const std::size_t end = frame.find('"', start);
+  if (end == std::string_view::npos || end - start > 32) return {};
+  return frame.substr(start, end - start);
+}
+}  // namespace
+
+bool ReplayDriver::skip_by_filter(const ReplayFrame& f) {
+  if (options_.symbols.empty()) return false;
+  std::string_view sym;
+  switch (f.feed) {
+    case FeedKind::V1:
+      sym = f.symbol;
+      break;
+    case FeedKind::V2:
+      sym = peek_string_field(f.frame, "\"symbol\":\"");
+      break;
+    case FeedKind::Ws:
+      sym = peek_string_field(f.frame, "\"s\":\"");
+      break;
+  }
+  if (sym.empty()) return false;  // cannot tell cheaply: parse, the sink filters events
+  upper_symbol(sym, scratch_);
+  return !options_.symbols.contains(scratch_);
+}
+
+void ReplayDriver::process(const ReplayFrame& f) {
+  ++stats_.frames;
+  if (!any_frame_) stats_.first_recv_ts = f.recv_ts;
+  stats_.last_recv_ts = f.recv_ts;
+  if (!any_frame_ || f.session != session_) {
+    if (any_frame_) {
+      // New session = new connections: every parser restarts, every book waits for its
+      // next snapshot.
+      for (auto& [key, p] : parsers_) p->reset();
+      const std::vector<std::string> symbols = sink_->seen();
+      for (const std::string& s : symbols) sink_->next().on_gap(s, f.recv_ts, "new session");
+    }
+    session_ = f.session;
+    any_frame_ = true;
+    ++stats_.sessions;
+  }
+  if (f.feed == FeedKind::V1 && f.symbol.empty()) {
+    ++stats_.bad_frames;
+    log::warn("replay: skipped a v1 frame without a symbol");
+  } else if (skip_by_filter(f)) {
+    ++stats_.filtered;
+  } else {
+    parser_for(f).parse(f.frame, f.recv_ts, *sink_);
+  }
+  if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
+}
+
+ReplayStats ReplayDriver::stats() const {
+  ReplayStats s = stats_;
+  for (const auto& [key, p] : parsers_) s.feed += p->stats();
+  return s;
+}
+
+ReplayStats replay_into(ReplayReader& reader, MarketEventSink& sink, const ReplayOptions& options) {
+  ReplayDriver driver(sink, options);
+  ReplayFrame frame;
+  std::uint64_t n = 0;
+  while ((options.max_frames == 0 || n < options.max_frames) && reader.next(frame)) {
+    driver.process(frame);
+    ++n;
+  }
+  ReplayStats s = driver.stats();
+  s.reader = reader.stats();
+  return s;
+}
+
+}  // namespace rtcrypto

@@ -1,0 +1,154 @@
+#pragma once
+// The trading core in one MarketEventSink: books, liquidity windows, signal, strategy,
+// risk and the exchange, emitting every document (window records, ticker, decision, order,
+// balance, score) to its record sinks. Deterministic: the same event stream, signal and
+// exchange give the same records in the same order; time is event time only.
+//
+// Per change: find the symbol's state (cached for runs of one symbol), close its window if
+// the event time has reached the window end (book metrics from before the event), apply the
+// change to the book, add it to the window. No allocation on that path.
+//
+// On each closed window, in this order: the three window records, a ticker, then the
+// decision (signal for the next minute, balances, strategy, risk) and its `decision` record;
+// an order that passes risk goes to the exchange with client_order_id `<run_id>-<n>`; its
+// fills give `balance` records (base and quote of the symbol), its outcome an `order`
+// record, and a filled sell a `score` record.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rtcrypto/book/book_builder.hpp"
+#include "rtcrypto/core/events.hpp"
+#include "rtcrypto/core/record.hpp"
+#include "rtcrypto/exec/exchange.hpp"
+#include "rtcrypto/risk/risk_manager.hpp"
+#include "rtcrypto/signal/signal_source.hpp"
+#include "rtcrypto/strategy/strategy.hpp"
+#include "rtcrypto/window/window_aggregator.hpp"
+
+namespace rtcrypto {
+
+struct EngineConfig {
+  std::vector<std::string> symbols;  // upper case; empty = every symbol in the stream
+  TimeNs window_length = 60 * kNsPerSec;
+  RatioMode ratio_mode = RatioMode::AskOverBid;
+  double depth_pct = 1.0;
+  std::string run_id = "run";
+  BookStrategyConfig strategy;  // used when no Strategy is given
+  RiskLimits risk;
+};
+
+struct EngineStats {
+  std::uint64_t changes = 0;  // level changes of the traded symbols (snapshots included)
+  std::uint64_t trades = 0;
+  std::uint64_t gaps = 0;
+  std::uint64_t windows = 0;
+  std::uint64_t decisions = 0;
+  std::uint64_t buy_signals_taken = 0;
+  std::uint64_t sell_signals_taken = 0;
+  std::uint64_t orders = 0;  // sent to the exchange
+  std::uint64_t orders_accepted = 0;
+  std::uint64_t orders_rejected = 0;  // by the exchange
+  std::uint64_t orders_unknown = 0;
+  std::uint64_t rejected_by_risk = 0;
+  std::uint64_t fills = 0;
+  std::uint64_t scores = 0;
+  Decimal fees;          // quote units, from fills
+  Decimal realized_pnl;  // Σ score profit
+};
+
+// What the engine needs back after a restart (besides the exchange's own state).
+struct EnginePosition {
+  std::optional<Decimal> last_buy_price;  // entry price of the open position
+  Decimal entry_amount;                   // base bought and not yet sold
+  Decimal entry_fees;                     // fees paid for entry_amount
+};
+struct EngineState {
+  std::map<std::string, EnginePosition> positions;
+  RiskState risk;
+  std::uint64_t next_order_seq = 1;  // client_order_id counter: never reused
+};
+
+class Engine final : public MarketEventSink {
+ public:
+  // `signal` and `exchange` may be null (no signal: every decision is "no_signal"; no
+  // exchange: decisions are recorded, nothing is sent). `strategy` defaults to BookStrategy.
+  Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
+         std::unique_ptr<Strategy> strategy = nullptr);
+  ~Engine() override;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  void add_sink(RecordSink* sink) { sinks_.push_back(sink); }
+
+  void on_snapshot_begin(std::string_view symbol, TimeNs ts) override;
+  void on_level(const LevelChange& c) override;
+  void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
+  void on_trade(const TradeEvent& t) override;
+  void on_ticker(const TickerEvent& t) override;
+  void on_gap(std::string_view symbol, TimeNs ts, std::string_view why) override;
+  void on_time(TimeNs ts) override;
+
+  // Once per frame: drops books found crossed (BookBuilder::end_of_frame).
+  void end_of_frame(TimeNs ts);
+  // Closes every open window (end of a replay), taking its decision at max(ts, now()).
+  void flush(TimeNs ts);
+  // An order that changed later (a resting order filled): emits its `order` record (and a
+  // score for a sell). Wire PaperExchange::set_order_listener here.
+  void on_order_update(const Order& order);
+
+  // The latest event time seen (for the paper exchange's clock).
+  TimeNs now() const { return now_; }
+  const OrderBook* book(std::string_view symbol) const { return builder_.find(symbol); }
+  BookBuilder& book_builder() { return builder_; }
+  RiskManager& risk() { return risk_; }
+  const EngineStats& stats() const { return stats_; }
+  const EngineConfig& config() const { return config_; }
+  bool trades_symbol(std::string_view symbol) const;
+
+  EngineState export_state() const;
+  void import_state(const EngineState& state);
+
+ private:
+  struct SymbolState;
+  SymbolState* state_for(std::string_view symbol);  // cached for runs of one symbol
+  SymbolState* lookup(std::string_view symbol);
+  void advance(SymbolState& s, TimeNs t);
+  void on_window(SymbolState& s, const WindowResult& w, TimeNs now);
+  void decide(SymbolState& s, const WindowResult& w, TimeNs now);
+  void on_outcome(const OrderRequest& req, const OrderOutcome& outcome);
+  void on_fill(const Fill& f);
+  void account_order(const Order& order);
+  void emit_order(const OrderRequest* req, const OrderOutcome& outcome);
+  void emit_balances(std::string_view symbol, TimeNs ts);
+  std::optional<Decimal> equity_in(std::string_view quote,
+                                   const std::vector<Balance>& balances) const;
+  void emit(const Record& r);
+
+  EngineConfig config_;
+  SignalSource* signal_;
+  Exchange* exchange_;
+  std::unique_ptr<Strategy> strategy_;
+  RiskManager risk_;
+  BookBuilder builder_;
+  std::map<std::string, std::unique_ptr<SymbolState>, std::less<>> states_;
+  std::vector<SymbolState*> traded_;  // in order of first appearance
+  SymbolState* last_ = nullptr;
+  std::vector<RecordSink*> sinks_;
+  std::map<std::string, EnginePosition> positions_;
+  // What each order had executed when last accounted, so a later update of the same
+  // order (a resting order filling) only adds what is new.
+  struct Accounted {
+    Decimal executed, notional, fee;
+  };
+  std::map<std::string, Accounted> accounted_;
+  std::uint64_t next_order_seq_ = 1;
+  TimeNs now_ = 0;
+  EngineStats stats_;
+};
+
+}  // namespace rtcrypto

@@ -1,0 +1,453 @@
+#include "rtcrypto/engine/engine.hpp"
+
+#include <algorithm>
+
+namespace rtcrypto {
+
+struct Engine::SymbolState {
+  std::string symbol;
+  bool traded = false;
+  CurrencyPair pair;
+  WindowAggregator window;
+  const OrderBook* book = nullptr;
+  std::optional<Decimal> last_trade;
+  SymbolState(std::string sym, bool tr, const WindowConfig& wc)
+      : symbol(sym), traded(tr), pair(split_symbol(sym)), window(std::move(sym), wc) {}
+};
+
+namespace {
+
+FieldValue opt(const std::optional<Decimal>& d) {
+  return d ? FieldValue(*d) : FieldValue(std::monostate{});
+}
+FieldValue opt(const std::optional<double>& d) {
+  return d ? FieldValue(*d) : FieldValue(std::monostate{});
+}
+
+std::string outcome_name(OutcomeKind k) {
+  switch (k) {
+    case OutcomeKind::Accepted:
+      return "accepted";
+    case OutcomeKind::Rejected:
+      return "rejected";
+    case OutcomeKind::Unknown:
+      break;
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+Engine::Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
+               std::unique_ptr<Strategy> strategy)
+    : config_(std::move(config)),
+      signal_(signal),
+      exchange_(exchange),
+      strategy_(strategy ? std::move(strategy) : std::make_unique<BookStrategy>(config_.strategy)),
+      risk_(config_.risk) {
+  for (auto& s : config_.symbols) s = normalize_symbol(s);
+  if (config_.window_length <= 0) config_.window_length = 60 * kNsPerSec;
+  if (exchange_) exchange_->set_fill_listener([this](const Fill& f) { on_fill(f); });
+}
+
+Engine::~Engine() {
+  if (exchange_) exchange_->set_fill_listener(nullptr);
+}
+
+bool Engine::trades_symbol(std::string_view symbol) const {
+  if (config_.symbols.empty()) return true;
+  return std::find(config_.symbols.begin(), config_.symbols.end(), symbol) != config_.symbols.end();
+}
+
+inline Engine::SymbolState* Engine::state_for(std::string_view symbol) {
+  if (last_ && last_->symbol == symbol) return last_;
+  return lookup(symbol);
+}
+
+Engine::SymbolState* Engine::lookup(std::string_view symbol) {
+  auto it = states_.find(symbol);
+  if (it == states_.end()) {
+    bool traded = trades_symbol(symbol);
+    WindowConfig wc{config_.window_length, config_.ratio_mode, config_.depth_pct};
+    auto st = std::make_unique<SymbolState>(std::string(symbol), traded, wc);
+    if (traded) {
+      st->book = &builder_.get(symbol);  // map nodes are stable
+      traded_.push_back(st.get());
+    }
+    it = states_.emplace(std::string(symbol), std::move(st)).first;
+  }
+  last_ = it->second.get();
+  return last_;
+}
+
+void Engine::advance(SymbolState& s, TimeNs t) {
+  if (auto w = s.window.advance(t, s.book)) on_window(s, *w, std::max(t, now_));
+}
+
+// ---- event stream -------------------------------------------------------------------
+
+void Engine::on_level(const LevelChange& c) {
+  SymbolState* s = state_for(c.symbol);
+  if (!s->traded) return;
+  ++stats_.changes;
+  if (c.ts > now_) now_ = c.ts;
+  advance(*s, c.ts);
+  builder_.on_level(c);
+  s->window.add(c);
+}
+
+void Engine::on_snapshot_begin(std::string_view symbol, TimeNs ts) {
+  SymbolState* s = state_for(symbol);
+  if (!s->traded) return;
+  if (ts > now_) now_ = ts;
+  advance(*s, ts);
+  builder_.on_snapshot_begin(symbol, ts);
+}
+
+void Engine::on_snapshot_end(std::string_view symbol, TimeNs ts) {
+  SymbolState* s = state_for(symbol);
+  if (!s->traded) return;
+  builder_.on_snapshot_end(symbol, ts);
+}
+
+void Engine::on_trade(const TradeEvent& t) {
+  SymbolState* s = state_for(t.symbol);
+  if (!s->traded) return;
+  ++stats_.trades;
+  if (t.ts > now_) now_ = t.ts;
+  advance(*s, t.ts);
+  s->window.add(t);
+  s->last_trade = t.price;
+  if (signal_) signal_->on_trade(t.symbol, t.ts, t.price.to_double(), t.quantity.to_double());
+}
+
+void Engine::on_ticker(const TickerEvent& t) {
+  SymbolState* s = state_for(t.symbol);
+  if (!s->traded) return;
+  if (t.ts > now_) now_ = t.ts;
+  advance(*s, t.ts);
+}
+
+void Engine::on_gap(std::string_view symbol, TimeNs ts, std::string_view why) {
+  SymbolState* s = state_for(symbol);
+  if (!s->traded) return;
+  ++stats_.gaps;
+  if (ts > now_) now_ = ts;
+  advance(*s, ts);
+  builder_.on_gap(symbol, ts, why);
+}
+
+void Engine::on_time(TimeNs ts) {
+  if (ts > now_) now_ = ts;
+  for (SymbolState* s : traded_) advance(*s, ts);
+}
+
+void Engine::end_of_frame(TimeNs ts) {
+  builder_.end_of_frame(ts);
+}
+
+void Engine::flush(TimeNs ts) {
+  if (ts > now_) now_ = ts;
+  for (SymbolState* s : traded_) {
+    if (auto w = s->window.flush(s->book)) on_window(*s, *w, now_);
+  }
+  for (RecordSink* sink : sinks_) sink->flush();
+}
+
+// ---- windows and decisions ----------------------------------------------------------
+
+void Engine::emit(const Record& r) {
+  for (RecordSink* sink : sinks_) sink->write(r);
+}
+
+void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
+  ++stats_.windows;
+  for (const Record& r : window_records(w)) emit(r);
+
+  Record ticker;
+  ticker.doc_type = "ticker";
+  ticker.symbol = s.symbol;
+  ticker.ts = w.end;
+  ticker.set("bid", opt(w.best_bid));
+  ticker.set("ask", opt(w.best_ask));
+  ticker.set("last", opt(w.last_trade_price ? w.last_trade_price : s.last_trade));
+  ticker.set("volume_" + s.pair.base, w.trade_volume);
+  ticker.set("volume_" + s.pair.quote, w.trade_notional);
+  ticker.set("trades", static_cast<std::int64_t>(w.trades));
+  emit(ticker);
+
+  decide(s, w, now);
+}
+
+std::optional<Decimal> Engine::equity_in(std::string_view quote,
+                                         const std::vector<Balance>& balances) const {
+  // Quote currency at face value, each base of a traded symbol quoted in it at the book's
+  // mid. A holding that cannot be marked makes the equity unknown (never a guess).
+  Decimal total;
+  for (const Balance& b : balances) {
+    if (b.currency == quote) {
+      total += b.amount;
+      continue;
+    }
+    if (b.amount.is_zero()) continue;
+    const SymbolState* mark = nullptr;
+    for (const SymbolState* st : traded_) {
+      if (st->pair.base == b.currency && st->pair.quote == quote) mark = st;
+    }
+    if (!mark) continue;  // another quote's world: not part of this equity
+    auto mid = mark->book ? mark->book->mid() : std::nullopt;
+    if (!mid || !mark->book->whole()) return std::nullopt;
+    auto v = b.amount.checked_mul(*mid);
+    if (!v) return std::nullopt;
+    total += *v;
+  }
+  return total;
+}
+
+void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
+  ++stats_.decisions;
+  std::optional<SignalValue> sig = signal_ ? signal_->signal_at(s.symbol, w.end) : std::nullopt;
+
+  std::vector<Balance> balances = exchange_ ? exchange_->balances() : std::vector<Balance>{};
+  Balance base{s.pair.base, {}, {}, {}}, quote{s.pair.quote, {}, {}, {}};
+  for (const Balance& b : balances) {
+    if (b.currency == s.pair.base) base = b;
+    if (b.currency == s.pair.quote) quote = b;
+  }
+  SymbolRules rules = exchange_ ? exchange_->rules(s.symbol) : SymbolRules{s.symbol};
+  auto eq = exchange_ ? equity_in(s.pair.quote, balances) : std::nullopt;
+  if (eq) risk_.observe_equity(now, *eq);
+  EnginePosition& pos = positions_[s.symbol];
+
+  static const OrderBook kEmpty;
+  const OrderBook& book = s.book ? *s.book : kEmpty;
+  Decision d = strategy_->decide(
+      StrategyInput{w, sig, base.available, quote.available, pos.last_buy_price, book, rules});
+
+  bool taken = false;
+  std::string reason = d.reason, detail = d.detail;
+  std::optional<std::string> risk_reason;
+  std::optional<OrderRequest> order = d.order;
+  if (order) {
+    if (!exchange_) {
+      reason = "no_exchange";
+      detail = "no exchange configured: " + d.detail;
+    } else {
+      RiskContext ctx;
+      ctx.book_whole = book.whole();
+      ctx.book_crossed = book.crossed();
+      ctx.book_age = now - book.last_update();
+      ctx.now = now;
+      ctx.equity = eq;
+      ctx.position = base.amount;
+      RiskVerdict v = risk_.check(*order, ctx);
+      risk_reason = v.reason;
+      if (v.allowed) {
+        taken = true;
+        order->client_order_id = config_.run_id + "-" + std::to_string(next_order_seq_++);
+      } else {
+        ++stats_.rejected_by_risk;
+        reason = "risk_" + v.reason;
+        detail = v.detail + " (wanted: " + d.detail + ")";
+      }
+    }
+  }
+
+  Record r;
+  r.doc_type = "decision";
+  r.symbol = s.symbol;
+  r.ts = w.end;
+  r.fields.reserve(32);
+  r.set("window_start", static_cast<std::int64_t>(w.start));
+  r.set("window_end", static_cast<std::int64_t>(w.end));
+  r.set("decided_at", static_cast<std::int64_t>(now));
+  r.set("ratio", opt(w.ratio));
+  r.set("ask_sum", w.ask_sum);
+  r.set("bid_sum", w.bid_sum);
+  r.set("signal", sig ? FieldValue(std::string(to_string(sig->side))) : FieldValue{});
+  r.set("signal_ds",
+        sig ? FieldValue(static_cast<std::int64_t>(sig->target_minute)) : FieldValue{});
+  r.set("yhat", sig ? opt(sig->yhat) : FieldValue{});
+  r.set("base_currency", s.pair.base);
+  r.set("base_available", base.available);
+  r.set("quote_currency", s.pair.quote);
+  r.set("quote_available", quote.available);
+  r.set("last_buy_price", opt(pos.last_buy_price));
+  r.set("best_bid", opt(w.best_bid));
+  r.set("best_ask", opt(w.best_ask));
+  r.set("book_whole", book.whole());
+  r.set("book_crossed", book.crossed());
+  r.set("book_age_ms", static_cast<std::int64_t>((now - book.last_update()) / kNsPerMs));
+  r.set("equity", opt(eq));
+  r.set("kill_switch", risk_.killed());
+  r.set("action", std::string(to_string(d.action)));
+  r.set("taken", taken);
+  r.set("reason", reason);
+  r.set("detail", detail);
+  r.set("strategy_reason", d.reason);
+  r.set("risk_reason", risk_reason ? FieldValue(*risk_reason) : FieldValue{});
+  r.set("client_order_id", taken ? FieldValue(order->client_order_id) : FieldValue{});
+  r.set("amount", order ? FieldValue(order->amount) : FieldValue{});
+  r.set("price", order ? FieldValue(order->price) : FieldValue{});
+  emit(r);
+
+  if (!taken) return;
+  if (d.action == Action::Buy) ++stats_.buy_signals_taken;
+  if (d.action == Action::Sell) ++stats_.sell_signals_taken;
+  ++stats_.orders;
+  OrderRequest req = *order;
+  exchange_->place(req, [this, req](const OrderOutcome& o) { on_outcome(req, o); });
+}
+
+// ---- orders, fills, scores ----------------------------------------------------------
+
+void Engine::on_fill(const Fill& f) {
+  ++stats_.fills;
+  stats_.fees += f.fee;
+  if (f.ts > now_) now_ = f.ts;
+  emit_balances(f.symbol, f.ts ? f.ts : now_);
+}
+
+void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
+  if (!exchange_) return;
+  CurrencyPair pair = split_symbol(symbol);
+  std::vector<Balance> all = exchange_->balances();
+  for (const std::string* cur : {&pair.base, &pair.quote}) {
+    Balance b{*cur, {}, {}, {}};
+    for (const Balance& x : all)
+      if (x.currency == *cur) b = x;
+    Record r;
+    r.doc_type = "balance";
+    r.ts = ts;
+    r.set("currency", b.currency);
+    r.set("amount", b.amount);
+    r.set("available", b.available);
+    r.set("availableForWithdrawal", b.available_for_withdrawal);
+    emit(r);
+  }
+}
+
+void Engine::on_outcome(const OrderRequest& req, const OrderOutcome& o) {
+  switch (o.kind) {
+    case OutcomeKind::Accepted:
+      ++stats_.orders_accepted;
+      break;
+    case OutcomeKind::Rejected:
+      ++stats_.orders_rejected;
+      break;
+    case OutcomeKind::Unknown:
+      ++stats_.orders_unknown;
+      break;
+  }
+  emit_order(&req, o);
+  if (o.kind == OutcomeKind::Accepted) account_order(o.order);
+}
+
+void Engine::on_order_update(const Order& order) {
+  emit_order(nullptr, OrderOutcome{OutcomeKind::Accepted, order, {}, {}});
+  account_order(order);
+}
+
+void Engine::emit_order(const OrderRequest* req, const OrderOutcome& o) {
+  const Order& ord = o.order;
+  // A rejection may carry no order object: fall back to what was asked.
+  bool known = !req || !ord.client_order_id.empty() || !ord.order_id.empty();
+  Record r;
+  r.doc_type = "order";
+  r.symbol = known ? ord.symbol : req->symbol;
+  r.ts = ord.timestamp ? ord.timestamp : now_;
+  r.fields.reserve(20);
+  r.set("order_id", ord.order_id);
+  r.set("client_order_id", known ? ord.client_order_id : req->client_order_id);
+  r.set("side", std::string(to_string(known ? ord.side : req->side)));
+  r.set("type", ord.type);
+  r.set("options", std::string(to_gemini_option(known ? ord.tif : req->tif)));
+  r.set("price", known ? ord.price : req->price);
+  r.set("original_amount", known ? ord.original_amount : req->amount);
+  r.set("executed_amount", ord.executed_amount);
+  r.set("remaining_amount", known ? ord.remaining_amount : req->amount);
+  r.set("avg_execution_price", ord.avg_execution_price);
+  r.set("fee", ord.fee);
+  r.set("is_live", ord.is_live);
+  r.set("is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
+  r.set("reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
+  r.set("outcome", outcome_name(o.kind));
+  r.set("message", o.message);
+  emit(r);
+}
+
+void Engine::account_order(const Order& ord) {
+  // Only what is new since this order was last seen counts (resting orders report again).
+  Accounted& seen = accounted_[ord.client_order_id.empty() ? ord.order_id : ord.client_order_id];
+  Decimal d_exec = ord.executed_amount - seen.executed;
+  if (!d_exec.is_positive()) return;
+  Decimal notional = ord.avg_execution_price * ord.executed_amount;
+  Decimal d_notional = notional - seen.notional;
+  Decimal exit_price = d_notional.checked_div(d_exec).value_or(ord.avg_execution_price);
+  Decimal fee_share = ord.fee - seen.fee;
+  seen = Accounted{ord.executed_amount, notional, ord.fee};
+
+  EnginePosition& pos = positions_[ord.symbol];
+  if (ord.side == OrderSide::Buy) {
+    // Entry price: weighted over what is held (one buy per position under the book's rules).
+    Decimal held_cost = pos.last_buy_price && pos.entry_amount.is_positive()
+                            ? *pos.last_buy_price * pos.entry_amount
+                            : Decimal{};
+    Decimal amount = pos.entry_amount + d_exec;
+    pos.last_buy_price = (held_cost + d_notional).checked_div(amount).value_or(exit_price);
+    pos.entry_amount = amount;
+    pos.entry_fees += fee_share;
+    return;
+  }
+
+  // A sell closes (part of) the position: score the round trip.
+  Decimal entry_fee_share;
+  if (pos.entry_amount.is_positive()) {
+    Decimal part = min(d_exec, pos.entry_amount);
+    // A full exit takes every entry fee exactly (the proportional share truncates).
+    entry_fee_share =
+        part == pos.entry_amount
+            ? pos.entry_fees
+            : (pos.entry_fees * part).checked_div(pos.entry_amount).value_or(pos.entry_fees);
+    pos.entry_fees -= entry_fee_share;
+    pos.entry_amount -= part;
+  }
+  Decimal fees = fee_share + entry_fee_share;
+  Record r;
+  r.doc_type = "score";
+  r.symbol = ord.symbol;
+  r.ts = ord.timestamp ? ord.timestamp : now_;
+  if (pos.last_buy_price) {
+    Decimal profit = (exit_price - *pos.last_buy_price) * d_exec - fees;
+    stats_.realized_pnl += profit;
+    r.set("profit", profit);
+  } else {
+    r.set("profit", FieldValue{});  // no known entry: no made-up profit
+  }
+  r.set("fees", fees);
+  r.set("entry_price", opt(pos.last_buy_price));
+  r.set("exit_price", exit_price);
+  r.set("amount", d_exec);
+  r.set("client_order_id", ord.client_order_id);
+  r.set("order_id", ord.order_id);
+  ++stats_.scores;
+  emit(r);
+}
+
+// ---- restart state ------------------------------------------------------------------
+
+EngineState Engine::export_state() const {
+  EngineState s;
+  s.positions = positions_;
+  s.risk = risk_.export_state();
+  s.next_order_seq = next_order_seq_;
+  return s;
+}
+
+void Engine::import_state(const EngineState& s) {
+  positions_ = s.positions;
+  risk_.import_state(s.risk);
+  next_order_seq_ = std::max<std::uint64_t>(s.next_order_seq, 1);
+}
+
+}  // namespace rtcrypto

@@ -1,0 +1,415 @@
+#include "rtcrypto/engine/engine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "rtcrypto/signal/forecast_table.hpp"
+
+namespace rtcrypto {
+namespace {
+
+using namespace rtcrypto::literals;
+
+}  // namespace
+void PrintTo(const Decimal& d, std::ostream* os) {
+  *os << d.to_string();
+}
+namespace {
+
+// A hand-written exchange: fills IOC limit orders against the best opposite level only
+// (up to its quantity), 10 bps taker fee in the quote currency, synchronous callbacks.
+class FakeExchange final : public Exchange {
+ public:
+  std::function<const OrderBook*(std::string_view)> book_of;
+  std::function<TimeNs()> clock;
+  std::map<std::string, Decimal> amounts{{"USD", "1000"_d}, {"BTC", "0"_d}};
+  std::vector<OrderRequest> placed;
+  bool reject_all = false;
+
+  std::string_view name() const override { return "fake"; }
+  void place(const OrderRequest& r, OrderCallback done) override {
+    placed.push_back(r);
+    OrderOutcome out;
+    if (reject_all) {
+      out.kind = OutcomeKind::Rejected;
+      out.reason = "InsufficientFunds";
+      out.message = "fake rejection";
+      done(out);
+      return;
+    }
+    Order o;
+    o.order_id = std::to_string(100 + placed.size());
+    o.client_order_id = r.client_order_id;
+    o.symbol = r.symbol;
+    o.side = r.side;
+    o.price = r.price;
+    o.original_amount = r.amount;
+    o.timestamp = clock();
+    const OrderBook* b = book_of(r.symbol);
+    auto lvl = r.side == OrderSide::Buy ? b->best_ask() : b->best_bid();
+    bool crosses =
+        lvl && (r.side == OrderSide::Buy ? lvl->price <= r.price : lvl->price >= r.price);
+    if (crosses) {
+      Decimal qty = min(r.amount, lvl->quantity);
+      Decimal notional = qty * lvl->price;
+      Decimal fee = notional * "0.001"_d;
+      auto pair = split_symbol(r.symbol);
+      if (r.side == OrderSide::Buy) {
+        amounts[pair.quote] -= notional + fee;
+        amounts[pair.base] += qty;
+      } else {
+        amounts[pair.quote] += notional - fee;
+        amounts[pair.base] -= qty;
+      }
+      o.executed_amount = qty;
+      o.avg_execution_price = lvl->price;
+      o.fee = fee;
+      if (listener_)
+        listener_(Fill{o.order_id, o.client_order_id, o.symbol, o.side, lvl->price, qty, fee, false,
+                       o.timestamp});
+    }
+    o.remaining_amount = r.amount - o.executed_amount;
+    o.is_cancelled = o.remaining_amount.is_positive();
+    if (o.is_cancelled) o.reason = "ImmediateOrCancelWillNotFill";
+    out.kind = OutcomeKind::Accepted;
+    out.order = o;
+    done(out);
+  }
+  void cancel(const std::string&, OrderCallback) override {}
+  std::vector<Balance> balances() const override {
+    std::vector<Balance> v;
+    for (auto& [c, a] : amounts) v.push_back(Balance{c, a, a, a});
+    return v;
+  }
+  std::optional<Order> order_by_client_id(const std::string&) const override {
+    return std::nullopt;
+  }
+  std::vector<Order> open_orders() const override { return {}; }
+  SymbolRules rules(const std::string& symbol) const override {
+    SymbolRules r;
+    r.symbol = symbol;
+    return r;
+  }
+  void set_fill_listener(FillListener l) override { listener_ = std::move(l); }
+
+ private:
+  FillListener listener_;
+};
+
+struct VectorSink : RecordSink {
+  std::vector<Record> records;
+  void write(const Record& r) override { records.push_back(r); }
+  std::vector<const Record*> of(std::string_view type) const {
+    std::vector<const Record*> v;
+    for (auto& r : records)
+      if (r.doc_type == type) v.push_back(&r);
+    return v;
+  }
+};
+
+const TimeNs kT0 = *parse_ymd_hms("2021-04-17 16:45:00");
+constexpr TimeNs kS = kNsPerSec;
+
+template <class T>
+T field(const Record& r, std::string_view key) {
+  const FieldValue* v = r.get(key);
+  EXPECT_TRUE(v) << "no field " << key << " in " << r.doc_type;
+  if (!v || !std::holds_alternative<T>(*v)) {
+    ADD_FAILURE() << "field " << key << " of " << r.doc_type << " has another type";
+    return T{};
+  }
+  return std::get<T>(*v);
+}
+bool is_null(const Record& r, std::string_view key) {
+  const FieldValue* v = r.get(key);
+  return v && std::holds_alternative<std::monostate>(*v);
+}
+
+LevelChange lc(Side side, const char* price, const char* qty, TimeNs ts, bool snap = false,
+               const char* sym = "BTCUSD") {
+  LevelChange c;
+  c.symbol = sym;
+  c.side = side;
+  c.price = decimal_or_throw(price);
+  c.remaining = decimal_or_throw(qty);
+  c.ts = ts;
+  c.snapshot = snap;
+  return c;
+}
+
+// Signal: buy for decisions in 16:45 (row 16:46), sell for decisions in 16:46 (row 16:47).
+ForecastTable table() {
+  return ForecastTable::parse(
+      "ds,yhat,yhat_lower,yhat_upper,side\n"
+      "2021-04-17 16:46:00,101.5,100,103,buy\n"
+      "2021-04-17 16:47:00,99.5,98,101,sell\n");
+}
+
+struct Scenario {
+  ForecastTable signal = table();
+  FakeExchange ex;
+  VectorSink sink;
+  std::unique_ptr<Engine> engine;
+
+  explicit Scenario(EngineConfig cfg = defaults()) {
+    engine = std::make_unique<Engine>(cfg, &signal, &ex);
+    engine->add_sink(&sink);
+    ex.book_of = [this](std::string_view s) { return engine->book(s); };
+    ex.clock = [this] { return engine->now(); };
+  }
+  static EngineConfig defaults() {
+    EngineConfig c;
+    c.symbols = {"btcusd"};
+    c.window_length = 5 * kS;
+    c.run_id = "t";
+    return c;
+  }
+  void snapshot(TimeNs ts, const char* sym = "BTCUSD") {
+    engine->on_snapshot_begin(sym, ts);
+    engine->on_level(lc(Side::Bid, "100", "10", ts, true, sym));
+    engine->on_level(lc(Side::Ask, "101", "10", ts, true, sym));
+    engine->on_snapshot_end(sym, ts);
+    engine->end_of_frame(ts);
+  }
+  void level(const LevelChange& c) {
+    engine->on_level(c);
+    engine->end_of_frame(c.ts);
+  }
+  // The round trip: buy in 16:45, hold, sell in 16:46.
+  void run_round_trip() {
+    snapshot(kT0);
+    level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS));   // 199.8
+    level(lc(Side::Ask, "101.5", "1", kT0 + 2 * kS));  // 101.5 -> ratio 0.508
+    level(lc(Side::Ask, "102", "1", kT0 + 6 * kS));    // closes [0,5): buy
+    TradeEvent t;
+    t.symbol = "BTCUSD";
+    t.price = "101"_d;
+    t.quantity = "0.5"_d;
+    t.ts = kT0 + 7 * kS;
+    engine->on_trade(t);
+    level(lc(Side::Bid, "99.8", "1", kT0 + 60 * kS));  // closes [5,10): not_flat
+    level(lc(Side::Bid, "99.7", "1", kT0 + 65 * kS));  // closes [60,65): sell
+    engine->flush(kT0 + 66 * kS);                      // closes [65,70): nothing to sell
+  }
+};
+
+TEST(Engine, RoundTripThroughWindowsSignalStrategyRiskAndExchange) {
+  Scenario s;
+  s.run_round_trip();
+  auto& st = s.engine->stats();
+  EXPECT_EQ(st.windows, 4u);
+  EXPECT_EQ(st.decisions, 4u);
+  EXPECT_EQ(st.orders, 2u);
+  EXPECT_EQ(st.orders_accepted, 2u);
+  EXPECT_EQ(st.fills, 2u);
+  EXPECT_EQ(st.scores, 1u);
+  EXPECT_EQ(st.rejected_by_risk, 0u);
+
+  auto windows = s.sink.of("price_volume");
+  ASSERT_EQ(windows.size(), 4u);
+  EXPECT_DOUBLE_EQ(field<double>(*windows[0], "value"), 101.5 / 199.8);
+  EXPECT_EQ(field<std::int64_t>(*windows[0], "window_start"), kT0);
+  EXPECT_EQ(field<std::int64_t>(*windows[0], "window_end"), kT0 + 5 * kS);
+  EXPECT_EQ(s.sink.of("ask").size(), 4u);
+  EXPECT_EQ(s.sink.of("bid").size(), 4u);
+  EXPECT_EQ(s.sink.of("ticker").size(), 4u);
+
+  auto decisions = s.sink.of("decision");
+  ASSERT_EQ(decisions.size(), 4u);
+  const Record& buy = *decisions[0];
+  EXPECT_EQ(field<std::string>(buy, "action"), "buy");
+  EXPECT_TRUE(field<bool>(buy, "taken"));
+  EXPECT_EQ(field<std::string>(buy, "reason"), "buy");
+  EXPECT_EQ(field<std::string>(buy, "signal"), "buy");
+  EXPECT_DOUBLE_EQ(field<double>(buy, "yhat"), 101.5);
+  EXPECT_EQ(field<std::string>(buy, "client_order_id"), "t-1");
+  EXPECT_EQ(field<Decimal>(buy, "quote_available"), "1000"_d);
+  // 900 / 101 floored to 1e-8.
+  EXPECT_EQ(field<Decimal>(buy, "amount"), "8.91089108"_d);
+  EXPECT_EQ(field<Decimal>(buy, "price"), "101"_d);
+  EXPECT_EQ(field<std::string>(*decisions[1], "reason"), "not_flat");
+  EXPECT_FALSE(field<bool>(*decisions[1], "taken"));
+  EXPECT_EQ(field<std::string>(*decisions[2], "reason"), "sell");
+  EXPECT_EQ(field<std::string>(*decisions[2], "client_order_id"), "t-2");
+  EXPECT_EQ(field<Decimal>(*decisions[2], "last_buy_price"), "101"_d);
+  EXPECT_EQ(field<std::string>(*decisions[3], "reason"), "nothing_to_sell");
+
+  ASSERT_EQ(s.ex.placed.size(), 2u);
+  EXPECT_EQ(s.ex.placed[0].client_order_id, "t-1");
+  EXPECT_EQ(s.ex.placed[0].tif, TimeInForce::ImmediateOrCancel);
+  EXPECT_EQ(s.ex.placed[1].side, OrderSide::Sell);
+  EXPECT_EQ(s.ex.placed[1].amount, "8.91089108"_d);
+  EXPECT_EQ(s.ex.placed[1].price, "100"_d) << "best bid at close";
+
+  auto orders = s.sink.of("order");
+  ASSERT_EQ(orders.size(), 2u);
+  EXPECT_EQ(field<std::string>(*orders[0], "client_order_id"), "t-1");
+  EXPECT_EQ(field<std::string>(*orders[0], "side"), "buy");
+  EXPECT_EQ(field<Decimal>(*orders[0], "executed_amount"), "8.91089108"_d);
+  EXPECT_EQ(field<Decimal>(*orders[0], "remaining_amount"), "0"_d);
+  EXPECT_EQ(field<Decimal>(*orders[0], "avg_execution_price"), "101"_d);
+  EXPECT_FALSE(field<bool>(*orders[0], "is_cancelled"));
+  EXPECT_EQ(field<std::string>(*orders[0], "outcome"), "accepted");
+
+  // Score: (100 − 101) × 8.91089108 − (buy fee + sell fee).
+  auto scores = s.sink.of("score");
+  ASSERT_EQ(scores.size(), 1u);
+  Decimal amount = "8.91089108"_d;
+  Decimal buy_fee = amount * "101"_d * "0.001"_d;
+  Decimal sell_fee = amount * "100"_d * "0.001"_d;
+  Decimal fees = buy_fee + sell_fee;
+  EXPECT_EQ(field<Decimal>(*scores[0], "fees"), fees);
+  EXPECT_EQ(field<Decimal>(*scores[0], "profit"), ("100"_d - "101"_d) * amount - fees);
+  EXPECT_EQ(field<Decimal>(*scores[0], "entry_price"), "101"_d);
+  EXPECT_EQ(field<Decimal>(*scores[0], "exit_price"), "100"_d);
+  EXPECT_EQ(field<Decimal>(*scores[0], "amount"), amount);
+  EXPECT_EQ(st.realized_pnl, field<Decimal>(*scores[0], "profit"));
+  EXPECT_EQ(st.fees, fees);
+
+  // Two balance records (base, quote) after each fill.
+  auto bal = s.sink.of("balance");
+  ASSERT_EQ(bal.size(), 4u);
+  EXPECT_EQ(field<std::string>(*bal[0], "currency"), "BTC");
+  EXPECT_EQ(field<Decimal>(*bal[0], "amount"), amount);
+  EXPECT_EQ(field<std::string>(*bal[1], "currency"), "USD");
+  EXPECT_EQ(field<Decimal>(*bal[1], "available"), "1000"_d - amount * "101"_d - buy_fee);
+  EXPECT_EQ(field<Decimal>(*bal[2], "amount"), "0"_d);
+
+  // Ticker of the second window saw the trade.
+  auto tick = s.sink.of("ticker");
+  EXPECT_EQ(field<Decimal>(*tick[1], "last"), "101"_d);
+  EXPECT_DOUBLE_EQ(field<double>(*tick[1], "volume_BTC"), 0.5);
+  EXPECT_DOUBLE_EQ(field<double>(*tick[1], "volume_USD"), 50.5);
+  EXPECT_TRUE(is_null(*tick[0], "last"));
+
+  // Record order per window: ask, bid, price_volume, ticker, decision, [balances, order, score].
+  std::vector<std::string> types;
+  for (auto& r : s.sink.records) types.push_back(r.doc_type);
+  std::vector<std::string> first(types.begin(), types.begin() + 8);
+  EXPECT_EQ(first, (std::vector<std::string>{"ask", "bid", "price_volume", "ticker", "decision",
+                                             "balance", "balance", "order"}));
+}
+
+TEST(Engine, ReplayIsDeterministic) {
+  auto run = [] {
+    Scenario s;
+    s.run_round_trip();
+    std::string out;
+    for (auto& r : s.sink.records) out += to_contract_json(r, "t") + "\n";
+    return out;
+  };
+  std::string a = run(), b = run();
+  EXPECT_EQ(a, b);
+  EXPECT_GT(a.size(), 2000u);
+}
+
+TEST(Engine, NoOrderWhileTheBookIsNotWholeOrStale) {
+  Scenario s;
+  s.snapshot(kT0);
+  s.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS));
+  s.level(lc(Side::Ask, "101.5", "1", kT0 + 2 * kS));
+  s.engine->on_gap("BTCUSD", kT0 + 3 * kS, "test gap");
+  s.level(lc(Side::Ask, "102", "1", kT0 + 6 * kS));  // closes [0,5) on a rebuilding book
+  auto d = s.sink.of("decision");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(field<std::string>(*d[0], "action"), "none") << "the gap emptied the book: no ask";
+
+  // Stale: a whole book, last touched 8 s before the closing event.
+  Scenario t;
+  t.snapshot(kT0);
+  t.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS));
+  t.level(lc(Side::Ask, "101.5", "1", kT0 + 2 * kS));
+  t.level(lc(Side::Ask, "102", "1", kT0 + 10 * kS));
+  d = t.sink.of("decision");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(field<std::string>(*d[0], "action"), "buy");
+  EXPECT_FALSE(field<bool>(*d[0], "taken"));
+  EXPECT_EQ(field<std::string>(*d[0], "reason"), "risk_book_stale");
+  EXPECT_EQ(field<std::string>(*d[0], "risk_reason"), "book_stale");
+  EXPECT_EQ(field<std::int64_t>(*d[0], "book_age_ms"), 8000);
+  EXPECT_TRUE(t.ex.placed.empty());
+  EXPECT_EQ(t.engine->stats().rejected_by_risk, 1u);
+}
+
+TEST(Engine, BookNotWholeIsRefusedByRisk) {
+  Scenario s;
+  // Changes without a snapshot: the book has both sides but was never whole.
+  s.level(lc(Side::Bid, "100", "10", kT0));
+  s.level(lc(Side::Ask, "101", "10", kT0 + 1 * kS));
+  s.level(lc(Side::Bid, "99.9", "2", kT0 + 2 * kS));
+  s.level(lc(Side::Ask, "101.5", "1", kT0 + 6 * kS));
+  auto d = s.sink.of("decision");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(field<std::string>(*d[0], "reason"), "risk_book_not_whole");
+  EXPECT_FALSE(field<bool>(*d[0], "book_whole"));
+}
+
+TEST(Engine, SymbolFilterAndNoSignal) {
+  Scenario s;
+  s.snapshot(kT0, "ETHUSD");
+  s.level(lc(Side::Bid, "1", "1", kT0 + 1 * kS, false, "ETHUSD"));
+  s.level(lc(Side::Bid, "1", "1", kT0 + 9 * kS, false, "ETHUSD"));
+  EXPECT_TRUE(s.sink.records.empty()) << "ETHUSD is not traded";
+  EXPECT_EQ(s.engine->book("ETHUSD"), nullptr);
+  // Outside the table's minutes: no signal.
+  TimeNs late = kT0 + 3600 * kS;
+  s.snapshot(late);
+  s.level(lc(Side::Bid, "99", "1", late + 1));
+  s.engine->flush(late + 2);
+  auto d = s.sink.of("decision");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(field<std::string>(*d[0], "reason"), "no_signal");
+  EXPECT_TRUE(is_null(*d[0], "signal"));
+}
+
+TEST(Engine, ExchangeRejectionIsRecorded) {
+  Scenario s;
+  s.ex.reject_all = true;
+  s.snapshot(kT0);
+  s.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS));
+  s.level(lc(Side::Ask, "101.5", "1", kT0 + 2 * kS));
+  s.level(lc(Side::Ask, "102", "1", kT0 + 6 * kS));
+  auto o = s.sink.of("order");
+  ASSERT_EQ(o.size(), 1u);
+  EXPECT_EQ(field<std::string>(*o[0], "outcome"), "rejected");
+  EXPECT_EQ(field<std::string>(*o[0], "reason"), "InsufficientFunds");
+  EXPECT_EQ(field<std::string>(*o[0], "client_order_id"), "t-1");
+  EXPECT_EQ(field<Decimal>(*o[0], "original_amount"), "8.91089108"_d);
+  EXPECT_EQ(s.engine->stats().orders_rejected, 1u);
+  EXPECT_TRUE(s.sink.of("balance").empty());
+}
+
+TEST(Engine, KillSwitchAndCounterSurviveRestart) {
+  EngineConfig cfg = Scenario::defaults();
+  cfg.risk.max_drawdown_pct = 0.9;
+  Scenario s(cfg);
+  // Equity 1000 -> ~994.6 after the buy (0.54 %) -> ~990.2 after the sell (0.98 %): the
+  // switch trips at the decision after the sell.
+  s.run_round_trip();
+  EXPECT_TRUE(s.engine->risk().killed());
+  EngineState st = s.engine->export_state();
+  EXPECT_EQ(st.next_order_seq, 3u);
+  EXPECT_EQ(st.positions.at("BTCUSD").last_buy_price, "101"_d);
+
+  Scenario r(cfg);
+  r.engine->import_state(st);
+  EXPECT_TRUE(r.engine->risk().killed());
+  r.snapshot(kT0);
+  r.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS));
+  r.level(lc(Side::Ask, "101.5", "1", kT0 + 2 * kS));
+  r.level(lc(Side::Ask, "102", "1", kT0 + 6 * kS));
+  auto d = r.sink.of("decision");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(field<std::string>(*d[0], "reason"), "risk_kill_switch");
+  EXPECT_TRUE(field<bool>(*d[0], "kill_switch"));
+  r.engine->risk().reset_kill_switch();
+  r.level(lc(Side::Bid, "99.8", "2", kT0 + 11 * kS));  // closes [5,10): no bid flow
+  r.level(lc(Side::Ask, "101.6", "1", kT0 + 12 * kS));
+  r.level(lc(Side::Ask, "102", "1", kT0 + 16 * kS));  // closes [10,15): buy
+  ASSERT_FALSE(r.ex.placed.empty());
+  EXPECT_EQ(r.ex.placed.back().client_order_id, "t-3") << "ids continue, never reused";
+}
+
+}  // namespace
+}  // namespace rtcrypto

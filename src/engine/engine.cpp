@@ -280,6 +280,9 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   r.set("book_age_ms", static_cast<std::int64_t>((now - book.last_update()) / kNsPerMs));
   r.set("equity", opt(eq));
   r.set("kill_switch", risk_.killed());
+  r.set("kill_reason", risk_.killed() ? FieldValue(risk_.kill_reason()) : FieldValue{});
+  r.set("daily_loss", risk_.daily_loss());
+  r.set("drawdown_pct", risk_.drawdown_pct());
   r.set("action", std::string(to_string(d.action)));
   r.set("taken", taken);
   r.set("reason", reason);

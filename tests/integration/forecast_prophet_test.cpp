@@ -31,7 +31,7 @@ TEST(ProphetReference, OneDayForecastWithinPointOnePercentOnThreeSlices) {
   test::TempDir dir;
   const std::size_t rows = 7 * 1440, horizon = 1440;
   // Three slices in different regimes: 2019 (segment 0), 2021 (segment 9), 2023 (segment 11).
-  const std::vector<std::size_t> starts = {1000, 250000, 280000};
+  const std::vector<std::size_t> starts = {1000, 240000, 280000};
   std::string cmd = "TZ=UTC Rscript " RTC_PROJECT_DIR "/scripts/prophet_reference.R " +
                     std::to_string(horizon) + " 4 3 0";
   std::vector<ProphetModel> models;

@@ -3,6 +3,7 @@
 #ifdef RTCRYPTO_WITHOUT_TORCH
 #include <stdexcept>
 
+#include "rtcrypto/lstm/trainer.hpp"
 #include "rtcrypto/lstm_core/lstm_signal.hpp"
 
 namespace rtcrypto::lstm {
@@ -15,6 +16,12 @@ LstmModel load_lstm_model(const std::filesystem::path& model_file) {
 std::unique_ptr<SignalSource> make_lstm_signal(const std::string& model_path,
                                                LstmSignalOptions options) {
   return std::make_unique<LstmSignal>(load_lstm_model(model_path), options);
+}
+
+TrainReport train_lstm(const std::vector<MinuteBar>&, const TrainOptions&,
+                       const std::filesystem::path&,
+                       const std::function<void(const EpochReport&)>&) {
+  throw std::runtime_error("cannot train an LSTM: rtcrypto was built without LibTorch");
 }
 
 }  // namespace rtcrypto::lstm

@@ -1,0 +1,147 @@
+// bench_lstm: one LSTM prediction (lookback 50, hidden 50, 5 features, one thread) through the
+// plain C++ fast path, LibTorch's TorchScript and PyTorch from Python (eager and TorchScript),
+// all in the same run; then LSTM training throughput with LibTorch on 2 threads.
+//   bench_lstm [--n 5000] [--train-windows 8192]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "rtcrypto/lstm/torch_reference.hpp"
+#include "rtcrypto/lstm/trainer.hpp"
+#include "rtcrypto/lstm_core/lstm_forward.hpp"
+
+using namespace rtcrypto;
+using namespace rtcrypto::lstm;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Pct {
+  double p50 = 0, p99 = 0;
+};
+
+template <class F>
+Pct time_it(int n, F&& f) {
+  for (int i = 0; i < std::min(n / 10, 200); ++i) f();
+  std::vector<double> us(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const auto t0 = Clock::now();
+    f();
+    us[static_cast<std::size_t>(i)] =
+        std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+  }
+  std::sort(us.begin(), us.end());
+  return {us[us.size() / 2], us[static_cast<std::size_t>(static_cast<double>(us.size()) * 0.99)]};
+}
+
+std::string run_capture(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  return out;
+}
+
+double json_number(const std::string& text, const std::string& obj, const std::string& key) {
+  auto o = text.find("\"" + obj + "\"");
+  if (o == std::string::npos) return std::nan("");
+  auto k = text.find("\"" + key + "\"", o);
+  if (k == std::string::npos) return std::nan("");
+  return std::strtod(text.c_str() + text.find(':', k) + 1, nullptr);
+}
+
+std::vector<MinuteBar> random_walk(std::size_t n) {
+  std::mt19937 rng(1);
+  std::normal_distribution<double> step(0, 0.001);
+  std::vector<MinuteBar> bars(n);
+  double c = 30000;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& b = bars[i];
+    b.ts = 1'700'000'000LL * kNsPerSec / kNsPerMin * kNsPerMin + static_cast<TimeNs>(i) * kNsPerMin;
+    b.open = c;
+    c *= std::exp(step(rng));
+    b.close = c;
+    b.high = std::max(b.open, b.close) * 1.0003;
+    b.low = std::min(b.open, b.close) * 0.9997;
+    b.volume = 5;
+  }
+  return bars;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int n = 5000;
+  std::size_t train_windows = 8192;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--n")) n = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--train-windows"))
+      train_windows = std::strtoul(argv[i + 1], nullptr, 10);
+  }
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("rtcrypto-bench-lstm-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string model = (dir / "m.pt").string();
+  const std::string script = std::string(RTC_SOURCE_DIR) + "/scripts/lstm_model.py";
+  const bool have_python =
+      std::system(("timeout 300 /usr/bin/python3 " + script + " make --out " + model +
+                   " --lookback 50 --hidden 50 --layers 1 >/dev/null 2>&1")
+                      .c_str()) == 0;
+  std::printf("bench_lstm: one prediction, lookback 50, hidden 50, 5 features, 1 thread, n=%d\n",
+              n);
+  if (!have_python) {
+    // No python3-torch: train a tiny model of the same shape for the C++ rows.
+    TrainOptions o;
+    o.epochs = 1;
+    o.max_train_windows = 256;
+    o.threads = 1;
+    train_lstm(random_walk(3000), o, model);
+    std::printf("(python3-torch missing: PyTorch rows skipped, model made by the trainer)\n");
+  }
+  set_torch_threads(1);
+  LstmModel m = load_lstm_model(model);
+  LstmForward fwd(m.weights);
+  std::vector<float> x(50 * 5);
+  std::mt19937 rng(3);
+  std::normal_distribution<float> nd(0, 1);
+  for (auto& v : x) v = nd(rng);
+  volatile float sink = 0;
+  Pct fast = time_it(n, [&] { sink = sink + fwd.run(x.data(), 50)[0]; });
+  TorchReference ref(model);
+  Pct script_pct =
+      time_it(std::max(n / 5, 200), [&] { sink = sink + ref.predict(x.data(), 50, 5)[0]; });
+  std::printf("  %-28s p50 %8.1f us   p99 %8.1f us\n", "C++ fast path", fast.p50, fast.p99);
+  std::printf("  %-28s p50 %8.1f us   p99 %8.1f us\n", "LibTorch (C++)", script_pct.p50,
+              script_pct.p99);
+  if (have_python) {
+    const std::string py =
+        run_capture("timeout 600 /usr/bin/python3 " + script + " bench --model " + model + " --n " +
+                    std::to_string(std::max(n / 5, 200)));
+    for (const char* name : {"pytorch_eager", "pytorch_torchscript"})
+      std::printf("  %-28s p50 %8.1f us   p99 %8.1f us\n", name, json_number(py, name, "p50_us"),
+                  json_number(py, name, "p99_us"));
+  }
+
+  // Training throughput on both cores.
+  TrainOptions o;
+  o.epochs = 1;
+  o.threads = 2;
+  o.batch_size = 256;
+  o.max_train_windows = train_windows;
+  o.max_val_windows = 512;
+  auto r = train_lstm(random_walk(train_windows + 3000), o, (dir / "t.pt").string());
+  std::printf(
+      "training (LSTM 50x1, lookback 50, batch 256, 2 threads): %.0f samples/s over %zu windows\n",
+      r.samples_per_sec, static_cast<std::size_t>(std::min(train_windows, r.train_windows)));
+  std::filesystem::remove_all(dir);
+  return 0;
+}

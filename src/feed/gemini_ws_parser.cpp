@@ -128,14 +128,21 @@ void GeminiWsParser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
     const bool has_error = obj.at_key("error").get(err) == simdjson::SUCCESS;
     if (has_error || status >= 400) {
       ++stats_.rpc_errors;
-      std::int64_t code = 0;
+      // `code` is a number by the spec, a string on the older Fast-API page.
+      std::string code = "none";
       std::string_view msg;
       if (has_error) {
-        get_int64(err, "code", code);
+        std::int64_t n = 0;
+        std::string_view text;
+        if (get_int64(err, "code", n)) {
+          code = std::to_string(n);
+        } else if (get_string(err, "code", text)) {
+          code.assign(text);
+        }
         if (!get_string(err, "msg", msg)) get_string(err, "message", msg);
       }
-      warn("feed ws: request failed: status " + std::to_string(status) + ", code " +
-           std::to_string(code) + ": " + std::string(msg));
+      warn("feed ws: request failed: status " + std::to_string(status) + ", code " + code + ": " +
+           std::string(msg));
     } else {
       ++stats_.acks;
     }

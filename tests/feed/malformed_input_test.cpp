@@ -1,12 +1,15 @@
 // Bad input never crashes, never half-applies a frame, and is counted.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "event_recorder.hpp"
 #include "rtcrypto/book/book_builder.hpp"
 #include "rtcrypto/feed/gemini_parsers.hpp"
+#include "test_support.hpp"
 
 namespace rtcrypto {
 namespace {
@@ -210,6 +213,52 @@ TEST(MalformedWs, BadFramesAreCountedAndTheBookStaysIntact) {
   big.back() = '}';
   p.parse(big, 4, b);
   EXPECT_EQ(p.stats().oversized, 1u);
+  log::set_level(log::Level::Info);
+}
+
+}  // namespace
+}  // namespace rtcrypto
+
+namespace rtcrypto {
+namespace {
+
+// Every real BTCUSD frame cut in half is rejected; random byte flips never crash, never
+// leave a whole book crossed, and every frame is accounted for.
+TEST(MalformedShared, CutAndMutatedRealFrames) {
+  RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-BTCUSD-frames.ndjson");
+  log::set_level(log::Level::Off);
+  std::ifstream in(path);
+  std::vector<std::string> frames;
+  for (std::string line; std::getline(in, line);) frames.push_back(line);
+  ASSERT_EQ(frames.size(), 326u);
+
+  GeminiV2Parser cut;
+  test::CountingSink sink;
+  for (const std::string& f : frames)
+    cut.parse(std::string_view(f).substr(0, f.size() / 2), 1, sink);
+  EXPECT_EQ(cut.stats().parse_errors, frames.size());
+  EXPECT_EQ(sink.levels + sink.trades + sink.snapshots, 0u);
+
+  std::mt19937 rng(12345);
+  GeminiV2Parser p;
+  BookBuilder b;
+  const char noise[] = "\"{}[],:-.0123456789eE \\x";
+  std::uint64_t crossed = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string& f : frames) {
+      std::string m = f;
+      const int flips = 1 + static_cast<int>(rng() % 3);
+      for (int i = 0; i < flips; ++i) m[rng() % m.size()] = noise[rng() % (sizeof noise - 1)];
+      p.parse(m, 1, b);
+      b.end_of_frame(1);
+      const OrderBook* book = b.find("BTCUSD");
+      if (book && book->whole() && book->crossed()) ++crossed;
+    }
+  }
+  const FeedStats& s = p.stats();
+  EXPECT_EQ(s.frames, 3 * frames.size());
+  EXPECT_GT(s.parse_errors, frames.size());  // most mutations break the frame
+  EXPECT_EQ(crossed, 0u);
   log::set_level(log::Level::Info);
 }
 

@@ -50,9 +50,9 @@ Engine::Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
   if (exchange_) exchange_->set_fill_listener([this](const Fill& f) { on_fill(f); });
 }
 
-Engine::~Engine() {
-  if (exchange_) exchange_->set_fill_listener(nullptr);
-}
+// The exchange is not touched here: it may already be gone (members of one context are
+// destroyed in any order). Whoever owns both must not let it report fills afterwards.
+Engine::~Engine() = default;
 
 bool Engine::trades_symbol(std::string_view symbol) const {
   if (config_.symbols.empty()) return true;

@@ -77,6 +77,7 @@ ReplayRun replay(const std::filesystem::path& tsv) {
   run.stats = engine->stats();
   run.balances = paper.balances();
   run.paper = paper.stats();
+  engine.reset();  // before the exchange it points to
   return run;
 }
 

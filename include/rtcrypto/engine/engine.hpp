@@ -77,6 +77,8 @@ class Engine final : public MarketEventSink {
  public:
   // `signal` and `exchange` may be null (no signal: every decision is "no_signal"; no
   // exchange: decisions are recorded, nothing is sent). `strategy` defaults to BookStrategy.
+  // The engine installs itself as the exchange's fill listener and never removes itself:
+  // the exchange must not report fills after the engine is destroyed.
   Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
          std::unique_ptr<Strategy> strategy = nullptr);
   ~Engine() override;

@@ -19,11 +19,105 @@ constexpr URep pow10_u(int n) {
   return r;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// u / 10^18 and u % 10^18 without a 128-bit division (__udivti3 is slow): 10^18 = 2^18 *
+// 5^18, and 5^18 < 2^42, so u >> 18 can be divided by 5^18 in 22-bit steps whose partial
+// dividends fit 64 bits; the compiler turns each 64-bit division by a constant into a
+// multiply.
+struct DivMod1e18 {
+  URep quot;
+  std::uint64_t rem;
+};
+inline DivMod1e18 divmod_1e18(URep u) {
+  constexpr std::uint64_t k5p18 = 3814697265625ULL;  // 5^18
+  if ((u >> 64) == 0) {
+    const auto v = static_cast<std::uint64_t>(u);
+    return {v / 1000000000000000000ULL, v % 1000000000000000000ULL};
+  }
+  const std::uint64_t low18 = static_cast<std::uint64_t>(u) & ((1ULL << 18) - 1);
+  const URep v = u >> 18;  // < 2^110
+  URep q = 0;
+  std::uint64_t r = 0;
+  for (int shift = 88; shift >= 0; shift -= 22) {  // five 22-bit chunks, high to low
+    const std::uint64_t chunk = static_cast<std::uint64_t>(v >> shift) & ((1ULL << 22) - 1);
+    const std::uint64_t cur = (r << 22) | chunk;  // r < 5^18 < 2^42: fits
+    q = (q << 22) | (cur / k5p18);
+    r = cur % k5p18;
+  }
+  return {q, (r << 18) | low18};
+}
+
+// Powers of ten that fit in 64 bits (10^0 .. 10^19).
+constexpr std::uint64_t kPow10u64[20] = {1ULL,
+                                         10ULL,
+                                         100ULL,
+                                         1000ULL,
+                                         10000ULL,
+                                         100000ULL,
+                                         1000000ULL,
+                                         10000000ULL,
+                                         100000000ULL,
+                                         1000000000ULL,
+                                         10000000000ULL,
+                                         100000000000ULL,
+                                         1000000000000ULL,
+                                         10000000000000ULL,
+                                         100000000000000ULL,
+                                         1000000000000000ULL,
+                                         10000000000000000ULL,
+                                         100000000000000000ULL,
+                                         1000000000000000000ULL,
+                                         10000000000000000000ULL};
+
+// The exact parse for everything the fast path does not take (exponents, more than 19
+// digits, more than 18 fractional digits, errors).
+std::optional<Decimal> parse_exact(std::string_view s) noexcept;
 
 }  // namespace
 
 std::optional<Decimal> Decimal::parse(std::string_view s) noexcept {
+  // Fast path: [+-]digits[.digits] with at most 19 digits in all (leading zeros included)
+  // and at most 18 after the point, i.e. what Gemini sends for prices and sizes. The
+  // digits fit a uint64 and one 64x64->128 multiply scales them to 1e-18 units.
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  bool neg = false;
+  if (p != end && (*p == '+' || *p == '-')) {
+    neg = *p == '-';
+    ++p;
+  }
+  std::uint64_t mant = 0;
+  const char* const digits_begin = p;
+  while (p != end && static_cast<unsigned>(*p - '0') < 10u) {
+    mant = mant * 10 + static_cast<unsigned>(*p - '0');
+    ++p;
+  }
+  std::ptrdiff_t int_digits = p - digits_begin;
+  std::ptrdiff_t frac_digits = 0;
+  if (p != end && *p == '.') {
+    const char* const frac_begin = ++p;
+    while (p != end && static_cast<unsigned>(*p - '0') < 10u) {
+      mant = mant * 10 + static_cast<unsigned>(*p - '0');
+      ++p;
+    }
+    frac_digits = p - frac_begin;
+  }
+  if (p == end && int_digits + frac_digits > 0 && int_digits + frac_digits <= 19 &&
+      frac_digits <= kScale) {
+    // mant < 10^19 and the factor <= 10^18: the product < 10^37 fits, no overflow check.
+    const auto raw = static_cast<Rep>(static_cast<URep>(mant) * kPow10u64[kScale - frac_digits]);
+    return from_raw(neg ? -raw : raw);
+  }
+  return parse_exact(s);
+}
+
+namespace {
+
+std::optional<Decimal> parse_exact(std::string_view s) noexcept {
+  constexpr int kScale = Decimal::kScale;
   std::size_t i = 0;
   const std::size_t n = s.size();
   bool neg = false;
@@ -34,8 +128,8 @@ std::optional<Decimal> Decimal::parse(std::string_view s) noexcept {
   // Mantissa digits are collected as an integer with a count of fractional digits;
   // leading zeros are skipped so that long zero prefixes cost nothing.
   URep mant = 0;
-  int sig_digits = 0;    // significant digits kept in mant
-  int frac_digits = 0;   // digits after the point that went into mant (or were zero-dropped)
+  int sig_digits = 0;   // significant digits kept in mant
+  int frac_digits = 0;  // digits after the point that went into mant (or were zero-dropped)
   bool any_digit = false;
   bool dropped_nonzero = false;
   int dropped_int_digits = 0;  // integral digits beyond 38 significant ones
@@ -100,8 +194,10 @@ std::optional<Decimal> Decimal::parse(std::string_view s) noexcept {
   }
   if (mant > static_cast<URep>(kMax)) return std::nullopt;
   Rep r = static_cast<Rep>(mant);
-  return from_raw(neg ? -r : r);
+  return Decimal::from_raw(neg ? -r : r);
 }
+
+}  // namespace
 
 std::optional<Decimal> Decimal::from_double(double v, int digits) {
   if (!std::isfinite(v) || digits < 0 || digits > kScale) return std::nullopt;
@@ -112,16 +208,21 @@ std::optional<Decimal> Decimal::from_double(double v, int digits) {
 }
 
 double Decimal::to_double() const {
-  // Split so that the integral part keeps its precision.
-  Rep ip = raw_ / kOne;
-  Rep fp = raw_ % kOne;
-  return static_cast<double>(ip) + static_cast<double>(fp) / 1e18;
+  // Split so that the integral part keeps its precision (integral part and remainder
+  // truncated toward zero, both carrying the sign).
+  const bool neg = raw_ < 0;
+  const URep u = neg ? static_cast<URep>(-(raw_ + 1)) + 1 : static_cast<URep>(raw_);
+  const DivMod1e18 d = divmod_1e18(u);
+  const auto ip = static_cast<Rep>(d.quot);
+  const auto fp = static_cast<Rep>(d.rem);
+  return static_cast<double>(neg ? -ip : ip) + static_cast<double>(neg ? -fp : fp) / 1e18;
 }
 
 void Decimal::append_to(std::string& out) const {
   URep u = raw_ < 0 ? static_cast<URep>(-(raw_ + 1)) + 1 : static_cast<URep>(raw_);
-  URep ip = u / static_cast<URep>(kOne);
-  auto fp = static_cast<std::uint64_t>(u % static_cast<URep>(kOne));
+  const DivMod1e18 d = divmod_1e18(u);
+  URep ip = d.quot;
+  std::uint64_t fp = d.rem;
   char buf[64];
   int pos = 64;
   if (ip == 0) {

@@ -5,6 +5,7 @@
 
 #include "json_util.hpp"
 #include "rtcrypto/feed/gemini_parsers.hpp"
+#include "v2_l2_scanner.hpp"
 
 namespace rtcrypto {
 
@@ -15,21 +16,6 @@ namespace {
 struct SymbolState {
   bool seen = false;  // an l2_updates frame arrived since reset
   bool live = false;  // a snapshot arrived and no delta was lost since
-};
-
-struct PendingLevel {
-  Side side;
-  Decimal price;
-  Decimal quantity;
-};
-
-struct PendingTrade {
-  Decimal price;
-  Decimal quantity;
-  OrderSide taker = OrderSide::Buy;
-  bool has_taker = false;
-  TimeNs ts = 0;
-  std::int64_t id = -1;
 };
 
 // A v2 trade object (top-level frame or an entry of a snapshot's `trades`); nullptr = ok.
@@ -67,6 +53,60 @@ const char* read_trade(dom::object o, TimeNs recv_ts, PendingTrade& t) {
   return nullptr;
 }
 
+using SymbolEntry = std::pair<const std::string, SymbolState>;
+
+// Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
+// while the book is live), then its trades, then the frame time.
+void emit_l2(SymbolEntry& entry, bool snapshot, const std::vector<PendingLevel>& levels,
+             const std::vector<PendingTrade>& trades, TimeNs recv_ts, FeedStats& stats,
+             MarketEventSink& out) {
+  const std::string& symbol = entry.first;
+  SymbolState& st = entry.second;
+  LevelChange c;
+  c.symbol = symbol;
+  c.ts = recv_ts;
+  if (snapshot) {
+    c.snapshot = true;
+    c.reason = ChangeReason::Snapshot;
+    out.on_snapshot_begin(symbol, recv_ts);
+    for (const PendingLevel& lv : levels) {
+      c.side = lv.side;
+      c.price = lv.price;
+      c.remaining = lv.quantity;
+      out.on_level(c);
+    }
+    out.on_snapshot_end(symbol, recv_ts);
+    ++stats.snapshots;
+    stats.snapshot_levels += levels.size();
+    st.seen = true;
+    st.live = true;
+  } else if (st.live) {
+    c.reason = ChangeReason::Update;
+    for (const PendingLevel& lv : levels) {
+      c.side = lv.side;
+      c.price = lv.price;
+      c.remaining = lv.quantity;
+      out.on_level(c);
+    }
+    stats.changes += levels.size();
+  } else {
+    stats.dropped += levels.size();
+  }
+  TradeEvent te;
+  te.symbol = symbol;
+  for (const PendingTrade& t : trades) {
+    te.price = t.price;
+    te.quantity = t.quantity;
+    te.taker_side = t.taker;
+    te.has_taker_side = t.has_taker;
+    te.ts = t.ts;
+    te.trade_id = t.id;
+    out.on_trade(te);
+  }
+  stats.trades += trades.size();
+  out.on_time(recv_ts);
+}
+
 }  // namespace
 
 struct GeminiV2Parser::Impl {
@@ -75,12 +115,18 @@ struct GeminiV2Parser::Impl {
   std::string upper;  // scratch for symbol normalization
   std::vector<PendingLevel> levels;
   std::vector<PendingTrade> trades;
+  // The last symbol looked up, as written in the frame (runs of one symbol are common).
+  std::string last_raw;
+  SymbolEntry* last_entry = nullptr;
 
-  // The interned (upper-case) symbol and its state.
-  std::pair<const std::string, SymbolState>& state(std::string_view raw) {
+  // The interned (upper-case) symbol and its state (map nodes are stable until reset()).
+  SymbolEntry& state(std::string_view raw) {
+    if (last_entry && raw == last_raw) return *last_entry;
     upper_symbol(raw, upper);
     auto it = symbols.find(upper);
     if (it == symbols.end()) it = symbols.emplace(upper, SymbolState{}).first;
+    last_raw.assign(raw);
+    last_entry = &*it;
     return *it;
   }
 };
@@ -90,6 +136,7 @@ GeminiV2Parser::GeminiV2Parser(ParserOptions options)
 GeminiV2Parser::~GeminiV2Parser() = default;
 
 void GeminiV2Parser::reset() {
+  impl_->last_entry = nullptr;
   impl_->symbols.clear();
 }
 
@@ -100,6 +147,14 @@ void GeminiV2Parser::resync(std::string_view symbol) {
 void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSink& out) {
   if (!admit_frame(frame)) return;
   Impl& m = *impl_;
+  // Frames as the exchange sends them skip the DOM; anything else takes the checks below.
+  L2Scan scan;
+  if (scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) {
+    SymbolEntry& entry = m.state(scan.symbol);
+    const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
+    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, stats_, out);
+    return;
+  }
   dom::element root;
   if (m.json.parse(frame, root) != simdjson::SUCCESS) return reject("invalid JSON", frame);
   dom::object obj;
@@ -182,49 +237,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
     }
 
     // The whole frame is valid: emit.
-    LevelChange c;
-    c.symbol = symbol;
-    c.ts = recv_ts;
-    if (snapshot) {
-      c.snapshot = true;
-      c.reason = ChangeReason::Snapshot;
-      out.on_snapshot_begin(symbol, recv_ts);
-      for (const PendingLevel& lv : m.levels) {
-        c.side = lv.side;
-        c.price = lv.price;
-        c.remaining = lv.quantity;
-        out.on_level(c);
-      }
-      out.on_snapshot_end(symbol, recv_ts);
-      ++stats_.snapshots;
-      stats_.snapshot_levels += m.levels.size();
-      st.seen = true;
-      st.live = true;
-    } else if (st.live) {
-      c.reason = ChangeReason::Update;
-      for (const PendingLevel& lv : m.levels) {
-        c.side = lv.side;
-        c.price = lv.price;
-        c.remaining = lv.quantity;
-        out.on_level(c);
-      }
-      stats_.changes += m.levels.size();
-    } else {
-      stats_.dropped += m.levels.size();
-    }
-    TradeEvent te;
-    te.symbol = symbol;
-    for (const PendingTrade& t : m.trades) {
-      te.price = t.price;
-      te.quantity = t.quantity;
-      te.taker_side = t.taker;
-      te.has_taker_side = t.has_taker;
-      te.ts = t.ts;
-      te.trade_id = t.id;
-      out.on_trade(te);
-    }
-    stats_.trades += m.trades.size();
-    out.on_time(recv_ts);
+    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, stats_, out);
     return;
   }
 

@@ -56,6 +56,12 @@ class ProphetModel {
   // `ds` must be ascending. Deterministic for a given options.seed.
   std::vector<Prediction> predict(const std::vector<TimeNs>& ds, bool with_intervals = true) const;
 
+  // Prophet's Stan objective at this model's parameters on (ds, y): the log posterior of
+  // prophet.stan up to constants, exactly the `value` rstan::optimizing reports (priors
+  // normal(0, 5) on k and m, Laplace(0, tau) on deltas, half-normal(0, 0.5) on sigma_obs,
+  // normal(0, seasonality scale) on beta; Gaussian likelihood on y / y_scale). Higher is better.
+  double log_posterior(const std::vector<TimeNs>& ds, const std::vector<double>& y) const;
+
   // JSON with every parameter, the changepoints and the scaling; load(save()) predicts the same.
   std::string to_json() const;
   static ProphetModel from_json(const std::string& text);

@@ -1,6 +1,6 @@
 // Level changes per second through the whole trading core on one core:
 //   bench_pipeline [--file TSV] [--loops N] [--rounds R] [--window SECONDS]
-//                  [--expect-windows N] [--no-pin]
+//                  [--expect-windows N] [--no-pin] [--only parse_only|parse_book|pipeline]
 // The recorded frames (recv_ts<TAB>session<TAB>frame) are read into memory once, then each
 // loop replays all of them through ReplayDriver -> GeminiV2Parser -> Engine (BookBuilder,
 // windows, a signal that always answers, BookStrategy, risk, PaperExchange, counting
@@ -211,7 +211,7 @@ void print(const char* stage, const StageResult& s, bool details) {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "bench_pipeline: %s\nusage: bench_pipeline [--file TSV] [--loops N] [--rounds R] "
-               "[--window SECONDS] [--expect-windows N] [--no-pin]\n",
+               "[--window SECONDS] [--expect-windows N] [--no-pin] [--only STAGE]\n",
                why);
   std::exit(2);
 }
@@ -223,6 +223,7 @@ int run(int argc, char** argv) {
   long window_s = 5;
   std::optional<std::uint64_t> expect_windows;
   bool pin = true;
+  std::string only;  // run one stage (for profiling)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -247,6 +248,11 @@ int run(int argc, char** argv) {
       window_s = number(1);
     } else if (a == "--expect-windows") {
       expect_windows = static_cast<std::uint64_t>(number(0));
+    } else if (a == "--only") {
+      only = value();
+      if (only != "parse_only" && only != "parse_book" && only != "pipeline") {
+        usage(("bad value for --only: " + only).c_str());
+      }
     } else if (a == "--no-pin") {
       pin = false;
     } else {
@@ -286,12 +292,20 @@ int run(int argc, char** argv) {
               loops, rounds, window_s);
 
   const TimeNs window = window_s * kNsPerSec;
-  StageResult p = measure([&] { return parse_only(frames); }, rounds, loops);
-  print("parse_only", p, false);
-  StageResult b = measure([&] { return parse_book(frames); }, rounds, loops);
-  print("parse_book", b, false);
-  StageResult e = measure([&] { return pipeline(frames, window); }, rounds, loops);
-  print("pipeline", e, true);
+  StageResult p, b, e;
+  if (only.empty() || only == "parse_only") {
+    p = measure([&] { return parse_only(frames); }, rounds, loops);
+    print("parse_only", p, false);
+  }
+  if (only.empty() || only == "parse_book") {
+    b = measure([&] { return parse_book(frames); }, rounds, loops);
+    print("parse_book", b, false);
+  }
+  if (only.empty() || only == "pipeline") {
+    e = measure([&] { return pipeline(frames, window); }, rounds, loops);
+    print("pipeline", e, true);
+  }
+  if (!only.empty()) return 0;
 
   int rc = 0;
   const LoopResult& l = e.per_loop;

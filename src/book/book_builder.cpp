@@ -3,7 +3,7 @@
 namespace rtcrypto {
 
 OrderBook* BookBuilder::find(std::string_view symbol) {
-  if (last_ && last_->symbol() == symbol) return last_;
+  if (last_ && same_symbol(last_->symbol(), symbol)) return last_;
   auto it = books_.find(symbol);
   return it == books_.end() ? nullptr : &it->second;
 }
@@ -14,7 +14,7 @@ const OrderBook* BookBuilder::find(std::string_view symbol) const {
 }
 
 OrderBook& BookBuilder::get(std::string_view symbol) {
-  if (last_ && last_->symbol() == symbol) return *last_;
+  if (last_ && same_symbol(last_->symbol(), symbol)) return *last_;
   auto it = books_.find(symbol);
   if (it == books_.end())
     it = books_.emplace(std::string(symbol), OrderBook(std::string(symbol))).first;

@@ -72,9 +72,21 @@ void OrderBook::begin_bulk() {
 namespace {
 template <class Less>
 void sort_side(std::vector<BookLevel>& v, Less less) {
-  // Stable sort keeps arrival order among equal prices, so the last one is the total.
-  std::stable_sort(v.begin(), v.end(),
-                   [&](const BookLevel& a, const BookLevel& b) { return less(a.price, b.price); });
+  auto strictly = [&](auto before) {
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      if (!before(v[i - 1].price, v[i].price)) return false;
+    }
+    return true;
+  };
+  if (strictly([&](Decimal a, Decimal b) { return less(b, a); })) {
+    // Snapshots list the best level first: the reverse of the vector's order, no repeats.
+    std::reverse(v.begin(), v.end());
+  } else if (!strictly(less)) {
+    // Stable sort keeps arrival order among equal prices, so the last one is the total.
+    std::stable_sort(v.begin(), v.end(), [&](const BookLevel& a, const BookLevel& b) {
+      return less(a.price, b.price);
+    });
+  }
   std::size_t out = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i + 1 < v.size() && v[i + 1].price == v[i].price) continue;  // a later value wins

@@ -213,9 +213,15 @@ double Decimal::to_double() const {
   const bool neg = raw_ < 0;
   const URep u = neg ? static_cast<URep>(-(raw_ + 1)) + 1 : static_cast<URep>(raw_);
   const DivMod1e18 d = divmod_1e18(u);
+  const auto fp = static_cast<std::int64_t>(d.rem);  // < 10^18
+  const double frac = static_cast<double>(neg ? -fp : fp) / 1e18;
+  if (d.quot <= static_cast<URep>(std::numeric_limits<std::int64_t>::max())) {
+    // int64 -> double rounds like int128 -> double, without the library call.
+    const auto ip = static_cast<std::int64_t>(d.quot);
+    return static_cast<double>(neg ? -ip : ip) + frac;
+  }
   const auto ip = static_cast<Rep>(d.quot);
-  const auto fp = static_cast<Rep>(d.rem);
-  return static_cast<double>(neg ? -ip : ip) + static_cast<double>(neg ? -fp : fp) / 1e18;
+  return static_cast<double>(neg ? -ip : ip) + frac;
 }
 
 void Decimal::append_to(std::string& out) const {

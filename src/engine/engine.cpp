@@ -60,7 +60,7 @@ bool Engine::trades_symbol(std::string_view symbol) const {
 }
 
 inline Engine::SymbolState* Engine::state_for(std::string_view symbol) {
-  if (last_ && last_->symbol == symbol) return last_;
+  if (last_ && same_symbol(last_->symbol, symbol)) return last_;
   return lookup(symbol);
 }
 
@@ -84,6 +84,12 @@ void Engine::advance(SymbolState& s, TimeNs t) {
   if (auto w = s.window.advance(t, s.book)) on_window(s, *w, std::max(t, now_));
 }
 
+inline void Engine::note_window(const SymbolState& s) {
+  if (s.window.is_open() && s.window.window_end() < next_close_) {
+    next_close_ = s.window.window_end();
+  }
+}
+
 // ---- event stream -------------------------------------------------------------------
 
 void Engine::on_level(const LevelChange& c) {
@@ -94,6 +100,7 @@ void Engine::on_level(const LevelChange& c) {
   advance(*s, c.ts);
   builder_.on_level(c);
   s->window.add(c);
+  note_window(*s);
 }
 
 void Engine::on_snapshot_begin(std::string_view symbol, TimeNs ts) {
@@ -117,6 +124,7 @@ void Engine::on_trade(const TradeEvent& t) {
   if (t.ts > now_) now_ = t.ts;
   advance(*s, t.ts);
   s->window.add(t);
+  note_window(*s);
   s->last_trade = t.price;
   if (signal_) signal_->on_trade(t.symbol, t.ts, t.price.to_double(), t.quantity.to_double());
 }
@@ -139,7 +147,14 @@ void Engine::on_gap(std::string_view symbol, TimeNs ts, std::string_view why) {
 
 void Engine::on_time(TimeNs ts) {
   if (ts > now_) now_ = ts;
-  for (SymbolState* s : traded_) advance(*s, ts);
+  // Nothing can close before the earliest open window's end (frames arrive far more often
+  // than windows close, and there may be many symbols).
+  if (ts < next_close_) return;
+  next_close_ = std::numeric_limits<TimeNs>::max();
+  for (SymbolState* s : traded_) {
+    advance(*s, ts);
+    note_window(*s);
+  }
 }
 
 void Engine::end_of_frame(TimeNs ts) {

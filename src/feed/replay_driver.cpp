@@ -38,7 +38,7 @@ class ReplayDriver::Sink final : public MarketEventSink {
 
  private:
   bool admit(std::string_view s) {
-    if (has_last_ && s == last_) return last_ok_;
+    if (has_last_ && same_symbol(s, last_)) return last_ok_;
     last_.assign(s);
     has_last_ = true;
     last_ok_ = filter_.empty() || filter_.contains(s);

@@ -1,6 +1,7 @@
 #pragma once
 // Sides and symbols shared by every part.
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -25,5 +26,31 @@ struct CurrencyPair {
   std::string quote;
 };
 CurrencyPair split_symbol(std::string_view symbol);
+
+// a == b for the per-change hot paths: symbols of 4 to 16 bytes compare with two
+// overlapping word loads each instead of a memcmp call.
+inline bool same_symbol(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n >= 8 && n <= 16) {
+    std::uint64_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 8);
+    std::memcpy(&y0, y, 8);
+    std::memcpy(&x1, x + n - 8, 8);
+    std::memcpy(&y1, y + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    std::uint32_t x0, x1, y0, y1;
+    std::memcpy(&x0, x, 4);
+    std::memcpy(&y0, y, 4);
+    std::memcpy(&x1, x + n - 4, 4);
+    std::memcpy(&y1, y + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  return a == b;
+}
 
 }  // namespace rtcrypto

@@ -14,6 +14,7 @@
 // fills give `balance` records (base and quote of the symbol), its outcome an `order`
 // record, and a filled sell a `score` record.
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -120,6 +121,7 @@ class Engine final : public MarketEventSink {
   SymbolState* state_for(std::string_view symbol);  // cached for runs of one symbol
   SymbolState* lookup(std::string_view symbol);
   void advance(SymbolState& s, TimeNs t);
+  void note_window(const SymbolState& s);  // after a window.add (it may have opened one)
   void on_window(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide(SymbolState& s, const WindowResult& w, TimeNs now);
   void on_outcome(const OrderRequest& req, const OrderOutcome& outcome);
@@ -140,6 +142,8 @@ class Engine final : public MarketEventSink {
   std::map<std::string, std::unique_ptr<SymbolState>, std::less<>> states_;
   std::vector<SymbolState*> traded_;  // in order of first appearance
   SymbolState* last_ = nullptr;
+  // No open window ends before this: on_time skips its sweep over the symbols until then.
+  TimeNs next_close_ = std::numeric_limits<TimeNs>::max();
   std::vector<RecordSink*> sinks_;
   std::map<std::string, EnginePosition> positions_;
   // What each order had executed when last accounted, so a later update of the same

@@ -37,6 +37,17 @@ inline DivMod1e18 divmod_1e18(URep u) {
     const auto v = static_cast<std::uint64_t>(u);
     return {v / 1000000000000000000ULL, v % 1000000000000000000ULL};
   }
+#if defined(__x86_64__)
+  // |value| < ~1.8e19: the quotient fits 64 bits, so one hardware 128/64 division does it.
+  const auto hi = static_cast<std::uint64_t>(u >> 64);
+  if (hi < 1000000000000000000ULL) {
+    std::uint64_t q, r;
+    __asm__("divq %4"
+            : "=a"(q), "=d"(r)
+            : "a"(static_cast<std::uint64_t>(u)), "d"(hi), "r"(1000000000000000000ULL));
+    return {q, r};
+  }
+#endif
   const std::uint64_t low18 = static_cast<std::uint64_t>(u) & ((1ULL << 18) - 1);
   const URep v = u >> 18;  // < 2^110
   URep q = 0;

@@ -74,19 +74,11 @@ class Cursor {
     if (!eat('"')) return false;
     const char* q = p_;
     std::uint64_t mant = 0;
-    while (q != end_ && static_cast<unsigned>(*q - '0') < 10u) {
-      mant = mant * 10 + static_cast<unsigned>(*q - '0');
-      ++q;
-    }
-    const auto int_digits = q - p_;
-    auto frac_digits = q - q;
+    const std::ptrdiff_t int_digits = digit_run(q, mant);
+    std::ptrdiff_t frac_digits = 0;
     if (q != end_ && *q == '.') {
-      const char* const frac_begin = ++q;
-      while (q != end_ && static_cast<unsigned>(*q - '0') < 10u) {
-        mant = mant * 10 + static_cast<unsigned>(*q - '0');
-        ++q;
-      }
-      frac_digits = q - frac_begin;
+      ++q;
+      frac_digits = digit_run(q, mant);
     }
     if (q != end_ && *q == '"' && int_digits + frac_digits > 0 && int_digits + frac_digits <= 19 &&
         frac_digits <= Decimal::kScale) {
@@ -101,6 +93,47 @@ class Cursor {
     if (!d) return false;
     out = *d;
     return true;
+  }
+  // Appends the digits at q to mant (mod 2^64; callers reject runs over 19 digits) and
+  // returns how many there were. Eight bytes at a time where the frame has them.
+  std::ptrdiff_t digit_run(const char*& q, std::uint64_t& mant) const {
+    const char* const begin = q;
+    while (end_ - q >= 8) {
+      std::uint64_t chunk;
+      std::memcpy(&chunk, q, 8);
+      const int n = leading_digits(chunk);
+      if (n > 0) {
+        // Fewer than eight: move them up and fill the low bytes with leading '0's.
+        const std::uint64_t padded =
+            n == 8 ? chunk : (chunk << (8 * (8 - n))) | (kZeros >> (8 * n));
+        mant = mant * kPow10[n] + eight_digits(padded);
+        q += n;
+      }
+      if (n < 8) return q - begin;
+    }
+    while (q != end_ && static_cast<unsigned>(*q - '0') < 10u) {
+      mant = mant * 10 + static_cast<unsigned>(*q - '0');
+      ++q;
+    }
+    return q - begin;
+  }
+  static constexpr std::uint64_t kZeros = 0x3030303030303030ULL;  // "00000000"
+  // How many of the 8 bytes (first byte lowest) are ASCII digits before the first other one.
+  static int leading_digits(std::uint64_t chunk) {
+    constexpr std::uint64_t kHigh = 0xF0F0F0F0F0F0F0F0ULL;
+    // A digit has high nibble 3 both as it is and after adding 6 (':' to '?' move to 4).
+    // A carry out of a byte >= 0xFA only disturbs bytes after it, past the first non-digit.
+    const std::uint64_t other =
+        ((chunk & kHigh) ^ kZeros) | (((chunk + 0x0606060606060606ULL) & kHigh) ^ kZeros);
+    return other == 0 ? 8 : __builtin_ctzll(other) / 8;
+  }
+  // The value of eight ASCII digits, the first in the lowest byte.
+  static std::uint64_t eight_digits(std::uint64_t chunk) {
+    chunk -= kZeros;
+    chunk = chunk * 10 + (chunk >> 8);
+    return (((chunk & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+            (((chunk >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+           32;
   }
   // A non-negative JSON integer of at most 18 digits (fits int64; simdjson reads it as one).
   bool integer(std::int64_t& out) {

@@ -51,6 +51,24 @@ struct WindowResult {
   bool book_crossed = false;
 };
 
+// static_cast<double>(x), rounded the same way (to nearest, ties to even) without the
+// library call: x is cut to 63 bits with a sticky bit standing for every bit cut off, which
+// leaves the rounding to 53 bits unchanged, and the power of two is put back exactly.
+inline double int128_to_double(__int128 x) {
+  if (x >= INT64_MIN && x <= INT64_MAX) return static_cast<double>(static_cast<std::int64_t>(x));
+  const bool neg = x < 0;
+  const unsigned __int128 u = neg ? -static_cast<unsigned __int128>(x) : x;
+  const auto hi = static_cast<std::uint64_t>(u >> 64);
+  const int shift = hi == 0 ? 1 : 65 - __builtin_clzll(hi);  // bits(u) - 63
+  const bool sticky = (u & ((static_cast<unsigned __int128>(1) << shift) - 1)) != 0;
+  const auto y = static_cast<std::int64_t>(static_cast<std::uint64_t>(u >> shift) | sticky);
+  double scale;  // 2^shift
+  const std::uint64_t bits = static_cast<std::uint64_t>(1023 + shift) << 52;
+  __builtin_memcpy(&scale, &bits, sizeof scale);
+  const double d = static_cast<double>(y) * scale;
+  return neg ? -d : d;
+}
+
 class WindowAggregator {
  public:
   explicit WindowAggregator(std::string symbol, WindowConfig config = {});
@@ -69,7 +87,7 @@ class WindowAggregator {
     open_at(c.ts);
     // Doubles straight from the raw 1e-18 integers: an int128 -> double conversion is
     // cheap where Decimal::to_double's 128-bit division is not (this runs per change).
-    double v = static_cast<double>(c.price.raw()) * static_cast<double>(c.remaining.raw()) * 1e-36;
+    double v = int128_to_double(c.price.raw()) * int128_to_double(c.remaining.raw()) * 1e-36;
     if (c.side == Side::Ask) {
       ask_sum_ += v;
       ++ask_changes_;

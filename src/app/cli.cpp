@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   add_sim_command(cli);
   add_kibana_command(cli);
   add_forecast_command(cli);
+  add_lstm_command(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

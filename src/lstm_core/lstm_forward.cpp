@@ -2,18 +2,67 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace rtcrypto::lstm {
 namespace {
 
+// exp for the gate activations, branch-free so the loops over a gate vector vectorise (Cephes'
+// expf polynomial: ~1 ulp on the clamped range, far inside the 1e-5 the outputs are held to).
+inline float fast_exp(float x) {
+  x = std::min(std::max(x, -87.0f), 88.0f);
+  const float t = x * 1.44269504088896341f + 0.5f;
+  int n = static_cast<int>(t);
+  n -= (t < static_cast<float>(n)) ? 1 : 0;  // floor for negative t
+  const float fn = static_cast<float>(n);
+  float r = x - fn * 0.693359375f;
+  r -= fn * -2.12194440e-4f;
+  float y = 1.9875691500e-4f;
+  y = y * r + 1.3981999507e-3f;
+  y = y * r + 8.3334519073e-3f;
+  y = y * r + 4.1665795894e-2f;
+  y = y * r + 1.6666665459e-1f;
+  y = y * r + 5.0000001201e-1f;
+  y = y * r * r + r + 1.0f;
+  std::int32_t bits = (n + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return y * scale;
+}
 inline float sigmoid(float x) {
-  return 1.0f / (1.0f + std::exp(-x));
+  return 1.0f / (1.0f + fast_exp(-x));
+}
+inline float fast_tanh(float x) {
+  return 2.0f / (1.0f + fast_exp(-2.0f * x)) - 1.0f;
 }
 
-// g += a * col over n entries: written as an axpy so the compiler vectorises it without
-// reassociating a reduction.
-inline void axpy(float* __restrict g, const float* __restrict col, float a, int n) {
-  for (int k = 0; k < n; ++k) g[k] += a * col[k];
+// One LSTM step of one layer: gates from x and h, then c and h in place. Written as axpy
+// loops (no reductions) so the compiler vectorises them; cloned for AVX2+FMA where the CPU
+// has it.
+__attribute__((target_clones("arch=haswell", "default"))) void lstm_step(
+    float* __restrict g, const float* __restrict bias, const float* __restrict w_ih_t,
+    const float* __restrict x, int in, const float* __restrict w_hh_t, float* __restrict h,
+    float* __restrict c, int H) {
+  const int G = 4 * H;
+  for (int k = 0; k < G; ++k) g[k] = bias[k];
+  for (int j = 0; j < in; ++j) {
+    const float a = x[j];
+    const float* col = w_ih_t + static_cast<std::size_t>(j) * G;
+    for (int k = 0; k < G; ++k) g[k] += a * col[k];
+  }
+  for (int j = 0; j < H; ++j) {
+    const float a = h[j];
+    const float* col = w_hh_t + static_cast<std::size_t>(j) * G;
+    for (int k = 0; k < G; ++k) g[k] += a * col[k];
+  }
+  for (int k = 0; k < 2 * H; ++k) g[k] = sigmoid(g[k]);        // i, f
+  for (int k = 2 * H; k < 3 * H; ++k) g[k] = fast_tanh(g[k]);  // g
+  for (int k = 3 * H; k < G; ++k) g[k] = sigmoid(g[k]);        // o
+  for (int k = 0; k < H; ++k) {
+    c[k] = g[H + k] * c[k] + g[k] * g[2 * H + k];
+    h[k] = g[3 * H + k] * fast_tanh(c[k]);
+  }
 }
 
 }  // namespace
@@ -50,7 +99,7 @@ LstmForward::LstmForward(const LstmWeights& w)
 }
 
 const float* LstmForward::run(const float* window, int steps) {
-  const int H = hidden_, G = 4 * hidden_;
+  const int H = hidden_;
   std::fill(h_.begin(), h_.end(), 0.0f);
   std::fill(c_.begin(), c_.end(), 0.0f);
   float* g = gates_.data();
@@ -60,19 +109,8 @@ const float* LstmForward::run(const float* window, int steps) {
       const Layer& layer = layers_[l];
       float* h = h_.data() + l * H;
       float* c = c_.data() + l * H;
-      std::copy(layer.bias.begin(), layer.bias.end(), g);
-      for (int j = 0; j < layer.in; ++j)
-        axpy(g, layer.w_ih_t.data() + static_cast<std::size_t>(j) * G, x[j], G);
-      for (int j = 0; j < H; ++j)
-        axpy(g, layer.w_hh_t.data() + static_cast<std::size_t>(j) * G, h[j], G);
-      for (int k = 0; k < H; ++k) {
-        const float i = sigmoid(g[k]);
-        const float f = sigmoid(g[H + k]);
-        const float gg = std::tanh(g[2 * H + k]);
-        const float o = sigmoid(g[3 * H + k]);
-        c[k] = f * c[k] + i * gg;
-        h[k] = o * std::tanh(c[k]);
-      }
+      lstm_step(g, layer.bias.data(), layer.w_ih_t.data(), x, layer.in, layer.w_hh_t.data(), h, c,
+                H);
       x = h;  // the next layer's input at this step
     }
   }

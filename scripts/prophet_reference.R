@@ -9,7 +9,8 @@
 #   default L-BFGS stops early on minute data (see docs/forecast-eval.md).
 # Writes OUT.params.json beside each OUT (Prophet's fitted k, m, delta, beta, sigma_obs, its
 #   changepoints, scaling and seasonal feature columns, and the Stan objective at the optimum).
-# Prints "fit_seconds <path> <seconds>" and "objective <path> <value> <return code>" on stderr.
+# Prints "fit_seconds <path> <wall seconds>", "fit_cpu_seconds <path> <seconds>" and
+#   "objective <path> <value> <return code>" on stderr.
 suppressPackageStartupMessages({library(prophet); library(jsonlite)})
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) < 6 || length(args) %% 2 != 0) stop("usage: HORIZON DAILY WEEKLY YEARLY IN OUT [IN OUT ...]")
@@ -23,19 +24,22 @@ for (i in seq(1, length(files), by = 2)) {
   df <- read.csv(files[i], stringsAsFactors = FALSE)
   df$ds <- as.POSIXct(df$ds, tz = "UTC", format = "%Y-%m-%d %H:%M:%S")
   t0 <- Sys.time()
+  cpu0 <- proc.time()
   # Extra arguments of prophet() reach rstan::optimizing; the default is Prophet's own call.
   m <- prophet(df, growth = "linear", n.changepoints = 25, changepoint.range = 0.8,
                changepoint.prior.scale = 0.05, seasonality.prior.scale = 10,
                daily.seasonality = daily, weekly.seasonality = weekly, yearly.seasonality = yearly,
                uncertainty.samples = 0, algorithm = algorithm)
   secs <- as.numeric(difftime(Sys.time(), t0, units = "secs"))
+  cpu <- sum((proc.time() - cpu0)[c("user.self", "sys.self")])
   cat(sprintf("fit_seconds %s %.3f\n", files[i], secs), file = stderr())
+  cat(sprintf("fit_cpu_seconds %s %.3f\n", files[i], cpu), file = stderr())
   cat(sprintf("objective %s %.6f %d\n", files[i], m$stan.fit$value, m$stan.fit$return_code),
       file = stderr())
   features <- prophet:::make_all_seasonality_features(m, m$history)
   p <- m$params
   params <- list(algorithm = algorithm, objective = m$stan.fit$value,
-                 return_code = m$stan.fit$return_code, fit_seconds = secs,
+                 return_code = m$stan.fit$return_code, fit_seconds = secs, fit_cpu_seconds = cpu,
                  k = p$k, m = p$m, delta = c(p$delta), beta = c(p$beta), sigma_obs = p$sigma_obs,
                  changepoints = format(m$changepoints, "%Y-%m-%d %H:%M:%S", tz = "UTC"),
                  changepoints_t = m$changepoints.t, y_scale = m$y.scale,

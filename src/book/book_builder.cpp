@@ -40,6 +40,21 @@ void BookBuilder::on_level(const LevelChange& c) {
   if (next_) next_->on_level(c);
 }
 
+void BookBuilder::on_levels(std::span<const LevelChange> cs) {
+  if (cs.empty()) return;
+  if (next_) {  // the next sink sees the book after each change, as with on_level
+    for (const LevelChange& c : cs) on_level(c);
+    return;
+  }
+  OrderBook& b = get(cs.front().symbol);
+  for (const LevelChange& c : cs) {
+    b.set_level(c.side, c.price, c.remaining);
+    if (!b.whole() && !c.snapshot) ++stats_.changes_while_not_whole;
+  }
+  b.touch(cs.back().ts);
+  stats_.changes += cs.size();
+}
+
 void BookBuilder::on_snapshot_end(std::string_view symbol, TimeNs ts) {
   OrderBook& b = get(symbol);
   b.end_bulk();

@@ -103,6 +103,27 @@ void Engine::on_level(const LevelChange& c) {
   note_window(*s);
 }
 
+void Engine::on_levels(std::span<const LevelChange> cs) {
+  if (cs.empty()) return;
+  const TimeNs ts = cs.front().ts;
+  for (const LevelChange& c : cs) {
+    if (c.ts != ts) {  // not one instant: change by change
+      for (const LevelChange& x : cs) on_level(x);
+      return;
+    }
+  }
+  SymbolState* s = state_for(cs.front().symbol);
+  if (!s->traded) return;
+  // One instant: only the first change's advance can close a window (it closes before any
+  // change of the batch is applied, as on_level would), so advance once, then apply all.
+  stats_.changes += cs.size();
+  if (ts > now_) now_ = ts;
+  advance(*s, ts);
+  builder_.on_levels(cs);
+  for (const LevelChange& c : cs) s->window.add(c);
+  note_window(*s);
+}
+
 void Engine::on_snapshot_begin(std::string_view symbol, TimeNs ts) {
   SymbolState* s = state_for(symbol);
   if (!s->traded) return;

@@ -1,5 +1,8 @@
 // Gemini v2 market data (`l2` subscription).
+#include <algorithm>
+#include <array>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -57,37 +60,42 @@ using SymbolEntry = std::pair<const std::string, SymbolState>;
 
 // Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
 // while the book is live), then its trades, then the frame time.
+using LevelBatch = std::array<LevelChange, 64>;
+
 void emit_l2(SymbolEntry& entry, bool snapshot, const std::vector<PendingLevel>& levels,
-             const std::vector<PendingTrade>& trades, TimeNs recv_ts, FeedStats& stats,
-             MarketEventSink& out) {
+             const std::vector<PendingTrade>& trades, TimeNs recv_ts, LevelBatch& batch,
+             FeedStats& stats, MarketEventSink& out) {
   const std::string& symbol = entry.first;
   SymbolState& st = entry.second;
-  LevelChange c;
-  c.symbol = symbol;
-  c.ts = recv_ts;
-  if (snapshot) {
-    c.snapshot = true;
-    c.reason = ChangeReason::Snapshot;
-    out.on_snapshot_begin(symbol, recv_ts);
-    for (const PendingLevel& lv : levels) {
-      c.side = lv.side;
-      c.price = lv.price;
-      c.remaining = lv.quantity;
-      out.on_level(c);
+  // The levels go out in batches through on_levels (one symbol lookup per batch downstream).
+  auto send = [&](bool snap) {
+    const ChangeReason reason = snap ? ChangeReason::Snapshot : ChangeReason::Update;
+    for (std::size_t i = 0; i < levels.size(); i += batch.size()) {
+      const std::size_t n = std::min(batch.size(), levels.size() - i);
+      for (std::size_t k = 0; k < n; ++k) {
+        const PendingLevel& lv = levels[i + k];
+        LevelChange& c = batch[k];  // delta, has_delta and seq keep their defaults
+        c.symbol = symbol;
+        c.ts = recv_ts;
+        c.snapshot = snap;
+        c.reason = reason;
+        c.side = lv.side;
+        c.price = lv.price;
+        c.remaining = lv.quantity;
+      }
+      out.on_levels(std::span<const LevelChange>(batch.data(), n));
     }
+  };
+  if (snapshot) {
+    out.on_snapshot_begin(symbol, recv_ts);
+    send(true);
     out.on_snapshot_end(symbol, recv_ts);
     ++stats.snapshots;
     stats.snapshot_levels += levels.size();
     st.seen = true;
     st.live = true;
   } else if (st.live) {
-    c.reason = ChangeReason::Update;
-    for (const PendingLevel& lv : levels) {
-      c.side = lv.side;
-      c.price = lv.price;
-      c.remaining = lv.quantity;
-      out.on_level(c);
-    }
+    send(false);
     stats.changes += levels.size();
   } else {
     stats.dropped += levels.size();
@@ -115,6 +123,7 @@ struct GeminiV2Parser::Impl {
   std::string upper;  // scratch for symbol normalization
   std::vector<PendingLevel> levels;
   std::vector<PendingTrade> trades;
+  LevelBatch batch;  // the LevelChanges handed out, reused
   // The last symbol looked up, as written in the frame (runs of one symbol are common).
   std::string last_raw;
   SymbolEntry* last_entry = nullptr;
@@ -152,7 +161,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
   if (scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) {
     SymbolEntry& entry = m.state(scan.symbol);
     const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
-    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, m.batch, stats_, out);
     return;
   }
   dom::element root;
@@ -237,7 +246,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
     }
 
     // The whole frame is valid: emit.
-    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, m.batch, stats_, out);
     return;
   }
 

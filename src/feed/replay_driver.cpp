@@ -19,6 +19,9 @@ class ReplayDriver::Sink final : public MarketEventSink {
   void on_level(const LevelChange& c) override {
     if (admit(c.symbol)) next_.on_level(c);
   }
+  void on_levels(std::span<const LevelChange> cs) override {
+    if (!cs.empty() && admit(cs.front().symbol)) next_.on_levels(cs);
+  }
   void on_snapshot_end(std::string_view s, TimeNs ts) override {
     if (admit(s)) next_.on_snapshot_end(s, ts);
   }

@@ -28,6 +28,8 @@ class BookBuilder : public MarketEventSink {
 
   void on_snapshot_begin(std::string_view symbol, TimeNs ts) override;
   void on_level(const LevelChange& c) override;
+  // Same as on_level for each (one symbol); without a next sink the book is looked up once.
+  void on_levels(std::span<const LevelChange> cs) override;
   void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
   void on_trade(const TradeEvent& t) override;
   void on_ticker(const TickerEvent& t) override;

@@ -2,6 +2,7 @@
 // The normalized market-event stream every feed parser produces and the engine consumes.
 // Events hold string_views into the frame being parsed: valid only during the callback.
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "rtcrypto/core/decimal.hpp"
@@ -50,6 +51,12 @@ class MarketEventSink {
   virtual ~MarketEventSink() = default;
   virtual void on_snapshot_begin(std::string_view symbol, TimeNs ts) = 0;
   virtual void on_level(const LevelChange& change) = 0;
+  // Several changes of one symbol in stream order (parsers send a frame's levels this
+  // way). The default hands them to on_level one by one; sinks on the hot path override
+  // it to look the symbol up once.
+  virtual void on_levels(std::span<const LevelChange> changes) {
+    for (const LevelChange& c : changes) on_level(c);
+  }
   virtual void on_snapshot_end(std::string_view symbol, TimeNs ts) = 0;
   virtual void on_trade(const TradeEvent& trade) = 0;
   virtual void on_ticker(const TickerEvent&) {}

@@ -2,12 +2,14 @@
 // plain C++ fast path, LibTorch's TorchScript and PyTorch from Python (eager and TorchScript),
 // all in the same run; then LSTM training throughput with LibTorch on 2 threads.
 //   bench_lstm [--n 5000] [--train-windows 8192]
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -25,20 +27,30 @@ namespace {
 
 struct Pct {
   double p50 = 0, p99 = 0;
+  double cpu_mean = 0;  // thread CPU time per call: what a loaded machine's wall clock hides
 };
+
+double thread_cpu_us() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
 
 template <class F>
 Pct time_it(int n, F&& f) {
   for (int i = 0; i < std::min(n / 10, 200); ++i) f();
   std::vector<double> us(static_cast<std::size_t>(n));
+  const double cpu0 = thread_cpu_us();
   for (int i = 0; i < n; ++i) {
     const auto t0 = Clock::now();
     f();
     us[static_cast<std::size_t>(i)] =
         std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
   }
+  const double cpu = (thread_cpu_us() - cpu0) / n;
   std::sort(us.begin(), us.end());
-  return {us[us.size() / 2], us[static_cast<std::size_t>(static_cast<double>(us.size()) * 0.99)]};
+  return {us[us.size() / 2], us[static_cast<std::size_t>(static_cast<double>(us.size()) * 0.99)],
+          cpu};
 }
 
 std::string run_capture(const std::string& cmd) {
@@ -119,9 +131,10 @@ int main(int argc, char** argv) {
   TorchReference ref(model);
   Pct script_pct =
       time_it(std::max(n / 5, 200), [&] { sink = sink + ref.predict(x.data(), 50, 5)[0]; });
-  std::printf("  %-28s p50 %8.1f us   p99 %8.1f us\n", "C++ fast path", fast.p50, fast.p99);
-  std::printf("  %-28s p50 %8.1f us   p99 %8.1f us\n", "LibTorch (C++)", script_pct.p50,
-              script_pct.p99);
+  std::printf("  %-28s p50 %8.1f us   p99 %8.1f us   cpu/call %7.1f us\n", "C++ fast path",
+              fast.p50, fast.p99, fast.cpu_mean);
+  std::printf("  %-28s p50 %8.1f us   p99 %8.1f us   cpu/call %7.1f us\n", "LibTorch (C++)",
+              script_pct.p50, script_pct.p99, script_pct.cpu_mean);
   if (have_python) {
     const std::string py =
         run_capture("timeout 600 /usr/bin/python3 " + script + " bench --model " + model + " --n " +

@@ -3,7 +3,8 @@
 # for the agreement test and the benchmark. Run with TZ=UTC.
 # Usage: TZ=UTC Rscript scripts/prophet_reference.R HORIZON_MIN DAILY WEEKLY YEARLY IN.csv OUT.csv [IN OUT ...]
 #   IN.csv: ds,y (ds "YYYY-MM-DD HH:MM:SS" UTC, y = log price); OUT.csv: ds,yhat (log price).
-#   DAILY/WEEKLY: Fourier orders (0 = off); YEARLY: order or 0.
+#   DAILY/WEEKLY/YEARLY: Fourier order, 0 = off, or auto (Prophet's default: on with order
+#   4/3/10 when the history spans 2 days/2 weeks/2 years).
 # Environment: RTC_PROPHET_ALGORITHM = LBFGS (Prophet's default) or Newton. Prophet passes it
 #   to rstan::optimizing; Newton runs Prophet's own Stan model to its optimum, where Prophet's
 #   default L-BFGS stops early on minute data (see docs/forecast-eval.md).
@@ -15,7 +16,7 @@ suppressPackageStartupMessages({library(prophet); library(jsonlite)})
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) < 6 || length(args) %% 2 != 0) stop("usage: HORIZON DAILY WEEKLY YEARLY IN OUT [IN OUT ...]")
 horizon <- as.integer(args[1])
-order_or_false <- function(x) { x <- as.integer(x); if (x > 0) x else FALSE }
+order_or_false <- function(x) { if (x == "auto") return("auto"); x <- as.integer(x); if (x > 0) x else FALSE }
 daily <- order_or_false(args[2]); weekly <- order_or_false(args[3]); yearly <- order_or_false(args[4])
 algorithm <- Sys.getenv("RTC_PROPHET_ALGORITHM", "LBFGS")
 if (!(algorithm %in% c("LBFGS", "Newton"))) stop("RTC_PROPHET_ALGORITHM must be LBFGS or Newton")

@@ -23,7 +23,7 @@ struct ModelFlags {
   double changepoint_prior = 0.05;
   double seasonality_prior = 10.0;
   int daily = 4, weekly = 3, yearly_order = 10;
-  std::string yearly = "auto";
+  std::string daily_mode = "auto", weekly_mode = "auto", yearly = "auto";
   double interval_width = 0.8;
   int samples = 1000;
   std::uint64_t seed = 42;
@@ -37,6 +37,9 @@ void add_model_flags(CLI::App* c, ModelFlags& f) {
   c->add_option("--daily-order", f.daily, "Fourier order of the daily seasonality (0: off)");
   c->add_option("--weekly-order", f.weekly, "Fourier order of the weekly seasonality (0: off)");
   c->add_option("--yearly-order", f.yearly_order, "Fourier order of the yearly seasonality");
+  c->add_option("--daily", f.daily_mode, "daily seasonality: auto (history >= 2 days), on, off");
+  c->add_option("--weekly", f.weekly_mode,
+                "weekly seasonality: auto (history >= 14 days), on, off");
   c->add_option("--yearly", f.yearly, "yearly seasonality: auto (history >= 2 years), on, off");
   c->add_option("--interval-width", f.interval_width, "width of yhat_lower..yhat_upper (0..1)");
   c->add_option("--uncertainty-samples", f.samples, "Monte Carlo samples for the interval");
@@ -59,14 +62,15 @@ ProphetOptions to_options(const ModelFlags& f) {
   o.daily_order = f.daily;
   o.weekly_order = f.weekly;
   o.yearly_order = f.yearly_order;
-  if (f.yearly == "auto")
-    o.yearly = YearlyMode::Auto;
-  else if (f.yearly == "on")
-    o.yearly = YearlyMode::On;
-  else if (f.yearly == "off")
-    o.yearly = YearlyMode::Off;
-  else
-    throw UsageError("--yearly must be auto, on or off");
+  auto mode = [](const std::string& flag, const std::string& v) {
+    if (v == "auto") return SeasonalityMode::Auto;
+    if (v == "on") return SeasonalityMode::On;
+    if (v == "off") return SeasonalityMode::Off;
+    throw UsageError(flag + " must be auto, on or off");
+  };
+  o.daily = mode("--daily", f.daily_mode);
+  o.weekly = mode("--weekly", f.weekly_mode);
+  o.yearly = mode("--yearly", f.yearly);
   o.interval_width = f.interval_width;
   o.uncertainty_samples = f.samples;
   o.seed = f.seed;

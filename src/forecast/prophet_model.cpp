@@ -101,12 +101,19 @@ ProphetModel ProphetModel::fit(const std::vector<TimeNs>& ds, const std::vector<
   for (std::size_t r : changepoint_rows(N, opt.n_changepoints, opt.changepoint_range))
     model.changepoints_t.push_back(model.scaled_t(ds[r]));
 
+  // Prophet's set_auto_seasonalities: a short history cannot pin a long period down (its
+  // Fourier terms would trade off against the trend and explode when extrapolated).
   const double span_days = model.t_scale_sec / kSecPerDay;
-  if (opt.daily_order > 0) model.seasonalities.push_back({"daily", 1.0, opt.daily_order});
-  if (opt.weekly_order > 0) model.seasonalities.push_back({"weekly", 7.0, opt.weekly_order});
-  const bool yearly =
-      opt.yearly == YearlyMode::On || (opt.yearly == YearlyMode::Auto && span_days >= 730);
-  if (yearly && opt.yearly_order > 0)
+  const double step_days = model.history_step_sec / kSecPerDay;
+  auto wanted = [&](SeasonalityMode mode, int order, double min_span_days, double max_step_days) {
+    if (order <= 0 || mode == SeasonalityMode::Off) return false;
+    return mode == SeasonalityMode::On || (span_days >= min_span_days && step_days < max_step_days);
+  };
+  if (wanted(opt.daily, opt.daily_order, 2, 1))
+    model.seasonalities.push_back({"daily", 1.0, opt.daily_order});
+  if (wanted(opt.weekly, opt.weekly_order, 14, 7))
+    model.seasonalities.push_back({"weekly", 7.0, opt.weekly_order});
+  if (wanted(opt.yearly, opt.yearly_order, 730, 1e300))
     model.seasonalities.push_back({"yearly", 365.25, opt.yearly_order});
 
   // Parameter layout: k, m, deltas..., betas...

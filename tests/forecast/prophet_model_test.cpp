@@ -129,5 +129,26 @@ TEST(ProphetModel, RejectsBadInput) {
   EXPECT_THROW(ProphetModel::fit({1, 2, 3}, {1, NAN, 3}), std::invalid_argument);
 }
 
+// Prophet's 'auto' seasonalities: daily from two days of history, weekly from two weeks.
+TEST(ProphetModel, AutoSeasonalitiesFollowTheHistoryLengthAsProphet) {
+  auto names = [](std::size_t rows, ProphetOptions opt = {}) {
+    const auto ds = minutes(rows);
+    std::vector<double> y(rows);
+    for (std::size_t i = 0; i < rows; ++i) y[i] = 10 + 0.001 * std::sin(0.01 * i);
+    std::string out;
+    for (const auto& s : ProphetModel::fit(ds, y, opt).seasonalities) out += s.name + " ";
+    return out;
+  };
+  EXPECT_EQ(names(1440), "");                    // one day
+  EXPECT_EQ(names(3 * 1440), "daily ");          // three days
+  EXPECT_EQ(names(15 * 1440), "daily weekly ");  // fifteen days
+  ProphetOptions forced;
+  forced.weekly = SeasonalityMode::On;
+  forced.daily = SeasonalityMode::Off;
+  EXPECT_EQ(names(3 * 1440, forced), "weekly ");
+  forced.weekly_order = 0;  // an order of 0 always means off
+  EXPECT_EQ(names(3 * 1440, forced), "");
+}
+
 }  // namespace
 }  // namespace rtcrypto::forecast

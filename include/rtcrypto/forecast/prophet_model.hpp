@@ -12,7 +12,11 @@
 
 namespace rtcrypto::forecast {
 
-enum class YearlyMode { Auto, On, Off };
+// Auto switches a seasonality on as Prophet's 'auto' does: daily when the history spans two
+// days or more, weekly two weeks, yearly two years (and daily/weekly only when the rows are
+// closer together than a day/week).
+enum class SeasonalityMode { Auto, On, Off };
+using YearlyMode = SeasonalityMode;  // the earlier name
 
 struct ProphetOptions {
   int n_changepoints = 25;
@@ -23,7 +27,9 @@ struct ProphetOptions {
   int daily_order = 4;                    // 0 switches the seasonality off
   int weekly_order = 3;
   int yearly_order = 10;
-  YearlyMode yearly = YearlyMode::Auto;  // Auto: on when the history spans two years or more
+  SeasonalityMode daily = SeasonalityMode::Auto;   // Auto: history spans >= 2 days
+  SeasonalityMode weekly = SeasonalityMode::Auto;  // Auto: history spans >= 14 days
+  SeasonalityMode yearly = SeasonalityMode::Auto;  // Auto: history spans >= 2 years
   double interval_width = 0.8;
   int uncertainty_samples = 1000;
   std::uint64_t seed = 42;

@@ -15,10 +15,15 @@ const OrderBook* BookBuilder::find(std::string_view symbol) const {
 
 OrderBook& BookBuilder::get(std::string_view symbol) {
   if (last_ && same_symbol(last_->symbol(), symbol)) return *last_;
+  BookSlot& slot = book_slots_[(reinterpret_cast<std::uintptr_t>(symbol.data()) >> 4) % 64];
+  if (slot.data == symbol.data() && slot.book && same_symbol(slot.book->symbol(), symbol)) {
+    return *(last_ = slot.book);
+  }
   auto it = books_.find(symbol);
   if (it == books_.end())
     it = books_.emplace(std::string(symbol), OrderBook(std::string(symbol))).first;
   last_ = &it->second;
+  slot = BookSlot{symbol.data(), last_};
   return it->second;
 }
 

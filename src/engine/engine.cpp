@@ -61,7 +61,13 @@ bool Engine::trades_symbol(std::string_view symbol) const {
 
 inline Engine::SymbolState* Engine::state_for(std::string_view symbol) {
   if (last_ && same_symbol(last_->symbol, symbol)) return last_;
-  return lookup(symbol);
+  StateSlot& slot = state_slots_[(reinterpret_cast<std::uintptr_t>(symbol.data()) >> 4) % 64];
+  if (slot.data == symbol.data() && slot.state && same_symbol(slot.state->symbol, symbol)) {
+    return last_ = slot.state;
+  }
+  SymbolState* s = lookup(symbol);  // states are never erased
+  slot = StateSlot{symbol.data(), s};
+  return s;
 }
 
 Engine::SymbolState* Engine::lookup(std::string_view symbol) {

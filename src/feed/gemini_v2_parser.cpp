@@ -128,15 +128,27 @@ struct GeminiV2Parser::Impl {
   std::string last_raw;
   SymbolEntry* last_entry = nullptr;
 
+  // Symbols alternate frame by frame: a small cache of raw spelling -> entry.
+  struct RawSlot {
+    std::string raw;
+    SymbolEntry* entry = nullptr;
+  };
+  std::array<RawSlot, 64> raw_slots;
+
   // The interned (upper-case) symbol and its state (map nodes are stable until reset()).
   SymbolEntry& state(std::string_view raw) {
-    if (last_entry && raw == last_raw) return *last_entry;
-    upper_symbol(raw, upper);
-    auto it = symbols.find(upper);
-    if (it == symbols.end()) it = symbols.emplace(upper, SymbolState{}).first;
+    if (last_entry && same_symbol(raw, last_raw)) return *last_entry;
+    RawSlot& slot = raw_slots[symbol_hash(raw) % raw_slots.size()];
+    if (!slot.entry || !same_symbol(raw, slot.raw)) {
+      upper_symbol(raw, upper);
+      auto it = symbols.find(upper);
+      if (it == symbols.end()) it = symbols.emplace(upper, SymbolState{}).first;
+      slot.raw.assign(raw);
+      slot.entry = &*it;
+    }
     last_raw.assign(raw);
-    last_entry = &*it;
-    return *it;
+    last_entry = slot.entry;
+    return *slot.entry;
   }
 };
 
@@ -146,6 +158,7 @@ GeminiV2Parser::~GeminiV2Parser() = default;
 
 void GeminiV2Parser::reset() {
   impl_->last_entry = nullptr;
+  for (auto& slot : impl_->raw_slots) slot.entry = nullptr;
   impl_->symbols.clear();
 }
 

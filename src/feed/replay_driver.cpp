@@ -1,5 +1,6 @@
 #include "rtcrypto/feed/replay_driver.hpp"
 
+#include <array>
 #include <vector>
 
 #include "rtcrypto/core/log.hpp"
@@ -44,10 +45,21 @@ class ReplayDriver::Sink final : public MarketEventSink {
     if (has_last_ && same_symbol(s, last_)) return last_ok_;
     last_.assign(s);
     has_last_ = true;
+    // Symbols alternate frame by frame: remember each one's answer (seen_ only grows).
+    Slot& slot = slots_[symbol_hash(s) % slots_.size()];
+    if (slot.used && same_symbol(s, slot.symbol)) return last_ok_ = slot.ok;
     last_ok_ = filter_.empty() || filter_.contains(s);
     if (last_ok_ && seen_.insert(last_).second) seen_order_.push_back(last_);
+    slot = Slot{true, last_, last_ok_};
     return last_ok_;
   }
+
+  struct Slot {
+    bool used = false;
+    std::string symbol;
+    bool ok = false;
+  };
+  std::array<Slot, 64> slots_;
 
   MarketEventSink& next_;
   const std::set<std::string, std::less<>>& filter_;

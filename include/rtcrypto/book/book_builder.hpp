@@ -3,6 +3,7 @@
 // "whole" state: whole after a complete snapshot; not whole after a gap, a reset, or a
 // crossed book (which means a missed update). Forwards every event to an optional next
 // sink after the book has been updated.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -50,6 +51,13 @@ class BookBuilder : public MarketEventSink {
  private:
   std::map<std::string, OrderBook, std::less<>> books_;
   OrderBook* last_ = nullptr;  // cache: consecutive changes are nearly always one symbol
+  // Frames alternate symbols: books by the address of the event's symbol text (checked by
+  // content; books are never erased).
+  struct BookSlot {
+    const char* data = nullptr;
+    OrderBook* book = nullptr;
+  };
+  std::array<BookSlot, 64> book_slots_{};
   std::map<std::string, bool, std::less<>> touched_;
   MarketEventSink* next_;
   BookBuilderStats stats_;

@@ -53,4 +53,11 @@ inline bool same_symbol(std::string_view a, std::string_view b) {
   return a == b;
 }
 
+// A cheap hash of a symbol for small lookup caches in front of the symbol maps.
+inline std::size_t symbol_hash(std::string_view s) {
+  std::uint64_t h = s.size();
+  for (char c : s) h = h * 31 + static_cast<unsigned char>(c);
+  return static_cast<std::size_t>(h ^ (h >> 15));
+}
+
 }  // namespace rtcrypto

@@ -13,6 +13,7 @@
 // an order that passes risk goes to the exchange with client_order_id `<run_id>-<n>`; its
 // fills give `balance` records (base and quote of the symbol), its outcome an `order`
 // record, and a filled sell a `score` record.
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -143,6 +144,13 @@ class Engine final : public MarketEventSink {
   std::map<std::string, std::unique_ptr<SymbolState>, std::less<>> states_;
   std::vector<SymbolState*> traded_;  // in order of first appearance
   SymbolState* last_ = nullptr;
+  // Symbols alternate frame by frame; events name them with views into the parser's
+  // interned strings, so a cache keyed by that address (checked by content) finds them.
+  struct StateSlot {
+    const char* data = nullptr;
+    SymbolState* state = nullptr;
+  };
+  std::array<StateSlot, 64> state_slots_{};
   // No open window ends before this: on_time skips its sweep over the symbols until then.
   TimeNs next_close_ = std::numeric_limits<TimeNs>::max();
   std::vector<RecordSink*> sinks_;

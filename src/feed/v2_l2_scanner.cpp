@@ -70,7 +70,7 @@ class Cursor {
   // A decimal given as a JSON string. Plain "digits[.digits]" of at most 19 digits is read
   // in place, as Decimal::parse's own fast path does; anything else goes to Decimal::parse
   // (which refuses backslashes and controls).
-  bool decimal(Decimal& out) {
+  [[gnu::always_inline]] bool decimal(Decimal& out) {
     if (!eat('"')) return false;
     const char* q = p_;
     std::uint64_t mant = 0;
@@ -96,7 +96,7 @@ class Cursor {
   }
   // Appends the digits at q to mant (mod 2^64; callers reject runs over 19 digits) and
   // returns how many there were. Eight bytes at a time where the frame has them.
-  std::ptrdiff_t digit_run(const char*& q, std::uint64_t& mant) const {
+  [[gnu::always_inline]] std::ptrdiff_t digit_run(const char*& q, std::uint64_t& mant) const {
     const char* const begin = q;
     while (end_ - q >= 8) {
       std::uint64_t chunk;
@@ -138,15 +138,15 @@ class Cursor {
   // A non-negative JSON integer of at most 18 digits (fits int64; simdjson reads it as one).
   bool integer(std::int64_t& out) {
     const char* b = p_;
-    std::int64_t v = 0;
+    std::uint64_t v = 0;  // unsigned: runs over 18 digits wrap harmlessly, then fail
     while (p_ != end_ && static_cast<unsigned>(*p_ - '0') < 10u) {
-      v = v * 10 + (*p_ - '0');
+      v = v * 10 + static_cast<unsigned>(*p_ - '0');
       ++p_;
     }
     const auto n = p_ - b;
     if (n == 0 || n > 18 || (*b == '0' && n > 1)) return false;
     if (p_ != end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;  // a double
-    out = v;
+    out = static_cast<std::int64_t>(v);
     return true;
   }
   // Skips decimal digits; returns how many.

@@ -1,0 +1,166 @@
+#include "rtcrypto/net/gemini_auth.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+namespace rtcrypto::net {
+
+SecretString& SecretString::operator=(SecretString&& o) noexcept {
+  if (this != &o) {
+    wipe();
+    value_ = std::move(o.value_);
+    o.wipe();
+  }
+  return *this;
+}
+
+void SecretString::wipe() noexcept {
+  if (!value_.empty()) OPENSSL_cleanse(value_.data(), value_.size());
+  value_.clear();
+}
+
+std::string_view to_string(NonceUnit unit) {
+  switch (unit) {
+    case NonceUnit::Microseconds:
+      return "us";
+    case NonceUnit::Milliseconds:
+      return "ms";
+    case NonceUnit::Seconds:
+      return "s";
+  }
+  return "?";
+}
+
+std::optional<NonceUnit> parse_nonce_unit(std::string_view t) {
+  if (t == "us" || t == "microseconds") return NonceUnit::Microseconds;
+  if (t == "ms" || t == "milliseconds") return NonceUnit::Milliseconds;
+  if (t == "s" || t == "seconds" || t == "time") return NonceUnit::Seconds;
+  return std::nullopt;
+}
+
+std::string ApiCredentials::to_string() const {
+  std::string out = "key=";
+  out += key.size() > 12 ? key.substr(0, 12) + "…" : key;
+  out += " secret=";
+  out += secret.to_string();
+  out += " nonce=";
+  out += net::to_string(nonce_unit);
+  return out;
+}
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string hmac_sha384_hex(const SecretString& secret, std::string_view message) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  auto key = secret.reveal();
+  if (!HMAC(EVP_sha384(), key.data(), static_cast<int>(key.size()),
+            reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len)) {
+    throw std::runtime_error("HMAC-SHA384 failed");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(2 * len, '\0');
+  for (unsigned i = 0; i < len; ++i) {
+    out[2 * i] = kHex[mac[i] >> 4];
+    out[2 * i + 1] = kHex[mac[i] & 15];
+  }
+  OPENSSL_cleanse(mac, sizeof mac);
+  return out;
+}
+
+SignedPayload sign_payload(std::string_view json_text, const SecretString& secret) {
+  SignedPayload s;
+  s.payload = base64_encode(json_text);
+  s.signature = hmac_sha384_hex(secret, s.payload);
+  return s;
+}
+
+namespace {
+std::int64_t now_in(NonceUnit unit, TimeNs t) {
+  switch (unit) {
+    case NonceUnit::Microseconds:
+      return t / kNsPerUs;
+    case NonceUnit::Milliseconds:
+      return t / kNsPerMs;
+    case NonceUnit::Seconds:
+      return t / kNsPerSec;
+  }
+  return t;
+}
+std::int64_t default_reserve(NonceUnit unit) {
+  // About ten seconds of nonces; none for time-based keys, whose nonce must stay within
+  // ±30 s of the exchange clock (persisting ahead would not matter to them anyway).
+  switch (unit) {
+    case NonceUnit::Microseconds:
+      return 10'000'000;
+    case NonceUnit::Milliseconds:
+      return 10'000;
+    case NonceUnit::Seconds:
+      return 0;
+  }
+  return 0;
+}
+}  // namespace
+
+NonceSource::NonceSource(NonceUnit unit, std::int64_t loaded_high_water, PersistFn persist,
+                         NowFn now, std::int64_t reserve)
+    : unit_(unit),
+      now_(now ? std::move(now) : NowFn(wall_now_ns)),
+      persist_(std::move(persist)),
+      reserve_(reserve >= 0 ? reserve : default_reserve(unit)),
+      last_(loaded_high_water),
+      persisted_(loaded_high_water) {}
+
+std::int64_t NonceSource::next() {
+  std::lock_guard lock(mu_);
+  std::int64_t n = std::max(now_in(unit_, now_()), last_ + 1);
+  if (persist_ && n > persisted_) {
+    // Persist first: a crash after this point can never lead to reuse of `n`.
+    std::int64_t mark = n + reserve_;
+    persist_(mark);
+    persisted_ = mark;
+  }
+  last_ = n;
+  return n;
+}
+
+std::int64_t NonceSource::last() const {
+  std::lock_guard lock(mu_);
+  return last_;
+}
+
+std::int64_t load_nonce_high_water(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return 0;
+  long long v = 0;
+  if (!(in >> v) || v < 0) throw std::runtime_error("nonce file " + path + " is not a number");
+  return v;
+}
+
+void save_nonce_high_water(const std::string& path, std::int64_t value) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << value << '\n';
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write nonce file " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw std::runtime_error("cannot rename nonce file to " + path + ": " + ec.message());
+}
+
+}  // namespace rtcrypto::net

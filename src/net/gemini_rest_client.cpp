@@ -1,0 +1,507 @@
+#include "rtcrypto/net/gemini_rest_client.hpp"
+
+#include <deque>
+#include <mutex>
+#include <random>
+
+#include "asio.hpp"
+#include "https_session.hpp"
+#include "rtcrypto/core/log.hpp"
+#include "rtcrypto/net/rate_limiter.hpp"
+
+namespace rtcrypto::net {
+namespace {
+
+struct Reply {
+  RestStatus status;
+  std::string body;
+  bool maybe_sent = true;  // false only when the request surely never left us
+};
+
+struct Lane {
+  Lane(int per_min, int per_sec) : limiter(per_min, per_sec) {}
+  std::unique_ptr<HttpsSession> session;
+  SlidingRateLimiter limiter;
+  std::deque<std::function<awaitable<void>()>> jobs;
+  bool running = false;
+};
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool all_digits(const std::string& s) {
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+}  // namespace
+
+struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io_, RestConfig cfg_, std::optional<ApiCredentials> creds_,
+       std::shared_ptr<NonceSource> nonces_)
+      : io(io_),
+        cfg(std::move(cfg_)),
+        creds(std::move(creds_)),
+        nonces(std::move(nonces_)),
+        pub(cfg.public_per_minute, cfg.public_per_second),
+        priv(cfg.private_per_minute, cfg.private_per_second),
+        rng(std::random_device{}()) {
+    auto u = parse_url(cfg.base_url);
+    if (!u || u->scheme != "https") throw std::invalid_argument("bad REST URL: " + cfg.base_url);
+    base = *u;
+    tls = make_client_tls_context(cfg.ca_file);
+    pub.session = std::make_unique<HttpsSession>(io.get_executor(), tls, base);
+    priv.session = std::make_unique<HttpsSession>(io.get_executor(), tls, base);
+    if (creds && !nonces) nonces = std::make_shared<NonceSource>(creds->nonce_unit);
+  }
+
+  asio::io_context& io;
+  RestConfig cfg;
+  std::optional<ApiCredentials> creds;
+  std::shared_ptr<NonceSource> nonces;
+  Url base;
+  std::shared_ptr<ssl::context> tls;
+  Lane pub, priv;
+  std::mt19937_64 rng;
+  mutable std::mutex stats_mu;
+  RestStats st;
+  bool stopped = false;
+  log::RateLimiter auth_log{3, 60 * kNsPerSec};
+
+  template <class F>
+  void bump(F f) {
+    std::lock_guard lock(stats_mu);
+    f(st);
+  }
+
+  std::string full_target(const std::string& path) const { return base.path_prefix() + path; }
+
+  void enqueue(Lane& lane, std::function<awaitable<void>()> job) {
+    auto self = shared_from_this();
+    asio::post(io, [self, &lane, job = std::move(job)]() mutable {
+      if (self->stopped) return;
+      lane.jobs.push_back(std::move(job));
+      if (!lane.running) {
+        lane.running = true;
+        asio::co_spawn(self->io, self->drain(lane), asio::detached);
+      }
+    });
+  }
+
+  awaitable<void> drain(Lane& lane) {
+    auto self = shared_from_this();
+    while (!lane.jobs.empty() && !stopped) {
+      auto job = std::move(lane.jobs.front());
+      lane.jobs.pop_front();
+      try {
+        co_await job();
+      } catch (const std::exception& e) {
+        log::error(std::string("rest: request failed: ") + e.what());
+      }
+    }
+    lane.running = false;
+  }
+
+  TimeNs backoff(int attempt, RestError e) {
+    TimeNs b = cfg.backoff_initial;
+    for (int i = 1; i < attempt && b < cfg.backoff_max; ++i) b *= 2;
+    b = std::min(b, cfg.backoff_max);
+    std::uniform_int_distribution<TimeNs> jitter(0, b / 4);
+    b += jitter(rng);
+    if (e == RestError::RateLimited) b = std::max(b, cfg.rate_limit_backoff_min);
+    return b;
+  }
+
+  awaitable<Reply> send_once(Lane& lane, http::verb verb, const std::string& target,
+                             const std::vector<std::pair<std::string, std::string>>& headers) {
+    Reply r;
+    TimeNs wait = lane.limiter.delay(wall_now_ns());
+    if (wait > 0) {
+      bump([](RestStats& s) { ++s.throttle_waits; });
+      co_await sleep_for(wait);
+    }
+    lane.limiter.record(wall_now_ns());
+    bump([](RestStats& s) { ++s.requests; });
+    HttpResult h = co_await lane.session->request(verb, target, headers, cfg.request_timeout);
+    r.maybe_sent = h.sent;
+    switch (h.failure) {
+      case HttpResult::Failure::Timeout:
+        r.status.error = RestError::Timeout;
+        r.status.message = h.error;
+        bump([](RestStats& s) { ++s.timeouts; });
+        co_return r;
+      case HttpResult::Failure::Network:
+        r.status.error = RestError::Network;
+        r.status.message = h.error;
+        bump([](RestStats& s) { ++s.network_errors; });
+        co_return r;
+      case HttpResult::Failure::Tls:
+        r.status.error = RestError::Tls;
+        r.status.message = h.error;
+        co_return r;
+      case HttpResult::Failure::None:
+        break;
+    }
+    r.status.http_status = h.status;
+    r.body = std::move(h.body);
+    auto err = parse_error_body(r.body);
+    if (h.status == 200 && !err) {
+      r.status.error = RestError::Ok;
+      co_return r;
+    }
+    if (err) {
+      r.status.reason = err->reason;
+      r.status.message = err->message;
+    } else {
+      r.status.message = r.body.substr(0, 200);
+    }
+    r.status.error = classify_rest_error(h.status, r.status.reason);
+    if (h.status == 429) bump([](RestStats& s) { ++s.http_429; });
+    if (h.status >= 500) bump([](RestStats& s) { ++s.server_errors; });
+    co_return r;
+  }
+
+  void report_auth_failure(const RestStatus& s, const std::string& path) {
+    bump([](RestStats& x) { ++x.auth_failures; });
+    std::uint64_t suppressed = 0;
+    if (auth_log.allow(suppressed)) {
+      std::string hint = s.error == RestError::InvalidSignature
+                             ? " — the API secret does not match the key (check GEMINI_API_SECRET)"
+                         : s.error == RestError::MissingRole
+                             ? " — the key lacks the role this call needs"
+                             : " — check the API key";
+      log::error("rest: " + path + " refused: " + s.describe() + hint + "; not retrying");
+    }
+  }
+
+  // Sends with retries. `build` makes the JSON payload for a nonce (private) or is empty
+  // (public GET). `order_new`: an unclear failure is returned for lookup, never resent.
+  // GCC 12 may destroy temporaries of a co_await full-expression twice: every coroutine
+  // here takes its arguments by value from named locals, and awaits named awaitables.
+  awaitable<Reply> call(bool is_private, std::string path, std::string extra,
+                        std::shared_ptr<const OrderRequest> order) {
+    const bool order_new = order != nullptr;
+    Lane& lane = is_private ? priv : pub;
+    if (is_private && !creds) {
+      Reply r;
+      r.status.error = RestError::NoCredentials;
+      r.status.message = "no API key configured";
+      r.maybe_sent = false;
+      co_return r;
+    }
+    int nonce_retries = 0;
+    for (int attempt = 1;; ++attempt) {
+      if (stopped) {
+        Reply r;
+        r.status.error = RestError::Cancelled;
+        co_return r;
+      }
+      std::vector<std::pair<std::string, std::string>> headers;
+      if (is_private) {
+        std::string account = creds->account;
+        std::string json = order ? order_new_payload(*order, nonces->next(), account)
+                                 : private_payload(path, nonces->next(), extra, account);
+        auto sig = sign_payload(json, creds->secret);
+        headers = {{"Content-Type", "text/plain"},
+                   {"Cache-Control", "no-cache"},
+                   {"X-GEMINI-APIKEY", creds->key},
+                   {"X-GEMINI-PAYLOAD", std::move(sig.payload)},
+                   {"X-GEMINI-SIGNATURE", std::move(sig.signature)}};
+      }
+      std::string target = full_target(path);
+      auto sending =
+          send_once(lane, is_private ? http::verb::post : http::verb::get, target, headers);
+      Reply r = co_await std::move(sending);
+      r.status.attempts = attempt;
+      const RestError e = r.status.error;
+      if (e == RestError::Ok) co_return r;
+      if (is_auth_failure(e)) {
+        report_auth_failure(r.status, path);
+        co_return r;
+      }
+      bool retry = is_transient(e);
+      if (order_new && r.maybe_sent && e != RestError::RateLimited && e != RestError::InvalidNonce)
+        retry = false;  // may have reached the book: resolve by client_order_id instead
+      if (e == RestError::InvalidNonce && ++nonce_retries > 1) retry = false;
+      if (!retry || attempt >= cfg.max_attempts) co_return r;
+      bump([](RestStats& s) { ++s.retries; });
+      TimeNs pause = backoff(attempt, e);
+      log::warn("rest: " + path + " " + r.status.describe() + "; retry " + std::to_string(attempt) +
+                " in " + std::to_string(pause / kNsPerMs) + " ms");
+      co_await sleep_for(pause);
+    }
+  }
+
+  awaitable<Reply> call_public(const std::string& path) { return call(false, path, {}, nullptr); }
+
+  awaitable<Reply> call_private(const std::string& path, const std::string& extra) {
+    return call(true, path, extra, nullptr);
+  }
+
+  awaitable<OrderOutcome> place(OrderRequest req, RestStatus& status_out) {
+    OrderOutcome out;
+    auto order_ptr = std::make_shared<const OrderRequest>(req);
+    auto sending = call(true, "/v1/order/new", std::string(), order_ptr);
+    Reply r = co_await std::move(sending);
+    status_out = r.status;
+    if (r.status.ok()) {
+      try {
+        out.order = parse_order(r.body);
+        out.kind = OutcomeKind::Accepted;
+        co_return out;
+      } catch (const std::exception& ex) {
+        status_out.error = RestError::BadResponse;
+        status_out.message = ex.what();
+      }
+    }
+    const RestError e = status_out.error;
+    bool unclear = r.maybe_sent && (e == RestError::Timeout || e == RestError::Network ||
+                                    e == RestError::ServerError || e == RestError::Maintenance ||
+                                    e == RestError::BadResponse);
+    if (!unclear) {
+      out.kind = OutcomeKind::Rejected;
+      out.reason = status_out.reason.empty() ? std::string(to_string(e)) : status_out.reason;
+      out.message = status_out.message;
+      out.order.client_order_id = req.client_order_id;
+      co_return out;
+    }
+    out.kind = OutcomeKind::Unknown;
+    out.reason = std::string(to_string(e));
+    out.message = status_out.message;
+    out.order.client_order_id = req.client_order_id;
+    if (req.client_order_id.empty()) co_return out;
+    bump([](RestStats& s) { ++s.order_lookups; });
+    log::warn("rest: order/new " + req.client_order_id + " unclear (" + status_out.describe() +
+              "); looking it up before anything is sent again");
+    int not_found = 0;
+    for (int i = 0; i < cfg.order_lookup_attempts && !stopped; ++i) {
+      co_await sleep_for(cfg.order_lookup_delay * (i + 1));
+      auto asking = call_private("/v1/order/status",
+                                 ",\"client_order_id\":" + json_escape(req.client_order_id));
+      Reply s = co_await std::move(asking);
+      if (s.status.ok()) {
+        try {
+          out.order = parse_order(s.body);
+          out.kind = OutcomeKind::Accepted;
+          out.reason.clear();
+          co_return out;
+        } catch (const std::exception&) {
+        }
+      } else if (s.status.error == RestError::OrderNotFound) {
+        // Twice not found, a while apart, after the request timed out: it never made it.
+        if (++not_found >= 2) {
+          out.kind = OutcomeKind::Rejected;
+          out.reason = "NotPlaced";
+          out.message = "order/new failed (" + status_out.describe() +
+                        ") and the exchange does not know client_order_id " + req.client_order_id;
+          co_return out;
+        }
+      } else if (is_auth_failure(s.status.error)) {
+        break;
+      }
+    }
+    co_return out;  // still Unknown: keep in flight
+  }
+};
+
+GeminiRestClient::GeminiRestClient(boost::asio::io_context& io, RestConfig config,
+                                   std::optional<ApiCredentials> credentials,
+                                   std::shared_ptr<NonceSource> nonces)
+    : impl_(std::make_shared<Impl>(io, std::move(config), std::move(credentials),
+                                   std::move(nonces))) {}
+
+GeminiRestClient::~GeminiRestClient() {
+  stop();
+}
+
+void GeminiRestClient::stop() {
+  auto impl = impl_;
+  impl->stopped = true;
+  asio::post(impl->io, [impl] {
+    impl->pub.session->close();
+    impl->priv.session->close();
+  });
+}
+
+RestStats GeminiRestClient::stats() const {
+  std::lock_guard lock(impl_->stats_mu);
+  return impl_->st;
+}
+
+bool GeminiRestClient::has_credentials() const {
+  return impl_->creds.has_value();
+}
+
+namespace {
+// Runs `parse` on a successful body, turning parse failures into BadResponse.
+template <class T, class P>
+void finish(const Reply& r, const GeminiRestClient::Done<T>& done, P parse) {
+  if (!done) return;
+  if (!r.status.ok()) return done(r.status, T{});
+  try {
+    done(r.status, parse(r.body));
+  } catch (const std::exception& e) {
+    RestStatus s = r.status;
+    s.error = RestError::BadResponse;
+    s.message = e.what();
+    done(s, T{});
+  }
+}
+}  // namespace
+
+void GeminiRestClient::symbol_details(const std::string& symbol, Done<SymbolRules> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->pub, [impl, symbol, done]() -> awaitable<void> {
+    auto pending = impl->call_public("/v1/symbols/details/" + lower(symbol));
+    Reply r = co_await std::move(pending);
+    finish<SymbolRules>(r, done, [](const std::string& b) { return parse_symbol_details(b); });
+  });
+}
+
+void GeminiRestClient::pubticker(const std::string& symbol, Done<Ticker> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->pub, [impl, symbol, done]() -> awaitable<void> {
+    auto pending = impl->call_public("/v1/pubticker/" + lower(symbol));
+    Reply r = co_await std::move(pending);
+    finish<Ticker>(r, done, [&](const std::string& b) {
+      return parse_pubticker(b, normalize_symbol(symbol));
+    });
+  });
+}
+
+void GeminiRestClient::candles_1m(const std::string& symbol, Done<std::vector<MinuteBar>> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->pub, [impl, symbol, done]() -> awaitable<void> {
+    auto pending = impl->call_public("/v2/candles/" + lower(symbol) + "/1m");
+    Reply r = co_await std::move(pending);
+    finish<std::vector<MinuteBar>>(r, done, [](const std::string& b) { return parse_candles(b); });
+  });
+}
+
+void GeminiRestClient::balances(Done<std::vector<Balance>> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->priv, [impl, done]() -> awaitable<void> {
+    auto pending = impl->call_private("/v1/balances", "");
+    Reply r = co_await std::move(pending);
+    finish<std::vector<Balance>>(r, done, [](const std::string& b) { return parse_balances(b); });
+  });
+}
+
+void GeminiRestClient::new_order(const OrderRequest& request, Done<OrderOutcome> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->priv, [impl, request, done]() -> awaitable<void> {
+    RestStatus status;
+    auto placing = impl->place(request, status);
+    OrderOutcome out = co_await std::move(placing);
+    if (done) done(status, std::move(out));
+  });
+}
+
+void GeminiRestClient::order_status(const std::string& client_order_id, Done<Order> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->priv, [impl, client_order_id, done]() -> awaitable<void> {
+    auto pending = impl->call_private("/v1/order/status",
+                                      ",\"client_order_id\":" + json_escape(client_order_id));
+    Reply r = co_await std::move(pending);
+    finish<Order>(r, done, [](const std::string& b) { return parse_order(b); });
+  });
+}
+
+void GeminiRestClient::order_status_by_id(const std::string& order_id, Done<Order> done) {
+  auto impl = impl_;
+  if (!all_digits(order_id)) {
+    RestStatus s;
+    s.error = RestError::BadRequest;
+    s.message = "order_id must be digits: " + order_id;
+    asio::post(impl->io, [done, s] {
+      if (done) done(s, Order{});
+    });
+    return;
+  }
+  impl->enqueue(impl->priv, [impl, order_id, done]() -> awaitable<void> {
+    auto pending = impl->call_private("/v1/order/status", ",\"order_id\":" + order_id);
+    Reply r = co_await std::move(pending);
+    finish<Order>(r, done, [](const std::string& b) { return parse_order(b); });
+  });
+}
+
+void GeminiRestClient::cancel_order(const std::string& order_id, Done<Order> done) {
+  auto impl = impl_;
+  if (!all_digits(order_id)) {
+    RestStatus s;
+    s.error = RestError::BadRequest;
+    s.message = "order_id must be digits: " + order_id;
+    asio::post(impl->io, [done, s] {
+      if (done) done(s, Order{});
+    });
+    return;
+  }
+  impl->enqueue(impl->priv, [impl, order_id, done]() -> awaitable<void> {
+    auto pending = impl->call_private("/v1/order/cancel", ",\"order_id\":" + order_id);
+    Reply r = co_await std::move(pending);
+    finish<Order>(r, done, [](const std::string& b) { return parse_order(b); });
+  });
+}
+
+void GeminiRestClient::cancel_session(Done<CancelSessionResult> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->priv, [impl, done]() -> awaitable<void> {
+    auto pending = impl->call_private("/v1/order/cancel/session", "");
+    Reply r = co_await std::move(pending);
+    finish<CancelSessionResult>(r, done,
+                                [](const std::string& b) { return parse_cancel_session(b); });
+  });
+}
+
+void GeminiRestClient::active_orders(Done<std::vector<Order>> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->priv, [impl, done]() -> awaitable<void> {
+    auto pending = impl->call_private("/v1/orders", "");
+    Reply r = co_await std::move(pending);
+    finish<std::vector<Order>>(r, done, [](const std::string& b) { return parse_orders(b); });
+  });
+}
+
+void GeminiRestClient::my_trades(const std::string& symbol, TimeNs since,
+                                 Done<std::vector<MyTrade>> done) {
+  auto impl = impl_;
+  std::string extra = ",\"symbol\":" + json_escape(lower(symbol)) + ",\"limit_trades\":500";
+  if (since > 0) extra += ",\"timestamp\":" + std::to_string(since / kNsPerMs);
+  impl->enqueue(impl->priv, [impl, extra, done]() -> awaitable<void> {
+    auto pending = impl->call_private("/v1/mytrades", extra);
+    Reply r = co_await std::move(pending);
+    finish<std::vector<MyTrade>>(r, done, [](const std::string& b) { return parse_my_trades(b); });
+  });
+}
+
+void GeminiRestClient::heartbeat(DoneVoid done) {
+  auto impl = impl_;
+  impl->enqueue(impl->priv, [impl, done]() -> awaitable<void> {
+    auto pending = impl->call_private("/v1/heartbeat", "");
+    Reply r = co_await std::move(pending);
+    if (done) done(r.status);
+  });
+}
+
+void GeminiRestClient::notional_volume(Done<FeeRates> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->priv, [impl, done]() -> awaitable<void> {
+    auto pending = impl->call_private("/v1/notionalvolume", "");
+    Reply r = co_await std::move(pending);
+    finish<FeeRates>(r, done, [](const std::string& b) { return parse_notional_volume(b); });
+  });
+}
+
+void GeminiRestClient::private_call(const std::string& path, const std::string& extra,
+                                    Done<std::string> done) {
+  auto impl = impl_;
+  impl->enqueue(impl->priv, [impl, path, extra, done]() -> awaitable<void> {
+    auto pending = impl->call_private(path, extra);
+    Reply r = co_await std::move(pending);
+    if (done) done(r.status, r.body);
+  });
+}
+
+}  // namespace rtcrypto::net

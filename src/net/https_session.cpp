@@ -1,0 +1,117 @@
+#include "https_session.hpp"
+
+namespace rtcrypto::net {
+namespace {
+// Servers close idle keep-alive connections; do not risk an order on one that is stale.
+constexpr TimeNs kMaxIdle = 15 * kNsPerSec;
+
+HttpResult::Failure failure_of(const boost::system::error_code& ec) {
+  if (ec == beast::error::timeout) return HttpResult::Failure::Timeout;
+  if (ec.category() == asio::error::get_ssl_category() || ec == asio::ssl::error::stream_truncated)
+    return HttpResult::Failure::Tls;
+  return HttpResult::Failure::Network;
+}
+}  // namespace
+
+HttpsSession::HttpsSession(asio::any_io_executor ex, std::shared_ptr<ssl::context> tls, Url base)
+    : ex_(std::move(ex)), tls_(std::move(tls)), base_(std::move(base)) {}
+
+void HttpsSession::close() {
+  if (stream_) {
+    boost::system::error_code ec;
+    beast::get_lowest_layer(*stream_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(*stream_).close();
+    stream_.reset();
+  }
+  buffer_.clear();
+}
+
+awaitable<HttpResult> HttpsSession::connect(TimeNs timeout) {
+  HttpResult r;
+  close();
+  stream_.emplace(ex_, *tls_);
+  boost::system::error_code ec;
+  tcp::resolver resolver(ex_);
+  auto endpoints = co_await resolver.async_resolve(base_.host, base_.port,
+                                                   asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    r.failure = HttpResult::Failure::Network;
+    r.error = "resolve " + base_.host + ": " + ec.message();
+    co_return r;
+  }
+  auto& tcp_layer = beast::get_lowest_layer(*stream_);
+  tcp_layer.expires_after(to_duration(timeout));
+  co_await tcp_layer.async_connect(endpoints, asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    r.failure = failure_of(ec);
+    r.error = "connect " + base_.host + ":" + base_.port + ": " + ec.message();
+    co_return r;
+  }
+  tcp_layer.socket().set_option(tcp::no_delay(true), ec);
+  std::string why;
+  if (!set_peer_identity(stream_->native_handle(), base_.host, why)) {
+    r.failure = HttpResult::Failure::Tls;
+    r.error = why;
+    co_return r;
+  }
+  co_await stream_->async_handshake(ssl::stream_base::client,
+                                    asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    r.failure =
+        ec == beast::error::timeout ? HttpResult::Failure::Timeout : HttpResult::Failure::Tls;
+    r.error = "TLS handshake with " + base_.host + ": " + ec.message();
+    long verify = SSL_get_verify_result(stream_->native_handle());
+    if (verify != X509_V_OK)
+      r.error += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
+  }
+  co_return r;
+}
+
+awaitable<HttpResult> HttpsSession::request(
+    http::verb verb, const std::string& target,
+    const std::vector<std::pair<std::string, std::string>>& headers, TimeNs timeout) {
+  if (stream_ && wall_now_ns() - last_used_ > kMaxIdle) close();
+  if (!stream_) {
+    HttpResult c = co_await connect(timeout);
+    if (c.failure != HttpResult::Failure::None) {
+      close();
+      co_return c;
+    }
+  }
+  HttpResult r;
+  http::request<http::empty_body> req{verb, target, 11};
+  req.set(http::field::host, base_.host_header());
+  req.set(http::field::user_agent, "rtcrypto");
+  for (const auto& [k, v] : headers) req.set(k, v);
+  if (verb == http::verb::post) req.content_length(0);
+  req.keep_alive(true);
+
+  auto& tcp_layer = beast::get_lowest_layer(*stream_);
+  tcp_layer.expires_after(to_duration(timeout));
+  boost::system::error_code ec;
+  co_await http::async_write(*stream_, req, asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    r.failure = failure_of(ec);
+    r.error = "write: " + ec.message();
+    close();
+    co_return r;
+  }
+  r.sent = true;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  co_await http::async_read(*stream_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    r.failure = failure_of(ec);
+    r.error = "read: " + ec.message();
+    close();
+    co_return r;
+  }
+  auto res = parser.release();
+  r.status = static_cast<int>(res.result_int());
+  r.body = std::move(res.body());
+  last_used_ = wall_now_ns();
+  if (!res.keep_alive()) close();
+  co_return r;
+}
+
+}  // namespace rtcrypto::net

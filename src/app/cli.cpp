@@ -16,10 +16,12 @@ int main(int argc, char** argv) {
   cli.require_subcommand(1, 1);
   // Each subcommand registers itself (src/app/<name>_command.cpp). Add new ones here.
   // [commands]
-  add_sim_command(cli);
   add_kibana_command(cli);
+  add_run_command(cli);
+  add_sim_command(cli);
   add_forecast_command(cli);
   add_lstm_command(cli);
+  add_record_command(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -125,6 +125,15 @@ void SqliteStore::put_state(std::string_view key, std::string_view value) {
     throw std::runtime_error(std::string("store: state write failed: ") + sqlite3_errmsg(db_));
 }
 
+void SqliteStore::delete_run(std::string_view run_id) {
+  commit();
+  Stmt st;
+  sqlite3_prepare_v2(db_, "DELETE FROM documents WHERE run_id = ?", -1, &st.s, nullptr);
+  sqlite3_bind_text(st.s, 1, run_id.data(), static_cast<int>(run_id.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(st.s) != SQLITE_DONE)
+    throw std::runtime_error(std::string("store: delete failed: ") + sqlite3_errmsg(db_));
+}
+
 std::optional<std::string> SqliteStore::get_state(std::string_view key) const {
   Stmt st;
   sqlite3_prepare_v2(db_, "SELECT value FROM state WHERE key = ?", -1, &st.s, nullptr);

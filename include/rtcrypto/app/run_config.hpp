@@ -48,6 +48,14 @@ struct RunConfig {
   std::string es;                           // Elasticsearch URL
   std::string kafka;                        // broker list
   std::map<std::string, std::string> kafka_props;
+  std::string kafka_group = "rtcrypto";            // consumer group of --source kafka
+  std::string kafka_topic_feed = "gemini-feed";
+  std::string kafka_topic_liquidity = "liquidity";
+  std::string kafka_topic_trades = "trades";
+  std::string kafka_overflow = "spill";            // librdkafka queue full: spill | drop_oldest
+  std::string kafka_spill;                         // spill file ("" = <store>.kafka-spill)
+  double kafka_flush_seconds = 10;                 // delivery wait at shutdown
+  bool kafka_until_eof = false;                    // --source kafka: stop at the end of the topic
   std::string ws_url, rest_url, ca_file, credentials;
   double duration_seconds = 0;              // 0 = until stopped (or end of replay)
   bool no_trading = false;                  // ingest only

@@ -35,6 +35,9 @@ class SqliteStore final : public RecordSink {
   std::optional<std::string> get_state(std::string_view key) const;
   std::map<std::string, std::string> all_state() const;
 
+  // Removes every document of a run (a replay under the same run id replaces it).
+  void delete_run(std::string_view run_id);
+
   std::uint64_t documents_written() const { return written_; }
   // Documents of one run and type, in insertion order (for tests and reports).
   std::vector<std::string> documents(std::string_view run_id, std::string_view doc_type) const;

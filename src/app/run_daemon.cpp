@@ -4,7 +4,7 @@
 #include <set>
 
 #include "rtcrypto/app/commands.hpp"
-#include "rtcrypto/app/engine_state_json.hpp"
+#include "rtcrypto/engine/engine_state_codec.hpp"
 #include "rtcrypto/app/run_context.hpp"
 #include "rtcrypto/core/log.hpp"
 #include "rtcrypto/lstm_core/lstm_signal.hpp"
@@ -111,7 +111,7 @@ void restore_state(RunContext& ctx) {
   std::string prefix = state_prefix(ctx.cfg);
   try {
     if (auto s = ctx.store->get_state(prefix + "engine")) {
-      ctx.engine->import_state(engine_state_from_json(*s));
+      ctx.engine->import_state(decode_engine_state(*s));
       log::info("restored engine state (positions, kill switch, order counter) from " +
                 ctx.store->path().string());
     }
@@ -129,7 +129,7 @@ void restore_state(RunContext& ctx) {
 void save_state(RunContext& ctx) {
   if (!ctx.store) return;
   std::string prefix = state_prefix(ctx.cfg);
-  ctx.store->put_state(prefix + "engine", engine_state_to_json(ctx.engine->export_state()));
+  ctx.store->put_state(prefix + "engine", encode_engine_state(ctx.engine->export_state()));
   if (ctx.paper) ctx.store->put_state(prefix + "paper", to_json(ctx.paper->export_state()));
 }
 

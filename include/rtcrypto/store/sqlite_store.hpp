@@ -30,7 +30,7 @@ class SqliteStore final : public RecordSink {
   void write(const Record& record) override;
   void flush() override;
 
-  // State: small JSON values under a key; written through immediately.
+  // State: small text values (JSON or the engine codec) under a key; written through immediately.
   void put_state(std::string_view key, std::string_view json_value);
   std::optional<std::string> get_state(std::string_view key) const;
   std::map<std::string, std::string> all_state() const;

@@ -28,8 +28,9 @@ void setup_kafka(RunContext& ctx) {
   // Consumer-only properties (shared config) would only make librdkafka warn here.
   for (const auto& [k, v] : cfg.kafka_props)
     if (k != "session.timeout.ms" && k != "heartbeat.interval.ms" && k.rfind("group.", 0) != 0 &&
-        k != "auto.offset.reset" && k.rfind("enable.auto.", 0) != 0 && k != "max.poll.interval.ms" &&
-        k.rfind("fetch.", 0) != 0 && k != "enable.partition.eof" && k != "isolation.level")
+        k != "auto.offset.reset" && k.rfind("enable.auto.", 0) != 0 &&
+        k != "max.poll.interval.ms" && k.rfind("fetch.", 0) != 0 && k != "enable.partition.eof" &&
+        k != "isolation.level")
       po.properties[k] = v;
   if (!kafka::parse_overflow_policy(cfg.kafka_overflow, po.overflow))
     throw UsageError("config key 'kafka_overflow': must be spill or drop_oldest (got '" +

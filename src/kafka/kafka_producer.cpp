@@ -174,6 +174,13 @@ struct KafkaProducer::Impl : public RdKafka::DeliveryReportCb {
       auto err = send(m.topic, m.key, m.payload);
       if (err == RdKafka::ERR__QUEUE_FULL) return;
       if (err != RdKafka::ERR_NO_ERROR) {
+        if (!permanent(err)) {  // e.g. the topic is in an error state while a broker restarts
+          std::uint64_t skipped = 0;
+          if (retry_log.allow(skipped))
+            log::warn("kafka: cannot produce to '" + m.topic + "' yet (" + RdKafka::err2str(err) +
+                      "); kept and retried");
+          return;
+        }
         ++st.failed;
         log::error("kafka: cannot produce to '" + m.topic + "': " + RdKafka::err2str(err));
       }
@@ -250,7 +257,7 @@ bool KafkaProducer::produce(std::string_view topic, std::string_view key,
   if (m.backlog.empty()) {
     auto err = m.send(topic, key, payload);
     if (err == RdKafka::ERR_NO_ERROR) return true;
-    if (err != RdKafka::ERR__QUEUE_FULL) {
+    if (err != RdKafka::ERR__QUEUE_FULL && permanent(err)) {
       ++m.st.failed;
       std::uint64_t skipped = 0;
       if (m.fail_log.allow(skipped))
@@ -258,12 +265,14 @@ bool KafkaProducer::produce(std::string_view topic, std::string_view key,
                    "': " + RdKafka::err2str(err));
       return false;
     }
-    ++m.st.queue_full;
-    m.m_queue_full->inc();
+    if (err == RdKafka::ERR__QUEUE_FULL) {
+      ++m.st.queue_full;
+      m.m_queue_full->inc();
+    }
     std::uint64_t skipped = 0;
     if (m.full_log.allow(skipped))
-      log::warn(std::string("kafka: librdkafka's local queue is full (broker slow or away); "
-                            "buffering aside, policy ") +
+      log::warn(std::string("kafka: librdkafka refused a message (") + RdKafka::err2str(err) +
+                "; broker slow or away): buffering aside, policy " +
                 (options_.overflow == OverflowPolicy::Spill ? "spill" : "drop_oldest"));
   }
   return m.keep(QueuedMessage{std::string(topic), std::string(key), std::string(payload)});

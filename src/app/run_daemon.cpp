@@ -5,6 +5,7 @@
 
 #include "rtcrypto/app/commands.hpp"
 #include "rtcrypto/engine/engine_state_codec.hpp"
+#include "rtcrypto/app/observability_wiring.hpp"
 #include "rtcrypto/app/run_context.hpp"
 #include "rtcrypto/core/log.hpp"
 #include "rtcrypto/lstm_core/lstm_signal.hpp"
@@ -236,6 +237,7 @@ RunSummary run_daemon(const RunConfig& cfg) {
   }
   ctx.engine = std::make_unique<Engine>(ec, ctx.signal.get(), ctx.exchange());
   setup_kafka(ctx);  // --kafka: feed tap in front of the engine, record publisher in extra_sinks
+  setup_observability(ctx);  // --es, --http, metrics, systemd READY=1
   if (ctx.paper)
     ctx.paper->set_order_listener([&ctx](const Order& o) { ctx.engine->on_order_update(o); });
   if (ctx.store) ctx.engine->add_sink(ctx.store.get());
@@ -258,6 +260,7 @@ RunSummary run_daemon(const RunConfig& cfg) {
     if (s) s->flush();
   for (auto& s : ctx.extra_sinks) s->flush();
   finish_kafka(ctx);  // delivery wait with a timeout; reports what was not delivered
+  finish_observability(ctx);  // last metrics, STOPPING=1, dashboard stopped
 
   const EngineStats& es = ctx.engine->stats();
   RunSummary& sum = ctx.summary;

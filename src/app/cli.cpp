@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add_forecast_command(cli);
   add_lstm_command(cli);
   add_record_command(cli);
+  add_demo_command(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

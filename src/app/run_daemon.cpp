@@ -232,8 +232,7 @@ RunSummary run_daemon(const RunConfig& cfg) {
     pc.now = [&ctx]() -> TimeNs { return ctx.engine ? ctx.engine->now() : 0; };
     ctx.paper = std::make_unique<PaperExchange>(std::move(pc));
   } else if (!cfg.no_trading) {
-    throw RuntimeFailure(
-        "mode '" + cfg.mode + "' needs the Gemini REST client, which this build lacks", 3);
+    setup_remote_exchange(ctx);  // sandbox / live: remote_exchange.cpp
   }
   ctx.engine = std::make_unique<Engine>(ec, ctx.signal.get(), ctx.exchange());
   setup_kafka(ctx);  // --kafka: feed tap in front of the engine, record publisher in extra_sinks
@@ -250,7 +249,7 @@ RunSummary run_daemon(const RunConfig& cfg) {
   } else if (cfg.source == "kafka") {
     run_kafka_source(ctx);
   } else {
-    throw RuntimeFailure("source '" + cfg.source + "' is not available in this build", 3);
+    run_live_source(ctx);  // gemini: source_live.cpp
   }
 
   ctx.engine->flush(ctx.engine->now());

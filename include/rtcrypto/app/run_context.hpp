@@ -3,6 +3,7 @@
 // signal, exchange and sinks. Each source (replay, websocket, Kafka) lives in its own
 // src/app/source_<name>.cpp and drives the engine through this context.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,8 @@
 
 namespace rtcrypto::app {
 
+struct LiveLoop;  // src/app/live_loop.hpp: the Asio loop of live sources and remote trading
+
 struct RunContext {
   RunConfig cfg;
   std::unique_ptr<SignalSource> signal;
@@ -25,6 +28,7 @@ struct RunContext {
   std::unique_ptr<JsonlWriter> jsonl;
   std::vector<std::unique_ptr<RecordSink>> extra_sinks;  // Kafka, Elasticsearch, dashboard
   std::unique_ptr<PaperExchange> paper;                  // paper mode
+  std::shared_ptr<LiveLoop> loop;                        // outlives `remote` (declared first)
   std::unique_ptr<Exchange> remote;                      // sandbox / live
   std::unique_ptr<Engine> engine;
   std::unique_ptr<KafkaWiring> kafka;      // with --kafka (kafka_wiring.hpp)
@@ -49,5 +53,16 @@ extern std::atomic<bool> g_stop_requested;
 // Sources. Each returns when its input ends or should_stop() is true.
 void run_replay_source(RunContext& ctx, const std::string& path);
 void run_kafka_source(RunContext& ctx);  // --source kafka: the gemini-feed topic
+// --source gemini: the websocket feed on the Asio loop until --duration or SIGINT/SIGTERM;
+// then stops trading and cancels this session's resting orders (remote_exchange.cpp).
+void run_live_source(RunContext& ctx);
+// Called once a second by run_live_source (the demo's status line); empty = nothing.
+extern std::function<void(const RunContext&)> g_live_status_hook;
+
+// Sandbox / live: credentials, endpoints, the REST client and a reconciled GeminiExchange in
+// ctx.remote (rules, fees, balances, open orders loaded before the first order).
+void setup_remote_exchange(RunContext& ctx);
+// Stops trading on the exchange: cancels this session's resting orders (bounded wait).
+void shutdown_remote_exchange(RunContext& ctx);
 
 }  // namespace rtcrypto::app

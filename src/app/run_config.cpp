@@ -37,7 +37,8 @@ void get(const json& v, const std::string& key, std::vector<std::string>& out) {
   if (v.is_string()) {  // "BTCUSD,ETHUSD" is accepted too
     std::stringstream ss(v.get<std::string>());
     std::string s;
-    while (std::getline(ss, s, ',')) if (!s.empty()) out.push_back(s);
+    while (std::getline(ss, s, ','))
+      if (!s.empty()) out.push_back(s);
     return;
   }
   if (!v.is_array()) bad(key, "expected a list of strings");
@@ -79,34 +80,50 @@ void apply_config_json(RunConfig& c, const json& doc) {
   auto& s = c.strategy;
   auto& r = c.risk;
   auto& p = c.paper;
-  std::map<std::string, Setter> strategy = {
-      {"band_low", field(s.band_low)}, {"band_high", field(s.band_high)},
-      {"trade_pct", field(s.trade_pct)}, {"slippage_bps", field(s.slippage_bps)},
-      {"ratio", field(s.ratio)}};
-  std::map<std::string, Setter> risk = {
-      {"max_order_notional", field(r.max_order_notional)}, {"max_position", field(r.max_position)},
-      {"max_orders_per_minute", field(r.max_orders_per_minute)},
-      {"daily_loss_limit", field(r.daily_loss_limit)}, {"max_drawdown_pct", field(r.max_drawdown_pct)},
-      {"max_book_age_ms", field(r.max_book_age_ms)}};
+  std::map<std::string, Setter> strategy = {{"band_low", field(s.band_low)},
+                                            {"band_high", field(s.band_high)},
+                                            {"trade_pct", field(s.trade_pct)},
+                                            {"slippage_bps", field(s.slippage_bps)},
+                                            {"ratio", field(s.ratio)}};
+  std::map<std::string, Setter> risk = {{"max_order_notional", field(r.max_order_notional)},
+                                        {"max_position", field(r.max_position)},
+                                        {"max_orders_per_minute", field(r.max_orders_per_minute)},
+                                        {"daily_loss_limit", field(r.daily_loss_limit)},
+                                        {"max_drawdown_pct", field(r.max_drawdown_pct)},
+                                        {"max_book_age_ms", field(r.max_book_age_ms)}};
   std::map<std::string, Setter> paper = {{"balances", field(p.balances)},
                                          {"taker_fee_bps", field(p.taker_fee_bps)},
                                          {"maker_fee_bps", field(p.maker_fee_bps)}};
   std::map<std::string, Setter> top = {
-      {"mode", field(c.mode)}, {"confirm_live", field(c.confirm_live)},
-      {"symbols", field(c.symbols)}, {"source", field(c.source)}, {"feed", field(c.feed)},
-      {"signal", field(c.signal)}, {"window_seconds", field(c.window_seconds)},
-      {"store", field(c.store)}, {"out_jsonl", field(c.out_jsonl)}, {"run_id", field(c.run_id)},
-      {"http", field(c.http)}, {"es", field(c.es)}, {"kafka", field(c.kafka)},
-      {"kafka_props", field(c.kafka_props)}, {"kafka_group", field(c.kafka_group)},
+      {"mode", field(c.mode)},
+      {"confirm_live", field(c.confirm_live)},
+      {"symbols", field(c.symbols)},
+      {"source", field(c.source)},
+      {"feed", field(c.feed)},
+      {"signal", field(c.signal)},
+      {"window_seconds", field(c.window_seconds)},
+      {"store", field(c.store)},
+      {"out_jsonl", field(c.out_jsonl)},
+      {"run_id", field(c.run_id)},
+      {"http", field(c.http)},
+      {"es", field(c.es)},
+      {"kafka", field(c.kafka)},
+      {"kafka_props", field(c.kafka_props)},
+      {"kafka_group", field(c.kafka_group)},
       {"kafka_topic_feed", field(c.kafka_topic_feed)},
       {"kafka_topic_liquidity", field(c.kafka_topic_liquidity)},
       {"kafka_topic_trades", field(c.kafka_topic_trades)},
-      {"kafka_overflow", field(c.kafka_overflow)}, {"kafka_spill", field(c.kafka_spill)},
+      {"kafka_overflow", field(c.kafka_overflow)},
+      {"kafka_spill", field(c.kafka_spill)},
       {"kafka_flush_seconds", field(c.kafka_flush_seconds)},
-      {"kafka_until_eof", field(c.kafka_until_eof)}, {"ws_url", field(c.ws_url)},
-      {"rest_url", field(c.rest_url)}, {"ca_file", field(c.ca_file)},
-      {"credentials", field(c.credentials)}, {"duration_seconds", field(c.duration_seconds)},
-      {"no_trading", field(c.no_trading)}, {"realtime", field(c.realtime)},
+      {"kafka_until_eof", field(c.kafka_until_eof)},
+      {"ws_url", field(c.ws_url)},
+      {"rest_url", field(c.rest_url)},
+      {"ca_file", field(c.ca_file)},
+      {"credentials", field(c.credentials)},
+      {"duration_seconds", field(c.duration_seconds)},
+      {"no_trading", field(c.no_trading)},
+      {"realtime", field(c.realtime)},
       {"log_level", field(c.log_level)},
       {"strategy", [&](const json& v, const std::string& k) { apply_object(v, k, strategy); }},
       {"risk", [&](const json& v, const std::string& k) { apply_object(v, k, risk); }},
@@ -147,7 +164,8 @@ void validate(const RunConfig& c) {
   if (!(s.band_low >= 0) || !(s.band_high > s.band_low))
     bad("strategy.band_low", "need 0 <= band_low < band_high");
   if (!(s.trade_pct > 0 && s.trade_pct <= 1)) bad("strategy.trade_pct", "must be in (0, 1]");
-  if (!(s.slippage_bps >= 0 && s.slippage_bps <= 1000)) bad("strategy.slippage_bps", "must be 0..1000");
+  if (!(s.slippage_bps >= 0 && s.slippage_bps <= 1000))
+    bad("strategy.slippage_bps", "must be 0..1000");
   if (s.ratio != "ask_over_bid" && s.ratio != "bid_over_ask")
     bad("strategy.ratio", "must be ask_over_bid or bid_over_ask");
   const auto& r = c.risk;
@@ -155,10 +173,18 @@ void validate(const RunConfig& c) {
   if (!(r.max_position > 0)) bad("risk.max_position", "must be > 0");
   if (r.max_orders_per_minute <= 0) bad("risk.max_orders_per_minute", "must be > 0");
   if (!(r.daily_loss_limit > 0)) bad("risk.daily_loss_limit", "must be > 0");
-  if (!(r.max_drawdown_pct > 0 && r.max_drawdown_pct <= 100)) bad("risk.max_drawdown_pct", "must be in (0, 100]");
+  if (!(r.max_drawdown_pct > 0 && r.max_drawdown_pct <= 100))
+    bad("risk.max_drawdown_pct", "must be in (0, 100]");
   if (r.max_book_age_ms <= 0) bad("risk.max_book_age_ms", "must be > 0");
-  if (!(c.paper.taker_fee_bps >= 0) || !(c.paper.maker_fee_bps >= 0)) bad("paper.taker_fee_bps", "fees must be >= 0");
+  if (!(c.paper.taker_fee_bps >= 0) || !(c.paper.maker_fee_bps >= 0))
+    bad("paper.taker_fee_bps", "fees must be >= 0");
   if (c.duration_seconds < 0) bad("duration_seconds", "must be >= 0");
+  // Sandbox and live place orders through the exchange client, which runs on the websocket
+  // source's event loop; a replay or Kafka source would decide on data the exchange never saw.
+  if (c.mode != "paper" && c.source != "gemini" && !c.no_trading)
+    bad("source", "mode " + c.mode +
+                      " trades on the exchange's own feed: use --source gemini "
+                      "(or --no-trading to ingest only)");
   if (c.mode == "live" && !c.confirm_live)
     bad("confirm_live", "live mode trades real money: pass --confirm-live to start");
 }

@@ -1,5 +1,7 @@
 #include "rtcrypto/core/decimal.hpp"
 
+#include "rtcrypto/core/pow10.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -61,27 +63,7 @@ inline DivMod1e18 divmod_1e18(URep u) {
   return {q, (r << 18) | low18};
 }
 
-// Powers of ten that fit in 64 bits (10^0 .. 10^19).
-constexpr std::uint64_t kPow10u64[20] = {1ULL,
-                                         10ULL,
-                                         100ULL,
-                                         1000ULL,
-                                         10000ULL,
-                                         100000ULL,
-                                         1000000ULL,
-                                         10000000ULL,
-                                         100000000ULL,
-                                         1000000000ULL,
-                                         10000000000ULL,
-                                         100000000000ULL,
-                                         1000000000000ULL,
-                                         10000000000000ULL,
-                                         100000000000000ULL,
-                                         1000000000000000ULL,
-                                         10000000000000000ULL,
-                                         100000000000000000ULL,
-                                         1000000000000000000ULL,
-                                         10000000000000000000ULL};
+constexpr const std::uint64_t* kPow10u64 = kPow10U64;
 
 // The exact parse for everything the fast path does not take (exponents, more than 19
 // digits, more than 18 fractional digits, errors).

@@ -3,30 +3,13 @@
 #include <cstring>
 
 #include "json_util.hpp"
+#include "rtcrypto/core/pow10.hpp"
 #include "rtcrypto/feed/feed_parser.hpp"
 
 namespace rtcrypto::feed_detail {
 namespace {
 
-constexpr std::uint64_t kPow10[19] = {1ULL,
-                                      10ULL,
-                                      100ULL,
-                                      1000ULL,
-                                      10000ULL,
-                                      100000ULL,
-                                      1000000ULL,
-                                      10000000ULL,
-                                      100000000ULL,
-                                      1000000000ULL,
-                                      10000000000ULL,
-                                      100000000000ULL,
-                                      1000000000000ULL,
-                                      10000000000000ULL,
-                                      100000000000000ULL,
-                                      1000000000000000ULL,
-                                      10000000000000000ULL,
-                                      100000000000000000ULL,
-                                      1000000000000000000ULL};
+constexpr const std::uint64_t* kPow10 = kPow10U64;
 
 // Reads the frame left to right; every method returns false (and may have moved) when the
 // text is not what it expects.

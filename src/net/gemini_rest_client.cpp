@@ -409,8 +409,13 @@ void GeminiRestClient::order_status(const std::string& client_order_id, Done<Ord
   });
 }
 
-void GeminiRestClient::order_status_by_id(const std::string& order_id, Done<Order> done) {
-  auto impl = impl_;
+namespace {
+// order/status and order/cancel by exchange order id: the id must be digits (it is sent as a
+// JSON number), then one private call whose answer is an order. The implementation pointer is
+// deduced so the private Impl type need not be named here.
+template <class ImplPtr>
+void call_with_order_id(ImplPtr impl, const char* path, const std::string& order_id,
+                        GeminiRestClient::Done<Order> done) {
   if (!all_digits(order_id)) {
     RestStatus s;
     s.error = RestError::BadRequest;
@@ -420,29 +425,20 @@ void GeminiRestClient::order_status_by_id(const std::string& order_id, Done<Orde
     });
     return;
   }
-  impl->enqueue(impl->priv, [impl, order_id, done]() -> awaitable<void> {
-    auto pending = impl->call_private("/v1/order/status", ",\"order_id\":" + order_id);
+  impl->enqueue(impl->priv, [impl, path, order_id, done]() -> awaitable<void> {
+    auto pending = impl->call_private(path, ",\"order_id\":" + order_id);
     Reply r = co_await std::move(pending);
     finish<Order>(r, done, [](const std::string& b) { return parse_order(b); });
   });
 }
+}  // namespace
+
+void GeminiRestClient::order_status_by_id(const std::string& order_id, Done<Order> done) {
+  call_with_order_id(impl_, "/v1/order/status", order_id, std::move(done));
+}
 
 void GeminiRestClient::cancel_order(const std::string& order_id, Done<Order> done) {
-  auto impl = impl_;
-  if (!all_digits(order_id)) {
-    RestStatus s;
-    s.error = RestError::BadRequest;
-    s.message = "order_id must be digits: " + order_id;
-    asio::post(impl->io, [done, s] {
-      if (done) done(s, Order{});
-    });
-    return;
-  }
-  impl->enqueue(impl->priv, [impl, order_id, done]() -> awaitable<void> {
-    auto pending = impl->call_private("/v1/order/cancel", ",\"order_id\":" + order_id);
-    Reply r = co_await std::move(pending);
-    finish<Order>(r, done, [](const std::string& b) { return parse_order(b); });
-  });
+  call_with_order_id(impl_, "/v1/order/cancel", order_id, std::move(done));
 }
 
 void GeminiRestClient::cancel_session(Done<CancelSessionResult> done) {

@@ -1,130 +1,151 @@
 #include "rtcrypto/lstm_core/lstm_forward.hpp"
 
 #include <algorithm>
-#include <bit>
-#include <cmath>
-#include <cstdint>
 #include <cstring>
 
 namespace rtcrypto::lstm {
 namespace {
 
-// exp for the gate activations, branch-free so the loops over a gate vector vectorise (Cephes'
-// expf polynomial: ~1 ulp on the clamped range, far inside the 1e-5 the outputs are held to).
-inline float fast_exp(float x) {
-  x = std::min(std::max(x, -87.0f), 88.0f);
-  const float t = x * 1.44269504088896341f + 0.5f;
-  int n = static_cast<int>(t);
-  n -= (t < static_cast<float>(n)) ? 1 : 0;  // floor for negative t
-  const float fn = static_cast<float>(n);
-  float r = x - fn * 0.693359375f;
-  r -= fn * -2.12194440e-4f;
-  float y = 1.9875691500e-4f;
-  y = y * r + 1.3981999507e-3f;
-  y = y * r + 8.3334519073e-3f;
-  y = y * r + 4.1665795894e-2f;
-  y = y * r + 1.6666665459e-1f;
-  y = y * r + 5.0000001201e-1f;
-  y = y * r * r + r + 1.0f;
-  return y * std::bit_cast<float>((n + 127) << 23);
-}
-inline float sigmoid(float x) {
-  return 1.0f / (1.0f + fast_exp(-x));
-}
-inline float fast_tanh(float x) {
-  return 2.0f / (1.0f + fast_exp(-2.0f * x)) - 1.0f;
+namespace generic {
+#define RTC_VW 4
+#include "lstm_kernel.inc"
+#undef RTC_VW
+}  // namespace generic
+
+// The same kernel for CPUs with AVX2 and FMA, chosen at run time (the rest of the build
+// stays at the baseline instruction set).
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace avx2 {
+#define RTC_VW 8
+#include "lstm_kernel.inc"
+#undef RTC_VW
+}  // namespace avx2
+#pragma GCC pop_options
+
+using ProjectFn = void (*)(const float*, long, int, int, const float*, const float*, int, float*);
+using RecurFn = void (*)(const float*, int, int, int, const float*, int, int, float*, float*);
+
+bool cpu_has_avx2_fma() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-// One LSTM step of one layer: gates from x and h, then c and h in place. Written as axpy
-// loops (no reductions) so the compiler vectorises them; cloned for AVX2+FMA where the CPU
-// has it.
-__attribute__((target_clones("arch=haswell", "default"))) void lstm_step(
-    float* __restrict g, const float* __restrict bias, const float* __restrict w_ih_t,
-    const float* __restrict x, int in, const float* __restrict w_hh_t, float* __restrict h,
-    float* __restrict c, int H) {
-  const int G = 4 * H;
-  for (int k = 0; k < G; ++k) g[k] = bias[k];
-  for (int j = 0; j < in; ++j) {
-    const float a = x[j];
-    const float* col = w_ih_t + static_cast<std::size_t>(j) * G;
-    for (int k = 0; k < G; ++k) g[k] += a * col[k];
-  }
-  int j = 0;
-  for (; j + 4 <= H; j += 4) {  // four columns per pass: a quarter of the loads/stores of g
-    const float a0 = h[j], a1 = h[j + 1], a2 = h[j + 2], a3 = h[j + 3];
-    const float* c0 = w_hh_t + static_cast<std::size_t>(j) * G;
-    const float *c1 = c0 + G, *c2 = c1 + G, *c3 = c2 + G;
-    for (int k = 0; k < G; ++k) g[k] += a0 * c0[k] + a1 * c1[k] + a2 * c2[k] + a3 * c3[k];
-  }
-  for (; j < H; ++j) {
-    const float a = h[j];
-    const float* col = w_hh_t + static_cast<std::size_t>(j) * G;
-    for (int k = 0; k < G; ++k) g[k] += a * col[k];
-  }
-  for (int k = 0; k < 2 * H; ++k) g[k] = sigmoid(g[k]);        // i, f
-  for (int k = 2 * H; k < 3 * H; ++k) g[k] = fast_tanh(g[k]);  // g
-  for (int k = 3 * H; k < G; ++k) g[k] = sigmoid(g[k]);        // o
-  for (int k = 0; k < H; ++k) {
-    c[k] = g[H + k] * c[k] + g[k] * g[2 * H + k];
-    h[k] = g[3 * H + k] * fast_tanh(c[k]);
-  }
+const float* floats(const std::vector<LstmForward::Lane8>& v) {
+  return v.data()->v;
+}
+float* floats(std::vector<LstmForward::Lane8>& v) {
+  return v.data()->v;
+}
+
+// Packs rows r = gate*H + unit of a PyTorch (4H x cols) matrix into [block][col][gate][8].
+std::vector<LstmForward::Lane8> pack(const std::vector<float>& w, int H, int cols, int blocks) {
+  std::vector<LstmForward::Lane8> out(static_cast<std::size_t>(blocks) * cols * 4,
+                                      LstmForward::Lane8{});
+  for (int q = 0; q < 4; ++q)
+    for (int unit = 0; unit < H; ++unit)
+      for (int j = 0; j < cols; ++j)
+        out[(static_cast<std::size_t>(unit / 8) * cols + j) * 4 + q].v[unit % 8] =
+            w[static_cast<std::size_t>(q * H + unit) * cols + j];
+  return out;
 }
 
 }  // namespace
 
-LstmForward::LstmForward(const LstmWeights& w)
-    : in_(w.input_size), hidden_(w.hidden_size), out_(w.output_size) {
+LstmForward::LstmForward(const LstmWeights& w, Kernel kernel)
+    : in_(w.input_size),
+      hidden_(w.hidden_size),
+      out_(w.output_size),
+      blocks_((w.hidden_size + 7) / 8),
+      avx2_(kernel == Kernel::Best && cpu_has_avx2_fma()) {
   w.validate();
-  const int G = 4 * hidden_;
+  const int H = hidden_;
   for (std::size_t l = 0; l < w.layers.size(); ++l) {
     const auto& src = w.layers[l];
     Layer layer;
-    layer.in = l == 0 ? in_ : hidden_;
-    layer.w_ih_t.resize(static_cast<std::size_t>(layer.in) * G);
-    layer.w_hh_t.resize(static_cast<std::size_t>(hidden_) * G);
-    for (int r = 0; r < G; ++r) {
-      for (int j = 0; j < layer.in; ++j)
-        layer.w_ih_t[static_cast<std::size_t>(j) * G + r] =
-            src.w_ih[static_cast<std::size_t>(r) * layer.in + j];
-      for (int j = 0; j < hidden_; ++j)
-        layer.w_hh_t[static_cast<std::size_t>(j) * G + r] =
-            src.w_hh[static_cast<std::size_t>(r) * hidden_ + j];
-    }
-    layer.bias.resize(G);
-    for (int r = 0; r < G; ++r) layer.bias[r] = src.b_ih[r] + src.b_hh[r];
+    layer.in = l == 0 ? in_ : H;
+    layer.w_in = pack(src.w_ih, H, layer.in, blocks_);
+    layer.w_rec = pack(src.w_hh, H, H, blocks_);
+    std::vector<float> bias(src.b_ih.size());
+    for (std::size_t r = 0; r < bias.size(); ++r) bias[r] = src.b_ih[r] + src.b_hh[r];
+    layer.bias = pack(bias, H, 1, blocks_);
     layers_.push_back(std::move(layer));
   }
   fc_w_ = w.fc_w;
   fc_b_ = w.fc_b;
-  const std::size_t L = layers_.size(), H = static_cast<std::size_t>(hidden_);
-  gates_.resize(static_cast<std::size_t>(G));
-  h_.resize(L * H);
-  c_.resize(L * H);
   y_.resize(static_cast<std::size_t>(out_));
+  c_.resize(static_cast<std::size_t>(blocks_));
+}
+
+// Layer 0's projections live in a ring over the window's rows: a window slid by one row
+// (the next bar) needs one new projection, the same window none.
+void LstmForward::project_layer0(const float* window, int steps) {
+  const ProjectFn project = avx2_ ? avx2::project_rows : generic::project_rows;
+  const Layer& l0 = layers_.front();
+  const std::size_t row = static_cast<std::size_t>(in_),
+                    lanes = 4 * static_cast<std::size_t>(blocks_);
+  const std::size_t S = static_cast<std::size_t>(steps);
+  auto proj_row = [&](std::size_t slot) { return floats(proj0_) + slot * lanes * 8; };
+  if (steps == seen_steps_ && steps > 0) {
+    const std::size_t bytes = (S - 1) * row * sizeof(float);
+    if (std::memcmp(window, seen_rows_.data() + row, bytes) == 0) {  // slid by one
+      std::memmove(seen_rows_.data(), seen_rows_.data() + row, bytes);
+      std::memcpy(seen_rows_.data() + (S - 1) * row, window + (S - 1) * row, row * sizeof(float));
+      ring_start_ = ring_start_ + 1 == steps ? 0 : ring_start_ + 1;
+      const int last = ring_start_ == 0 ? steps - 1 : ring_start_ - 1;
+      project(window + (S - 1) * row, 0, 1, in_, floats(l0.w_in), floats(l0.bias), blocks_,
+              proj_row(static_cast<std::size_t>(last)));
+      last_projected_ = 1;
+      return;
+    }
+    if (std::memcmp(window, seen_rows_.data(), S * row * sizeof(float)) == 0) {
+      last_projected_ = 0;
+      return;
+    }
+  }
+  seen_rows_.assign(window, window + S * row);
+  proj0_.resize(S * lanes);
+  ring_start_ = 0;
+  seen_steps_ = steps;
+  project(window, static_cast<long>(row), steps, in_, floats(l0.w_in), floats(l0.bias), blocks_,
+          floats(proj0_));
+  last_projected_ = steps;
 }
 
 const float* LstmForward::run(const float* window, int steps) {
-  const int H = hidden_;
-  std::fill(h_.begin(), h_.end(), 0.0f);
-  std::fill(c_.begin(), c_.end(), 0.0f);
-  float* g = gates_.data();
-  for (int t = 0; t < steps; ++t) {
-    const float* x = window + static_cast<std::size_t>(t) * in_;
-    for (std::size_t l = 0; l < layers_.size(); ++l) {
-      const Layer& layer = layers_[l];
-      float* h = h_.data() + l * H;
-      float* c = c_.data() + l * H;
-      lstm_step(g, layer.bias.data(), layer.w_ih_t.data(), x, layer.in, layer.w_hh_t.data(), h, c,
-                H);
-      x = h;  // the next layer's input at this step
+  steps = std::max(steps, 0);
+  const ProjectFn project = avx2_ ? avx2::project_rows : generic::project_rows;
+  const RecurFn recur = avx2_ ? avx2::recur : generic::recur;
+  const std::size_t S = static_cast<std::size_t>(steps), hp = 8 * static_cast<std::size_t>(blocks_);
+  for (auto& h : h_seq_)
+    if (h.size() < (S + 1) * hp) h.resize((S + 1) * hp);
+  if (layers_.size() > 1 && proj_.size() < S * 4 * blocks_) proj_.resize(S * 4 * blocks_);
+
+  project_layer0(window, steps);
+  float* h_out = nullptr;
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& layer = layers_[l];
+    h_out = h_seq_[l % 2].data();
+    std::fill(h_out, h_out + hp, 0.0f);  // h before the first step
+    std::fill(floats(c_), floats(c_) + hp, 0.0f);
+    if (l == 0) {
+      recur(floats(proj0_), ring_start_, steps, steps, floats(layer.w_rec), hidden_, blocks_,
+            floats(c_), h_out);
+    } else {
+      // Inputs: the layer below's h after each step (rows 1..steps of its sequence).
+      const float* below = h_seq_[(l - 1) % 2].data() + hp;
+      project(below, static_cast<long>(hp), steps, layer.in, floats(layer.w_in), floats(layer.bias),
+              blocks_, floats(proj_));
+      recur(floats(proj_), 0, steps, steps, floats(layer.w_rec), hidden_, blocks_, floats(c_),
+            h_out);
     }
   }
-  const float* h_last = h_.data() + (layers_.size() - 1) * H;
+  const float* h_last = h_out + S * hp;
   for (int o = 0; o < out_; ++o) {
-    float acc = fc_b_[o];
-    const float* row = fc_w_.data() + static_cast<std::size_t>(o) * H;
-    for (int k = 0; k < H; ++k) acc += row[k] * h_last[k];
-    y_[o] = acc;
+    float acc = fc_b_[static_cast<std::size_t>(o)];
+    const float* row = fc_w_.data() + static_cast<std::size_t>(o) * hidden_;
+    for (int k = 0; k < hidden_; ++k) acc += row[k] * h_last[k];
+    y_[static_cast<std::size_t>(o)] = acc;
   }
   return y_.data();
 }

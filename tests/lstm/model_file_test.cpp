@@ -52,12 +52,14 @@ TEST_F(LstmFiles, OwnModelLoadsAndTheFastPathMatchesLibTorch) {
   EXPECT_EQ(m.sidecar.model_format, "torch_save");
   EXPECT_EQ(m.weights.layers.size(), 2u);
   TorchReference ref(*dir_ / "m.pt");
-  LstmForward fwd(m.weights);
-  std::vector<float> x(10 * 5);
-  for (int trial = 0; trial < 5; ++trial) {
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.3f * i + trial);
-    const float* y = fwd.run(x.data(), 10);
-    EXPECT_NEAR(y[0], ref.predict(x.data(), 10, 5)[0], 1e-5);
+  for (auto kernel : {LstmForward::Kernel::Best, LstmForward::Kernel::Generic}) {
+    LstmForward fwd(m.weights, kernel);
+    std::vector<float> x(10 * 5);
+    for (int trial = 0; trial < 5; ++trial) {
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.3f * i + trial);
+      const float* y = fwd.run(x.data(), 10);
+      EXPECT_NEAR(y[0], ref.predict(x.data(), 10, 5)[0], 1e-5);
+    }
   }
 }
 

@@ -58,7 +58,7 @@ TEST_F(PythonParity, TracedModelGivesPythonsOutputsThroughTheFastPath) {
   EXPECT_EQ(m.weights.hidden_size, 50);
   EXPECT_EQ(m.weights.layers.size(), 2u);
   auto io = read_json(*dir_ / "io.json");
-  LstmForward fwd(m.weights);
+  LstmForward fwd(m.weights), generic(m.weights, LstmForward::Kernel::Generic);
   TorchReference torch_ref(model());
   set_torch_threads(1);
   ASSERT_EQ(io["windows"].size(), 6u);
@@ -66,9 +66,12 @@ TEST_F(PythonParity, TracedModelGivesPythonsOutputsThroughTheFastPath) {
     auto x = io["windows"][w].get<std::vector<float>>();
     auto expect = io["outputs"][w].get<std::vector<double>>();
     const float* y = fwd.run(x.data(), 50);
+    const float* g = generic.run(x.data(), 50);
     auto t = torch_ref.predict(x.data(), 50, 5);
     for (std::size_t k = 0; k < 3; ++k) {
       EXPECT_NEAR(y[k], expect[k], 1e-5) << "window " << w << " output " << k;
+      EXPECT_NEAR(g[k], expect[k], 1e-5) << "generic kernel, window " << w << " output " << k;
+      EXPECT_NEAR(y[k], t[k], 1e-5) << "fast path vs LibTorch, window " << w;
       EXPECT_NEAR(t[k], expect[k], 1e-5) << "LibTorch, window " << w;
     }
   }

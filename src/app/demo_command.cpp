@@ -32,6 +32,10 @@ struct DemoOptions {
   std::uint64_t seed = 7;
   double speed = 60;
   int fit_minutes = 720;  // candles used for the fit (the most recent ones)
+  // The demo market's intraday cycle (see FlowParams): a pattern for the forecaster to find,
+  // large enough against the sim's 35 bps taker fee that finding it can pay.
+  double cycle_minutes = 30;
+  double cycle_bps = 60;
 };
 
 // The sim's minute candles over its REST API (the same client the daemon uses).
@@ -61,8 +65,8 @@ std::vector<MinuteBar> fetch_candles(const std::string& base_url, const std::str
 }
 
 // Prophet on log closes of the recent candles; the table covers the demo's market time.
-void fit_forecast(std::vector<MinuteBar> bars, int fit_minutes, std::size_t horizon,
-                  const fs::path& out_path) {
+void fit_forecast(std::vector<MinuteBar> bars, int fit_minutes, double cycle_minutes,
+                  std::size_t horizon, const fs::path& out_path) {
   if (bars.size() > static_cast<std::size_t>(fit_minutes))
     bars.erase(bars.begin(), bars.end() - fit_minutes);
   std::vector<TimeNs> ds;
@@ -74,7 +78,9 @@ void fit_forecast(std::vector<MinuteBar> bars, int fit_minutes, std::size_t hori
   }
   if (ds.size() < 3) throw RuntimeFailure("demo: fewer than 3 candles from the simulator", 3);
   forecast::ProphetOptions opt;
-  opt.daily = forecast::SeasonalityMode::On;  // the sim's day of history: a signal that turns
+  opt.daily = forecast::SeasonalityMode::Off;  // half a day of history cannot pin a day down
+  // Prophet's add_seasonality with the period the demo market has: the forecast turns with it.
+  if (cycle_minutes > 0) opt.extra_seasonalities.push_back({"cycle", cycle_minutes / 1440.0, 3});
   auto t0 = std::chrono::steady_clock::now();
   auto model = forecast::ProphetModel::fit(ds, y, opt);
   auto rows = forecast::make_forecast_rows(model, model.history_end + kNsPerMin, horizon, false);
@@ -105,6 +111,8 @@ void read_balances(const RunContext& ctx, double& usd, double& btc) {
 void run_demo(const DemoOptions& o) {
   if (o.duration <= 0 || o.duration > 150)
     throw UsageError("--duration must be in (0, 150] seconds");
+  if (!(o.cycle_minutes >= 0) || !(std::abs(o.cycle_bps) <= 1000))
+    throw UsageError("--cycle-minutes must be >= 0 and --cycle-bps within ±1000");
   const fs::path dir = fs::absolute(o.dir);
   std::error_code ec;
   fs::create_directories(dir / "simcert", ec);
@@ -120,6 +128,8 @@ void run_demo(const DemoOptions& o) {
   sc.cert_dir = dir / "simcert";
   sc.seed = o.seed;
   sc.speed = o.speed;
+  sc.flow.cycle_minutes = o.cycle_minutes;
+  sc.flow.cycle_bps = o.cycle_bps;
   sc.accounts.push_back(sim::parse_account_spec(key + ":" + secret + ":USD=100000,BTC=0"));
   sim::SimServer sim(sc);
   sim.start();
@@ -130,7 +140,8 @@ void run_demo(const DemoOptions& o) {
 
   const fs::path table = dir / "forecast.csv";
   const auto horizon = static_cast<std::size_t>(o.duration * o.speed / 60.0) + 120;
-  fit_forecast(fetch_candles("https://" + host, ca), o.fit_minutes, horizon, table);
+  fit_forecast(fetch_candles("https://" + host, ca), o.fit_minutes, o.cycle_minutes, horizon,
+               table);
 
   RunConfig cfg;
   cfg.mode = "sandbox";
@@ -226,6 +237,10 @@ void add_demo_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", o->seed, "the simulator's seed")->capture_default_str();
   cmd->add_option("--speed", o->speed, "market time per wall second")->capture_default_str();
+  cmd->add_option("--cycle-minutes", o->cycle_minutes,
+                  "period of the demo market's intraday cycle (0 = a plain random walk)")
+      ->capture_default_str();
+  cmd->add_option("--cycle-bps", o->cycle_bps, "amplitude of that cycle")->capture_default_str();
   cmd->callback([o] { run_demo(*o); });
 }
 

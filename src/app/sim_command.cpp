@@ -1,5 +1,6 @@
 // rtcrypto sim: the Gemini-compatible exchange on loopback, until SIGINT/SIGTERM or --duration.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <csignal>
 #include <iostream>
 #include <stdexcept>
@@ -35,6 +36,7 @@ void add_sim_command(CLI::App& app) {
     int maker_bps = 10, taker_bps = 35;
     bool no_rate_limits = false;
     int history_minutes = 1440;
+    double cycle_minutes = 0, cycle_bps = 0;
     sim::FaultConfig faults;
   };
   auto o = std::make_shared<Opts>();
@@ -57,6 +59,9 @@ void add_sim_command(CLI::App& app) {
   cmd->add_option("--taker-fee-bps", o->taker_bps, "Taker fee")->capture_default_str();
   cmd->add_option("--history-minutes", o->history_minutes, "Minute candles before the start")
       ->capture_default_str();
+  cmd->add_option("--cycle-minutes", o->cycle_minutes,
+                  "Period of an optional intraday cycle in the mid price (0 = none)");
+  cmd->add_option("--cycle-bps", o->cycle_bps, "Amplitude of that cycle in basis points");
   cmd->add_flag("--no-rate-limits", o->no_rate_limits, "Do not answer 429 above Gemini's limits");
   cmd->add_option("--fault-ws-drop-every", o->faults.ws_drop_every_s,
                   "Drop every websocket every N seconds");
@@ -100,6 +105,10 @@ void add_sim_command(CLI::App& app) {
     c.taker_fee_bps = o->taker_bps;
     c.rate_limits = !o->no_rate_limits;
     c.history_minutes = o->history_minutes;
+    if (!(o->cycle_minutes >= 0) || !(std::abs(o->cycle_bps) <= 1000))
+      throw UsageError("--cycle-minutes must be >= 0 and --cycle-bps within ±1000");
+    c.flow.cycle_minutes = o->cycle_minutes;
+    c.flow.cycle_bps = o->cycle_bps;
     c.faults = o->faults;
     if (!o->bars.empty()) {
       try {

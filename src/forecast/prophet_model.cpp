@@ -115,6 +115,11 @@ ProphetModel ProphetModel::fit(const std::vector<TimeNs>& ds, const std::vector<
     model.seasonalities.push_back({"weekly", 7.0, opt.weekly_order});
   if (wanted(opt.yearly, opt.yearly_order, 730, 1e300))
     model.seasonalities.push_back({"yearly", 365.25, opt.yearly_order});
+  for (const auto& extra : opt.extra_seasonalities) {
+    if (!(extra.period_days > 0) || extra.order <= 0)
+      throw std::invalid_argument("seasonality '" + extra.name + "': period and order must be > 0");
+    model.seasonalities.push_back(extra);
+  }
 
   // Parameter layout: k, m, deltas..., betas...
   const std::size_t S = model.changepoints_t.size();

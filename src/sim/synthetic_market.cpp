@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <numbers>
 #include <stdexcept>
 
 namespace rtcrypto::sim {
@@ -43,6 +44,7 @@ SyntheticMarket::SyntheticMarket(MatchingEngine& engine, const SimConfig& config
     }
     if (!config.follow_closes.empty()) start_price = config.follow_closes.front();
     s.mid = start_price;
+    s.walk = start_price * std::exp(-cycle_log(start));
 
     // History: a walk of the same process whose last close is the start price.
     const int minutes = std::max(0, config.history_minutes);
@@ -51,8 +53,8 @@ SyntheticMarket::SyntheticMarket(MatchingEngine& engine, const SimConfig& config
     std::vector<double> rets(static_cast<std::size_t>(minutes) * kSub);
     const double sub_vol = config.flow.vol_per_minute / std::sqrt(double(kSub));
     for (auto& r : rets) r = sub_vol * n01(s.rng);
-    double log_p = std::log(start_price);
-    for (auto r : rets) log_p -= r;  // price at the start of the history
+    double log_p = std::log(s.walk);
+    for (auto r : rets) log_p -= r;  // walk at the start of the history
     std::vector<Candle> hist;
     hist.reserve(minutes);
     const double tick = info.quote_increment.to_double();
@@ -61,21 +63,30 @@ SyntheticMarket::SyntheticMarket(MatchingEngine& engine, const SimConfig& config
     for (int m = 0; m < minutes; ++m) {
       Candle c;
       c.ts = floor_to_period(start, kNsPerMin) - (minutes - m) * kNsPerMin;
-      c.open = round_tick(std::exp(log_p));
+      c.open = round_tick(std::exp(log_p + cycle_log(c.ts)));
       c.high = c.low = c.open;
+      double p = c.open;
       for (int k = 0; k < kSub; ++k) {
         log_p += rets[static_cast<std::size_t>(m) * kSub + k];
-        const double p = round_tick(std::exp(log_p));
+        p = round_tick(std::exp(log_p + cycle_log(c.ts + (k + 1) * kNsPerMin / kSub)));
         c.high = std::max(c.high, p);
         c.low = std::min(c.low, p);
       }
-      c.close = round_tick(std::exp(log_p));
+      c.close = p;
       c.volume = config.flow.trade_rate * 60 * config.flow.mean_size * vol_noise(s.rng);
       hist.push_back(c);
     }
     s.candles.set_history(std::move(hist));
     states_.emplace(info.symbol, std::move(s));
   }
+}
+
+double SyntheticMarket::cycle_log(TimeNs t) const {
+  const FlowParams& f = config_.flow;
+  if (f.cycle_minutes <= 0 || f.cycle_bps == 0) return 0.0;
+  // The phase from the epoch, like Prophet's Fourier terms, so a fitted seasonality lines up.
+  const double minutes = std::fmod(double(t) / double(kNsPerMin), f.cycle_minutes);
+  return f.cycle_bps * 1e-4 * std::sin(2.0 * std::numbers::pi * minutes / f.cycle_minutes);
 }
 
 double SyntheticMarket::mid(const std::string& symbol) const {
@@ -136,7 +147,8 @@ double SyntheticMarket::target_mid(State& s, TimeNs now, double dt_min) {
   std::normal_distribution<double> n01(0.0, 1.0);
   const auto& closes = config_.follow_closes;
   if (closes.empty()) {
-    return s.mid * std::exp(config_.flow.vol_per_minute * std::sqrt(dt_min) * n01(s.rng));
+    s.walk *= std::exp(config_.flow.vol_per_minute * std::sqrt(dt_min) * n01(s.rng));
+    return s.walk * std::exp(cycle_log(now));
   }
   // Follow the closes: interpolate inside the minute, plus a little noise.
   const double minutes = double(now - start_) / double(kNsPerMin);

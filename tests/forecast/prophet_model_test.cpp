@@ -123,6 +123,36 @@ TEST(ProphetModel, JsonRoundTripPredictsTheSame) {
   EXPECT_THROW(ProphetModel::from_json("not json"), std::runtime_error);
 }
 
+TEST(ProphetModel, ExtraSeasonalityFindsAnIntradayCycle) {
+  // Half a day of minutes with a 30-minute cycle: the daily terms cannot see it, an added
+  // 30-minute seasonality recovers it, and the forecast turns with it.
+  const auto ds = minutes(720);
+  std::vector<double> y(ds.size());
+  const auto cycle = [](TimeNs t) {
+    const double m = std::fmod(static_cast<double>(t) / static_cast<double>(kNsPerMin), 30.0);
+    return 0.006 * std::sin(2 * std::numbers::pi * m / 30.0);
+  };
+  for (std::size_t i = 0; i < ds.size(); ++i) y[i] = 11.0 + cycle(ds[i]);
+  ProphetOptions opt;
+  opt.daily = SeasonalityMode::Off;
+  opt.extra_seasonalities.push_back({"cycle", 30.0 / 1440.0, 3});
+  const auto model = ProphetModel::fit(ds, y, opt);
+  ASSERT_EQ(model.seasonalities.size(), 1u);
+  EXPECT_EQ(model.seasonalities[0].name, "cycle");
+  int turns = 0;
+  double prev_step = 0;
+  for (int k = 1; k <= 60; ++k) {
+    const TimeNs t = ds.back() + k * kNsPerMin;
+    EXPECT_NEAR(model.predict_one(t), 11.0 + cycle(t), 5e-4) << k;
+    const double step = model.predict_one(t + kNsPerMin) - model.predict_one(t);
+    if (k > 1 && (step > 0) != (prev_step > 0)) ++turns;
+    prev_step = step;
+  }
+  EXPECT_GE(turns, 3);  // two periods ahead: up, down, up, down
+  opt.extra_seasonalities[0].order = 0;
+  EXPECT_THROW(ProphetModel::fit(ds, y, opt), std::invalid_argument);
+}
+
 TEST(ProphetModel, RejectsBadInput) {
   EXPECT_THROW(ProphetModel::fit({1, 2}, {1, 2}), std::invalid_argument);
   EXPECT_THROW(ProphetModel::fit({3, 2, 1}, {1, 2, 3}), std::invalid_argument);

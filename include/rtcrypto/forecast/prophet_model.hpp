@@ -18,6 +18,12 @@ namespace rtcrypto::forecast {
 enum class SeasonalityMode { Auto, On, Off };
 using YearlyMode = SeasonalityMode;  // the earlier name
 
+struct Seasonality {
+  std::string name;
+  double period_days;
+  int order;
+};
+
 struct ProphetOptions {
   int n_changepoints = 25;
   double changepoint_range = 0.8;         // changepoints placed in the first 80 % of rows
@@ -30,16 +36,13 @@ struct ProphetOptions {
   SeasonalityMode daily = SeasonalityMode::Auto;   // Auto: history spans >= 2 days
   SeasonalityMode weekly = SeasonalityMode::Auto;  // Auto: history spans >= 14 days
   SeasonalityMode yearly = SeasonalityMode::Auto;  // Auto: history spans >= 2 years
+  // Prophet's add_seasonality: more periods (e.g. an intraday cycle), with the same prior.
+  std::vector<Seasonality> extra_seasonalities;
   double interval_width = 0.8;
   int uncertainty_samples = 1000;
   std::uint64_t seed = 42;
 };
 
-struct Seasonality {
-  std::string name;
-  double period_days;
-  int order;
-};
 
 struct Prediction {
   TimeNs ds = 0;

@@ -50,6 +50,11 @@ struct FlowParams {
   double trade_rate = 0.5;
   double mean_size = 0.08;  // base units
   int step_ms = 20;         // wall time between flow steps
+  // An optional intraday cycle on top of the walk: log mid += cycle_bps·1e-4·sin(2π t/period),
+  // t in market minutes since the epoch. Off by default; the demo turns it on so that its
+  // forecaster has a pattern to find (real markets are not this kind).
+  double cycle_minutes = 0;
+  double cycle_bps = 0;
 };
 
 struct SimConfig {

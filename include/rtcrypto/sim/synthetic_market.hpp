@@ -57,12 +57,14 @@ class SyntheticMarket {
   struct State {
     const SymbolInfo* info = nullptr;
     double mid = 0;
+    double walk = 0;  // the random walk before the cycle (equal to mid when no cycle)
     std::mt19937_64 rng;
     CandleSeries candles;
   };
   void place(State& s, Side side, double price, double size, TimeInForce tif);
   void ladder(State& s, Side side, int levels);
   double target_mid(State& s, TimeNs now, double dt_min);
+  double cycle_log(TimeNs t) const;  // the cycle's log offset at market time t (0 when off)
 
   MatchingEngine& engine_;
   const SimConfig& config_;

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   add_lstm_command(cli);
   add_record_command(cli);
   add_demo_command(cli);
+  add_backtest_command(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -94,6 +94,11 @@ void apply_config_json(RunConfig& c, const json& doc) {
   std::map<std::string, Setter> paper = {{"balances", field(p.balances)},
                                          {"taker_fee_bps", field(p.taker_fee_bps)},
                                          {"maker_fee_bps", field(p.maker_fee_bps)}};
+  auto& bb = c.bars;
+  std::map<std::string, Setter> bars = {{"spread_bps", field(bb.spread_bps)},
+                                        {"levels", field(bb.levels)},
+                                        {"level_step_bps", field(bb.level_step_bps)},
+                                        {"level_notional", field(bb.level_notional)}};
   std::map<std::string, Setter> top = {
       {"mode", field(c.mode)},
       {"confirm_live", field(c.confirm_live)},
@@ -125,9 +130,12 @@ void apply_config_json(RunConfig& c, const json& doc) {
       {"no_trading", field(c.no_trading)},
       {"realtime", field(c.realtime)},
       {"log_level", field(c.log_level)},
+      {"from", field(c.from)},
+      {"to", field(c.to)},
       {"strategy", [&](const json& v, const std::string& k) { apply_object(v, k, strategy); }},
       {"risk", [&](const json& v, const std::string& k) { apply_object(v, k, risk); }},
       {"paper", [&](const json& v, const std::string& k) { apply_object(v, k, paper); }},
+      {"bars", [&](const json& v, const std::string& k) { apply_object(v, k, bars); }},
   };
   apply_object(doc, "", top);
 }
@@ -153,9 +161,20 @@ void validate(const RunConfig& c) {
     for (char ch : s)
       if (!std::isalnum(static_cast<unsigned char>(ch))) bad("symbols", "bad symbol '" + s + "'");
   }
-  if (c.source != "gemini" && c.source != "kafka" && c.source.rfind("replay:", 0) != 0)
-    bad("source", "must be gemini, kafka or replay:FILE (got '" + c.source + "')");
+  if (c.source != "gemini" && c.source != "kafka" && c.source.rfind("replay:", 0) != 0 &&
+      c.source.rfind("bars:", 0) != 0)
+    bad("source", "must be gemini, kafka, replay:FILE or bars:FILE (got '" + c.source + "')");
   if (c.source == "replay:") bad("source", "replay: needs a file name");
+  if (c.source == "bars:") bad("source", "bars: needs a file name");
+  const auto from = parse_config_time("from", c.from), to = parse_config_time("to", c.to);
+  if (from && to && *to <= *from) bad("to", "must be after 'from'");
+  const auto& bb = c.bars;
+  if (!(bb.spread_bps > 0 && bb.spread_bps <= 1000)) bad("bars.spread_bps", "must be in (0, 1000]");
+  if (bb.levels < 1 || bb.levels > 1000) bad("bars.levels", "must be 1..1000");
+  if (!(bb.level_step_bps > 0 && bb.level_step_bps <= 1000))
+    bad("bars.level_step_bps", "must be in (0, 1000]");
+  if (!(bb.level_notional > 0 && bb.level_notional <= 1e12))
+    bad("bars.level_notional", "must be in (0, 1e12]");
   if (c.feed != "ws" && c.feed != "v2" && c.feed != "v1") bad("feed", "must be ws, v2 or v1");
   if (!c.signal.empty() && c.signal.rfind("forecast:", 0) != 0 && c.signal.rfind("lstm:", 0) != 0)
     bad("signal", "must be forecast:FILE or lstm:FILE (got '" + c.signal + "')");
@@ -187,6 +206,13 @@ void validate(const RunConfig& c) {
                       "(or --no-trading to ingest only)");
   if (c.mode == "live" && !c.confirm_live)
     bad("confirm_live", "live mode trades real money: pass --confirm-live to start");
+}
+
+std::optional<TimeNs> parse_config_time(const std::string& key, const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto t = parse_ymd_hms(text.size() == 10 ? text + " 00:00:00" : text);
+  if (!t) bad(key, "expected YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS' (UTC), got '" + text + "'");
+  return t;
 }
 
 }  // namespace rtcrypto::app

@@ -16,6 +16,10 @@ namespace rtcrypto::app {
 
 std::atomic<bool> g_stop_requested{false};
 
+bool is_replay(const RunConfig& cfg) {
+  return cfg.source.rfind("replay:", 0) == 0 || cfg.source.rfind("bars:", 0) == 0;
+}
+
 namespace {
 
 void on_run_stop_signal(int) {
@@ -62,7 +66,7 @@ std::unique_ptr<SignalSource> make_signal(const RunConfig& cfg) {
       log::info("signal: " + table->describe());
       auto checked = std::make_unique<StaleCheckedTable>(std::move(table), path);
       // Live sources run now: say so at start-up; replays are checked at their first decision.
-      if (cfg.source.rfind("replay:", 0) != 0) checked->warn_if_stale(wall_now_ns(), "the clock");
+      if (!is_replay(cfg)) checked->warn_if_stale(wall_now_ns(), "the clock");
       return checked;
     }
     return make_lstm_signal(cfg.signal.substr(5));
@@ -95,10 +99,6 @@ EngineConfig engine_config(const RunConfig& cfg) {
   ec.risk.max_drawdown_pct = r.max_drawdown_pct;
   ec.risk.max_book_age = static_cast<TimeNs>(r.max_book_age_ms) * kNsPerMs;
   return ec;
-}
-
-bool is_replay(const RunConfig& cfg) {
-  return cfg.source.rfind("replay:", 0) == 0;
 }
 
 // Replays start from the configured account every time (so that two runs agree); live
@@ -134,7 +134,9 @@ void save_state(RunContext& ctx) {
   if (ctx.paper) ctx.store->put_state(prefix + "paper", to_json(ctx.paper->export_state()));
 }
 
-void print_summary(const RunContext& ctx) {
+}  // namespace
+
+void print_run_summary(const RunContext& ctx) {
   const RunSummary& s = ctx.summary;
   auto line = [](const char* k, const std::string& v) {
     std::printf("  %-18s %s\n", k, v.c_str());
@@ -170,8 +172,6 @@ void print_summary(const RunContext& ctx) {
   std::fflush(stdout);
 }
 
-}  // namespace
-
 std::string default_run_id() {
   std::string t = format_iso8601_ms(wall_now_ns());  // 2026-11-21T02:15:00.123Z
   std::string id = "run-";
@@ -189,12 +189,14 @@ void RunContext::end_of_frame(TimeNs ts) {
 
 bool RunContext::should_stop() const {
   if (g_stop_requested.load()) return true;
+  if (gate && gate->past_end()) return true;
   return cfg.duration_seconds > 0 &&
          static_cast<double>(wall_now_ns() - started_wall) / 1e9 >= cfg.duration_seconds;
 }
 
-RunSummary run_daemon(const RunConfig& cfg) {
-  RunContext ctx;
+std::unique_ptr<RunContext> open_run(const RunConfig& cfg) {
+  auto owned = std::make_unique<RunContext>();
+  RunContext& ctx = *owned;
   ctx.cfg = cfg;
   ctx.started_wall = wall_now_ns();
   g_stop_requested = false;
@@ -243,15 +245,31 @@ RunSummary run_daemon(const RunConfig& cfg) {
   if (ctx.jsonl) ctx.engine->add_sink(ctx.jsonl.get());
   for (auto& s : ctx.extra_sinks) ctx.engine->add_sink(s.get());
   restore_state(ctx);
+  // --from / --to of offline sources: a gate in front of whatever the source feeds.
+  const auto from = parse_config_time("from", cfg.from), to = parse_config_time("to", cfg.to);
+  if (is_replay(cfg) && (from || to)) {
+    std::set<std::string, std::less<>> symbols(ec.symbols.begin(), ec.symbols.end());
+    ctx.gate = std::make_unique<TimeGate>(ctx.sink(), ctx.signal.get(), std::move(symbols),
+                                          from, to);
+    ctx.market_sink = ctx.gate.get();
+  }
+  return owned;
+}
 
-  if (is_replay(cfg)) {
+void run_source(RunContext& ctx) {
+  const RunConfig& cfg = ctx.cfg;
+  if (cfg.source.rfind("replay:", 0) == 0) {
     run_replay_source(ctx, cfg.source.substr(7));
+  } else if (cfg.source.rfind("bars:", 0) == 0) {
+    run_bars_source(ctx, cfg.source.substr(5));
   } else if (cfg.source == "kafka") {
     run_kafka_source(ctx);
   } else {
     run_live_source(ctx);  // gemini: source_live.cpp
   }
+}
 
+RunSummary close_run(RunContext& ctx) {
   ctx.engine->flush(ctx.engine->now());
   save_state(ctx);
   for (RecordSink* s :
@@ -275,9 +293,16 @@ RunSummary run_daemon(const RunConfig& cfg) {
   sum.fees = es.fees.to_string();
   sum.pnl = es.realized_pnl.to_string();
   sum.documents = ctx.store ? ctx.store->documents_written() : (ctx.jsonl ? ctx.jsonl->lines() : 0);
-  print_summary(ctx);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  return sum;
+}
+
+RunSummary run_daemon(const RunConfig& cfg) {
+  std::unique_ptr<RunContext> ctx = open_run(cfg);
+  run_source(*ctx);
+  RunSummary sum = close_run(*ctx);
+  print_run_summary(*ctx);
   return sum;
 }
 

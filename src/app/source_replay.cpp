@@ -27,7 +27,10 @@ void run_replay_source(RunContext& ctx, const std::string& path) {
   auto wall_start = std::chrono::steady_clock::now();
   std::uint64_t n = 0;
   while (reader->next(frame)) {
-    if ((++n & 1023) == 0 && ctx.should_stop()) break;
+    if ((++n & 1023) == 0) {
+      if (ctx.should_stop()) break;
+      if (ctx.progress) ctx.progress(n, 0);
+    }
     if (ctx.cfg.realtime) {  // keep the recorded pacing between frames
       if (first_recv == 0) first_recv = frame.recv_ts;
       auto due = wall_start + std::chrono::nanoseconds(frame.recv_ts - first_recv);

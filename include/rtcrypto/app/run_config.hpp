@@ -3,10 +3,12 @@
 // these keys (nested objects for strategy/risk/paper/kafka/es); flags override the file.
 // config/rtcrypto.example.json documents every key.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "nlohmann/json_fwd.hpp"
+#include "rtcrypto/core/time.hpp"
 
 namespace rtcrypto::app {
 
@@ -33,11 +35,21 @@ struct PaperSettings {
   double maker_fee_bps = 20;
 };
 
+// How a `bars:FILE` source turns each minute bar into market events (source_bars.cpp): a
+// synthetic book around the bar's close, the same on both sides. Fills happen against this
+// book, not against real liquidity.
+struct BarBookSettings {
+  double spread_bps = 2;             // best ask - best bid, in bps of the close
+  int levels = 10;                   // price levels per side
+  double level_step_bps = 1;         // distance between neighbouring levels, in bps of the close
+  double level_notional = 1000000;   // quote currency resting at each level
+};
+
 struct RunConfig {
   std::string mode = "paper";               // paper | sandbox | live
   bool confirm_live = false;
   std::vector<std::string> symbols = {"BTCUSD"};
-  std::string source = "gemini";            // gemini | replay:FILE | kafka
+  std::string source = "gemini";            // gemini | replay:FILE | kafka | bars:FILE
   std::string feed = "ws";                  // ws | v2 | v1 (websocket protocol)
   std::string signal;                       // forecast:FILE | lstm:FILE | empty = none
   int window_seconds = 60;
@@ -61,9 +73,13 @@ struct RunConfig {
   bool no_trading = false;                  // ingest only
   bool realtime = false;                    // replay at the recorded pace
   std::string log_level = "info";
+  // Replay and bars sources: only events in [from, to) (UTC "YYYY-MM-DD[ HH:MM:SS]", "" =
+  // open); before `from` the books and the signal warm up without windows or orders.
+  std::string from, to;
   StrategySettings strategy;
   RiskSettings risk;
   PaperSettings paper;
+  BarBookSettings bars;
 };
 
 // Applies a JSON config document; throws UsageError naming the offending key ("risk.max_position:
@@ -73,5 +89,7 @@ void apply_config_json(RunConfig& cfg, const nlohmann::json& doc);
 void load_config_file(RunConfig& cfg, const std::string& path);
 // Cross-field checks (mode, band, trade_pct, window, source syntax, live confirmation).
 void validate(const RunConfig& cfg);
+// --from / --to as event times (nullopt when empty); UsageError naming `key` when malformed.
+std::optional<TimeNs> parse_config_time(const std::string& key, const std::string& text);
 
 }  // namespace rtcrypto::app

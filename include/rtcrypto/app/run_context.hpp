@@ -11,6 +11,7 @@
 #include "rtcrypto/app/kafka_wiring.hpp"
 #include "rtcrypto/app/run_command.hpp"
 #include "rtcrypto/app/run_config.hpp"
+#include "rtcrypto/app/time_gate.hpp"
 #include "rtcrypto/engine/engine.hpp"
 #include "rtcrypto/paper/paper_exchange.hpp"
 #include "rtcrypto/signal/signal_source.hpp"
@@ -33,8 +34,12 @@ struct RunContext {
   std::unique_ptr<Engine> engine;
   std::unique_ptr<KafkaWiring> kafka;      // with --kafka (kafka_wiring.hpp)
   MarketEventSink* market_sink = nullptr;  // a tap in front of the engine, if any
+  std::unique_ptr<TimeGate> gate;          // --from/--to of replay and bars sources
   RunSummary summary;                      // sources add their feed counts
   TimeNs started_wall = 0;
+  // Offline sources call this every few thousand frames or bars with what they have done
+  // and their total (0 when unknown); the backtest prints progress from it.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 
   // What sources feed: the Kafka tap in front of the engine, else the engine itself.
   MarketEventSink& sink() {
@@ -43,15 +48,31 @@ struct RunContext {
   Exchange* exchange() const { return paper ? static_cast<Exchange*>(paper.get()) : remote.get(); }
   // After every frame: drop crossed books, let resting paper orders fill.
   void end_of_frame(TimeNs ts);
-  // True once SIGINT/SIGTERM arrived or --duration has passed.
+  // True once SIGINT/SIGTERM arrived, --duration has passed or the input passed --to.
   bool should_stop() const;
 };
 
 // Set by the signal handlers installed by run_daemon.
 extern std::atomic<bool> g_stop_requested;
 
+// True for the offline sources (replay:FILE, bars:FILE): fresh account, event time only.
+bool is_replay(const RunConfig& cfg);
+
+// What run_daemon does, in three steps, for commands that drive the core themselves
+// (backtest): open_run builds the context (signal, store and sinks, exchange, engine,
+// restored state, the --from/--to gate) and installs the SIGINT/SIGTERM handlers;
+// run_source feeds it from cfg.source; close_run flushes the last windows, saves state,
+// finishes the sinks, fills ctx.summary and restores the default signal handlers.
+std::unique_ptr<RunContext> open_run(const RunConfig& cfg);
+void run_source(RunContext& ctx);
+RunSummary close_run(RunContext& ctx);
+// The `rtcrypto run` summary on stdout.
+void print_run_summary(const RunContext& ctx);
+
 // Sources. Each returns when its input ends or should_stop() is true.
 void run_replay_source(RunContext& ctx, const std::string& path);
+// bars:FILE: each minute bar as market events (bar_events.hpp), one symbol.
+void run_bars_source(RunContext& ctx, const std::string& path);
 void run_kafka_source(RunContext& ctx);  // --source kafka: the gemini-feed topic
 // --source gemini: the websocket feed on the Asio loop until --duration or SIGINT/SIGTERM;
 // then stops trading and cancels this session's resting orders (remote_exchange.cpp).

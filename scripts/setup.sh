@@ -9,8 +9,10 @@ core_pkgs=(build-essential cmake ninja-build ccache pkg-config git
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   libsimdjson-dev nlohmann-json3-dev libcli11-dev zlib1g-dev libsqlite3-dev sqlite3
   libssl-dev openssl libboost-dev libboost-system-dev python3 clang-format)
+# libopenblas0-openmp: LibTorch's BLAS (Debian's default is the slow reference BLAS).
 extra_pkgs=(librdkafka-dev kcat libsystemd-dev systemd docker-compose default-jre-headless
-  libtorch-dev python3-torch python3-numpy r-cran-prophet r-cran-codetools chromium)
+  libtorch-dev libopenblas0-openmp python3-torch python3-numpy r-cran-prophet r-cran-codetools
+  chromium)
 # node and npm: the machine's own (Debian's npm conflicts with the newer node that ships here);
 # fall back to Debian's when absent.
 command -v npm >/dev/null 2>&1 || extra_pkgs+=(nodejs npm)

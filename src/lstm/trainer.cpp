@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "lstm_net.hpp"
 
@@ -59,16 +61,38 @@ struct ValResult {
   std::size_t n = 0;
 };
 
-ValResult validate(LstmNet& net, const Data& d, const Sidecar& sc,
-                   const std::vector<std::size_t>& ends, int batch) {
+// Sums over validation windows (so shards can be added up), then the means.
+struct ValSums {
+  double loss = 0, abs = 0, sq = 0, zero = 0;
+  std::size_t n = 0, dir_n = 0, dir_ok = 0;
+  void add(const ValSums& o) {
+    loss += o.loss, abs += o.abs, sq += o.sq, zero += o.zero;
+    n += o.n, dir_n += o.dir_n, dir_ok += o.dir_ok;
+  }
+  ValResult finish(std::size_t horizon) const {
+    ValResult r;
+    r.n = n;
+    if (n) {
+      r.loss = loss / static_cast<double>(n * horizon);
+      r.mae = abs / static_cast<double>(n);
+      r.rmse = std::sqrt(sq / static_cast<double>(n));
+      r.zero_mae = zero / static_cast<double>(n);
+    }
+    r.direction = dir_n ? static_cast<double>(dir_ok) / static_cast<double>(dir_n) : 0;
+    return r;
+  }
+};
+
+// The validation sums of windows ends[first..last).
+ValSums validate_part(LstmNet& net, const Data& d, const Sidecar& sc,
+                      const std::vector<std::size_t>& ends, std::size_t first, std::size_t last,
+                      int batch) {
   torch::NoGradGuard no_grad;
-  net->eval();
-  ValResult r;
+  ValSums r;
   std::vector<float> x, y;
-  std::size_t dir_n = 0, dir_ok = 0;
   const std::size_t k = d.H - 1;
-  for (std::size_t first = 0; first < ends.size(); first += static_cast<std::size_t>(batch)) {
-    const std::size_t n = std::min(static_cast<std::size_t>(batch), ends.size() - first);
+  for (; first < last; first += static_cast<std::size_t>(batch)) {
+    const std::size_t n = std::min(static_cast<std::size_t>(batch), last - first);
     gather(d, sc, ends, first, n, x, y);
     auto xt = torch::from_blob(
         x.data(), {static_cast<long>(n), static_cast<long>(d.L), static_cast<long>(d.F)});
@@ -80,26 +104,123 @@ ValResult validate(LstmNet& net, const Data& d, const Sidecar& sc,
     for (std::size_t b = 0; b < n; ++b) {
       const double pr = sc.target.denormalise(k, pp[b * d.H + k]);
       const double ac = d.target(ends[first + b], k);
-      r.mae += std::abs(pr - ac);
-      r.rmse += (pr - ac) * (pr - ac);
-      r.zero_mae += std::abs(ac);
+      r.abs += std::abs(pr - ac);
+      r.sq += (pr - ac) * (pr - ac);
+      r.zero += std::abs(ac);
       if (ac != 0) {
-        ++dir_n;
-        if ((pr > 0) == (ac > 0)) ++dir_ok;
+        ++r.dir_n;
+        if ((pr > 0) == (ac > 0)) ++r.dir_ok;
       }
     }
     r.n += n;
   }
-  if (r.n) {
-    r.loss /= static_cast<double>(r.n * d.H);
-    r.mae /= static_cast<double>(r.n);
-    r.rmse = std::sqrt(r.rmse / static_cast<double>(r.n));
-    r.zero_mae /= static_cast<double>(r.n);
-  }
-  r.direction = dir_n ? static_cast<double>(dir_ok) / static_cast<double>(dir_n) : 0;
-  net->train();
   return r;
 }
+
+// Data-parallel training: each shard of a batch runs forward and backward on its own replica
+// of the net on its own thread (LibTorch kept at one intra-op thread), and the main net gets
+// the size-weighted mean of the shards' gradients, i.e. the gradient of the whole batch's mean
+// loss. Coarse tasks scale on a busy machine where fine-grained OpenMP barriers stall.
+class DataParallel {
+ public:
+  DataParallel(LstmNet& main, int shards, const Data& d, int hidden, int layers) : main_(main) {
+    for (int s = 1; s < shards; ++s)
+      replicas_.emplace_back(static_cast<int>(d.F), hidden, layers, static_cast<int>(d.H));
+    x_.resize(static_cast<std::size_t>(shards));
+    y_.resize(static_cast<std::size_t>(shards));
+  }
+
+  // Validation of `ends` with the main net's parameters, split over the shards.
+  ValResult validate(const Data& d, const Sidecar& sc, const std::vector<std::size_t>& ends,
+                     int batch) {
+    const std::size_t shards =
+        std::min(replicas_.size() + 1, std::max<std::size_t>(ends.size(), 1));
+    sync(shards);
+    std::vector<ValSums> part(shards);
+    in_parallel(shards, [&](std::size_t s) {
+      part[s] = validate_part(net(s), d, sc, ends, ends.size() * s / shards,
+                              ends.size() * (s + 1) / shards, batch);
+    });
+    for (std::size_t s = 1; s < shards; ++s) part[0].add(part[s]);
+    return part[0].finish(d.H);
+  }
+
+  // One step on windows order[first..first+n): returns the sum of the per-window losses.
+  double step(torch::optim::Optimizer& opt, const Data& d, const Sidecar& sc,
+              const std::vector<std::size_t>& order, std::size_t first, std::size_t n) {
+    const std::size_t shards = std::min(replicas_.size() + 1, n);
+    std::vector<std::size_t> begin(shards + 1);
+    for (std::size_t s = 0; s <= shards; ++s) begin[s] = first + n * s / shards;
+    std::vector<double> loss(shards, 0.0);
+    sync(shards);
+    opt.zero_grad();
+    for (std::size_t s = 1; s < shards; ++s)
+      for (auto& p : replicas_[s - 1]->parameters()) p.mutable_grad() = torch::Tensor();
+    in_parallel(shards, [&](std::size_t s) {
+      const std::size_t m = begin[s + 1] - begin[s];
+      gather(d, sc, order, begin[s], m, x_[s], y_[s]);
+      auto xt = torch::from_blob(
+          x_[s].data(), {static_cast<long>(m), static_cast<long>(d.L), static_cast<long>(d.F)});
+      auto yt = torch::from_blob(y_[s].data(), {static_cast<long>(m), static_cast<long>(d.H)});
+      auto l = torch::mse_loss(net(s)->forward(xt), yt);
+      l.backward();
+      loss[s] = l.item<double>() * static_cast<double>(m);
+    });
+    if (shards > 1) {
+      torch::NoGradGuard no_grad;
+      auto params = main_->parameters();
+      const double total = static_cast<double>(n);
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        auto g = params[i].mutable_grad();
+        g.mul_(static_cast<double>(begin[1] - begin[0]) / total);
+        for (std::size_t s = 1; s < shards; ++s)
+          g.add_(replicas_[s - 1]->parameters()[i].grad(),
+                 static_cast<double>(begin[s + 1] - begin[s]) / total);
+      }
+    }
+    opt.step();
+    double sum = 0;
+    for (double l : loss) sum += l;
+    return sum;
+  }
+
+ private:
+  LstmNet& net(std::size_t shard) { return shard == 0 ? main_ : replicas_[shard - 1]; }
+
+  // The replicas take the main net's parameters.
+  void sync(std::size_t shards) {
+    torch::NoGradGuard no_grad;
+    auto src = main_->parameters();
+    for (std::size_t s = 1; s < shards; ++s) {
+      auto dst = replicas_[s - 1]->parameters();
+      for (std::size_t i = 0; i < src.size(); ++i) dst[i].copy_(src[i]);
+    }
+  }
+
+  // fn(shard) for each shard, shard 0 on this thread; the first error is rethrown.
+  template <class Fn>
+  static void in_parallel(std::size_t shards, Fn&& fn) {
+    std::vector<std::exception_ptr> error(shards);
+    auto run = [&](std::size_t s) {
+      try {
+        torch::set_num_threads(1);  // per thread: OpenMP's thread count is a per-thread setting
+        fn(s);
+      } catch (...) {
+        error[s] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> workers;
+    for (std::size_t s = 1; s < shards; ++s) workers.emplace_back(run, s);
+    run(0);
+    for (auto& w : workers) w.join();
+    for (auto& e : error)
+      if (e) std::rethrow_exception(e);
+  }
+
+  LstmNet& main_;
+  std::vector<LstmNet> replicas_;
+  std::vector<std::vector<float>> x_, y_;
+};
 
 }  // namespace
 
@@ -109,7 +230,9 @@ TrainReport train_lstm(const std::vector<MinuteBar>& bars, const TrainOptions& o
   check(o);
   if (bars.size() < static_cast<std::size_t>(o.lookback + o.horizon + o.spec.warmup()) * 2)
     throw std::invalid_argument("too few bars to train (" + std::to_string(bars.size()) + ")");
-  torch::set_num_threads(o.threads);
+  // Parallelism comes from data-parallel shards (one per thread); LibTorch itself runs one
+  // intra-op thread on each.
+  torch::set_num_threads(1);
   torch::manual_seed(o.seed);
 
   // Time split: the last val_fraction of the bars validates; the cut is a break.
@@ -173,7 +296,7 @@ TrainReport train_lstm(const std::vector<MinuteBar>& bars, const TrainOptions& o
   double best_loss = std::numeric_limits<double>::infinity();
   int since_best = 0;
   double total_samples = 0, total_seconds = 0;
-  std::vector<float> x, y;
+  DataParallel parallel(net, o.threads, d, o.hidden, o.layers);
   std::vector<std::size_t> order = d.train;
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     const auto t0 = Clock::now();
@@ -183,18 +306,10 @@ TrainReport train_lstm(const std::vector<MinuteBar>& bars, const TrainOptions& o
     double loss_sum = 0;
     for (std::size_t first = 0; first < n_epoch; first += static_cast<std::size_t>(o.batch_size)) {
       const std::size_t n = std::min(static_cast<std::size_t>(o.batch_size), n_epoch - first);
-      gather(d, sc, order, first, n, x, y);
-      auto xt = torch::from_blob(
-          x.data(), {static_cast<long>(n), static_cast<long>(d.L), static_cast<long>(d.F)});
-      auto yt = torch::from_blob(y.data(), {static_cast<long>(n), static_cast<long>(d.H)});
-      opt.zero_grad();
-      auto loss = torch::mse_loss(net->forward(xt), yt);
-      loss.backward();
-      opt.step();
-      loss_sum += loss.item<double>() * static_cast<double>(n);
+      loss_sum += parallel.step(opt, d, sc, order, first, n);
     }
     const double train_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    ValResult v = validate(net, d, sc, d.val, std::max(o.batch_size, 1024));
+    ValResult v = parallel.validate(d, sc, d.val, std::max(o.batch_size, 1024));
     EpochReport er;
     er.epoch = epoch;
     er.train_loss = loss_sum / static_cast<double>(n_epoch);

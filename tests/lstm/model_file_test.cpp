@@ -126,6 +126,28 @@ TEST(LstmTrainer, ReproducibleWithASeedAndNormalisedOnTheTrainingSplitOnly) {
   EXPECT_NE(load_lstm_model(dir / "c.pt").weights.fc_w, a.weights.fc_w);
 }
 
+TEST(LstmTrainer, TwoThreadsSplitEachBatchAndGiveTheOneThreadModel) {
+  // Data-parallel shards average their gradients by size: the same batches and steps as one
+  // thread, so the models differ only by float rounding; and the run is reproducible.
+  rtcrypto::test::TempDir dir;
+  const auto bars = test::random_walk_bars(400);
+  auto o = tiny();
+  o.batch_size = 37;  // shards of unequal size (18 and 19), and a short last batch
+  auto one = train_lstm(bars, o, dir / "one.pt");
+  o.threads = 2;
+  auto two = train_lstm(bars, o, dir / "two.pt");
+  auto again = train_lstm(bars, o, dir / "again.pt");
+  EXPECT_EQ(two.epochs.back().val_loss, again.epochs.back().val_loss);
+  EXPECT_NEAR(two.epochs.back().val_loss, one.epochs.back().val_loss, 1e-4);
+  EXPECT_NEAR(two.epochs.back().train_loss, one.epochs.back().train_loss, 1e-4);
+  LstmModel a = load_lstm_model(dir / "one.pt"), b = load_lstm_model(dir / "two.pt"),
+            c = load_lstm_model(dir / "again.pt");
+  EXPECT_EQ(b.weights.fc_w, c.weights.fc_w);
+  ASSERT_EQ(a.weights.fc_w.size(), b.weights.fc_w.size());
+  for (std::size_t i = 0; i < a.weights.fc_w.size(); ++i)
+    EXPECT_NEAR(a.weights.fc_w[i], b.weights.fc_w[i], 1e-4) << i;
+}
+
 TEST(LstmTrainer, RejectsBadOptionsAndTooLittleData) {
   rtcrypto::test::TempDir dir;
   auto o = tiny();

@@ -25,7 +25,7 @@ struct TrainOptions {
   int patience = 3;           // early stopping: epochs without a better validation loss
   double val_fraction = 0.2;  // the last part of the bars (by time) validates
   std::uint64_t seed = 42;
-  int threads = 2;
+  int threads = 2;                    // data-parallel shards of each batch, one thread each
   std::size_t max_train_windows = 0;  // per epoch, a fresh random sample (0 = all)
   std::size_t max_val_windows = 0;    // evenly spaced over the validation split (0 = all)
   std::string data_label;             // the bars file, recorded in the sidecar

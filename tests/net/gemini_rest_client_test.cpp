@@ -5,39 +5,19 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "net_test_util.hpp"
 #include "rtcrypto/net/rate_limiter.hpp"
 #include "test_support.hpp"
 #include "tls_test_server.hpp"
 
 namespace rtcrypto::net {
 namespace {
+using testing::b64decode;
+using testing::run_until;
 using namespace rtcrypto::literals;
 using testing::HttpsTestServer;
 using testing::TestReply;
 using testing::TestRequest;
-
-// Runs the loop until `done` or the deadline (every wait in a test is bounded).
-template <class Pred>
-bool run_until(asio::io_context& io, Pred done, TimeNs limit = 10 * kNsPerSec) {
-  TimeNs end = wall_now_ns() + limit;
-  while (!done() && wall_now_ns() < end) {
-    io.run_for(std::chrono::milliseconds(5));
-    if (io.stopped()) io.restart();
-  }
-  return done();
-}
-
-std::string b64decode(const std::string& in) {
-  std::string out(in.size(), '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  if (n < 0) return {};
-  std::size_t pad =
-      in.size() >= 2 && in[in.size() - 1] == '=' ? (in[in.size() - 2] == '=' ? 2 : 1) : 0;
-  out.resize(static_cast<std::size_t>(n) - pad);
-  return out;
-}
 
 // A fake private endpoint: checks the signature like Gemini, hands the payload on.
 struct FakeGemini {

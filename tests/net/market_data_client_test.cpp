@@ -4,23 +4,15 @@
 
 #include <fstream>
 
+#include "net_test_util.hpp"
 #include "rtcrypto/net/endpoints.hpp"
 #include "test_support.hpp"
 #include "tls_test_server.hpp"
 
 namespace rtcrypto::net {
 namespace {
+using testing::run_until;
 using testing::WsTestServer;
-
-template <class Pred>
-bool run_until(asio::io_context& io, Pred done, TimeNs limit = 10 * kNsPerSec) {
-  TimeNs end = wall_now_ns() + limit;
-  while (!done() && wall_now_ns() < end) {
-    io.run_for(std::chrono::milliseconds(5));
-    if (io.stopped()) io.restart();
-  }
-  return done();
-}
 
 class MarketDataTest : public ::testing::Test {
  protected:

@@ -1,5 +1,6 @@
 #include "rtcrypto/app/run_config.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -106,6 +107,7 @@ void apply_config_json(RunConfig& c, const json& doc) {
       {"source", field(c.source)},
       {"feed", field(c.feed)},
       {"signal", field(c.signal)},
+      {"lstm_min_return", field(c.lstm_min_return)},
       {"window_seconds", field(c.window_seconds)},
       {"store", field(c.store)},
       {"out_jsonl", field(c.out_jsonl)},
@@ -178,6 +180,8 @@ void validate(const RunConfig& c) {
   if (c.feed != "ws" && c.feed != "v2" && c.feed != "v1") bad("feed", "must be ws, v2 or v1");
   if (!c.signal.empty() && c.signal.rfind("forecast:", 0) != 0 && c.signal.rfind("lstm:", 0) != 0)
     bad("signal", "must be forecast:FILE or lstm:FILE (got '" + c.signal + "')");
+  if (!std::isfinite(c.lstm_min_return) || c.lstm_min_return < 0)
+    bad("lstm_min_return", "must be a finite number >= 0 (a log return, e.g. 0.0005)");
   if (c.window_seconds <= 0 || c.window_seconds > 86400) bad("window_seconds", "must be 1..86400");
   const auto& s = c.strategy;
   if (!(s.band_low >= 0) || !(s.band_high > s.band_low))

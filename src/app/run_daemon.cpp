@@ -11,6 +11,7 @@
 #include "rtcrypto/lstm_core/lstm_signal.hpp"
 #include "rtcrypto/paper/paper_config.hpp"
 #include "rtcrypto/signal/forecast_table.hpp"
+#include "rtcrypto/app/lstm_serving.hpp"
 
 namespace rtcrypto::app {
 
@@ -69,7 +70,9 @@ std::unique_ptr<SignalSource> make_signal(const RunConfig& cfg) {
       if (!is_replay(cfg)) checked->warn_if_stale(wall_now_ns(), "the clock");
       return checked;
     }
-    return make_lstm_signal(cfg.signal.substr(5));
+    lstm::LstmSignalOptions lo;
+    lo.min_return = cfg.lstm_min_return;
+    return make_lstm_signal(cfg.signal.substr(5), lo);
   } catch (const std::exception& e) {
     throw UsageError(std::string("config key 'signal': ") + e.what());
   }
@@ -236,6 +239,7 @@ std::unique_ptr<RunContext> open_run(const RunConfig& cfg) {
   } else if (!cfg.no_trading) {
     setup_remote_exchange(ctx);  // sandbox / live: remote_exchange.cpp
   }
+  setup_lstm_serving(ctx);  // lstm: warm-up from the store and candles (lstm_serving.cpp)
   ctx.engine = std::make_unique<Engine>(ec, ctx.signal.get(), ctx.exchange());
   setup_kafka(ctx);  // --kafka: feed tap in front of the engine, record publisher in extra_sinks
   setup_observability(ctx);  // --es, --http, metrics, systemd READY=1

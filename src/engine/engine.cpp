@@ -268,6 +268,12 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
 
   bool taken = false;
   std::string reason = d.reason, detail = d.detail;
+  // The source may know why it gave nothing (an LSTM's dead band or warm-up): say that.
+  if (!sig && signal_ && d.reason == "no_signal")
+    if (auto why = signal_->why_no_signal(s.symbol)) {
+      reason = why->code;
+      detail = why->detail;
+    }
   std::optional<std::string> risk_reason;
   std::optional<OrderRequest> order = d.order;
   if (order) {

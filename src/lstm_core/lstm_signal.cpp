@@ -1,6 +1,8 @@
 #include "rtcrypto/lstm_core/lstm_signal.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace rtcrypto::lstm {
 
@@ -23,6 +25,11 @@ struct LstmSignal::State {
   MinuteBar open{}, last{};
   TimeNs cached_for = -1;
   std::optional<SignalValue> cached;
+  std::deque<MinuteBar> history;  // the current run's completed bars, bounded
+  // Why the last signal_at gave nothing (texts are made only when asked).
+  enum class Why : std::uint8_t { None, WarmingUp, NoLastMinute, DeadBand, BadPrediction };
+  Why why = Why::None;
+  double why_return = 0;
   const float* window() const {
     return ring.data() + static_cast<std::size_t>(next) * features;  // oldest .. newest
   }
@@ -75,17 +82,36 @@ void LstmSignal::accept_bar(State& s, MinuteBar bar) {
         flat.open = flat.high = flat.low = flat.close = s.last.close;
         flat.segment = s.segment;
         push_row(s, flat);
+        remember(s, flat);
         s.last = flat;
       }
     } else {
       ++s.segment;  // a silence too long to fill: the history restarts
+      s.history.clear();
     }
   }
   bar.segment = s.segment;
   push_row(s, bar);
-  if (!valid_bar(bar)) ++s.segment;
+  if (valid_bar(bar)) {
+    remember(s, bar);
+  } else {
+    ++s.segment;
+    s.history.clear();
+  }
   s.last = bar;
   s.has_last = true;
+}
+
+void LstmSignal::remember(State& s, const MinuteBar& bar) {
+  s.history.push_back(bar);
+  while (s.history.size() > static_cast<std::size_t>(history_limit())) s.history.pop_front();
+}
+
+int LstmSignal::history_limit() const {
+  // Wilder's ATR remembers its seed with weight (1 - 1/n)^k: 30·n bars bring that below 1e-13,
+  // so a restart from the saved bars predicts what an unbroken run does.
+  const auto& spec = model_.sidecar.spec;
+  return spec.warmup() + model_.sidecar.lookback + std::max(10, 30 * spec.atr_window);
 }
 
 void LstmSignal::warm_up(std::string_view symbol, const std::vector<MinuteBar>& candles,
@@ -150,16 +176,29 @@ std::optional<SignalValue> LstmSignal::signal_at(std::string_view symbol, TimeNs
   if (!s) return std::nullopt;
   advance(*s, t);
   const TimeNs current = floor_to_period(t, kNsPerMin);
-  if (!s->has_last || s->last.ts != current - kNsPerMin) return std::nullopt;
-  if (s->valid_rows < s->lookback) return std::nullopt;
-  if (s->cached_for == s->last.ts) return s->cached;
+  if (!s->has_last) {
+    s->why = State::Why::WarmingUp;
+    return std::nullopt;
+  }
+  if (s->last.ts != current - kNsPerMin) {
+    s->why = State::Why::NoLastMinute;
+    return std::nullopt;
+  }
+  if (s->valid_rows < s->lookback) {
+    s->why = State::Why::WarmingUp;
+    return std::nullopt;
+  }
+  if (s->cached_for == s->last.ts) return s->cached;  // `why` still says why not
   const auto& sc = model_.sidecar;
   const float* y = forward_.run(s->window(), s->lookback);
   const std::size_t k = static_cast<std::size_t>(sc.horizon - 1);
   const double r = sc.target.denormalise(k, y[k]);
   s->cached_for = s->last.ts;
   s->cached.reset();
+  s->why_return = r;
+  s->why = std::isfinite(r) ? State::Why::DeadBand : State::Why::BadPrediction;
   if (std::isfinite(r) && std::abs(r) >= options_.min_return && r != 0.0) {
+    s->why = State::Why::None;
     SignalValue v;
     v.side = r > 0 ? OrderSide::Buy : OrderSide::Sell;
     v.target_minute = current + static_cast<TimeNs>(k) * kNsPerMin;
@@ -169,6 +208,44 @@ std::optional<SignalValue> LstmSignal::signal_at(std::string_view symbol, TimeNs
     s->cached = v;
   }
   return s->cached;
+}
+
+std::optional<NoSignalReason> LstmSignal::why_no_signal(std::string_view symbol) const {
+  const State* s = find_state(symbol);
+  const int L = model_.sidecar.lookback;
+  if (!s) return NoSignalReason{"warming_up", "lstm: no bars for " + std::string(symbol) + " yet"};
+  char num[64];
+  switch (s->why) {
+    case State::Why::None:
+      return std::nullopt;
+    case State::Why::WarmingUp:
+      return NoSignalReason{"warming_up", "lstm warming up: " + std::to_string(s->valid_rows) +
+                                              " of " + std::to_string(L) +
+                                              " rows (a gap restarts the count)"};
+    case State::Why::NoLastMinute:
+      return NoSignalReason{"no_last_minute",
+                            "lstm: no bar for the minute before the decision "
+                            "(newest bar " +
+                                format_ymd_hms(s->last.ts) + " UTC)"};
+    case State::Why::DeadBand:
+      std::snprintf(num, sizeof num, "%.3g inside the dead band of %.3g", s->why_return,
+                    options_.min_return);
+      return NoSignalReason{"dead_band", std::string("lstm predicted return ") + num};
+    case State::Why::BadPrediction:
+      return NoSignalReason{"bad_prediction", "lstm predicted a non-finite return"};
+  }
+  return std::nullopt;
+}
+
+std::vector<MinuteBar> LstmSignal::recent_bars(std::string_view symbol) const {
+  const State* s = find_state(symbol);
+  if (!s) return {};
+  return {s->history.begin(), s->history.end()};
+}
+
+TimeNs LstmSignal::last_bar_minute(std::string_view symbol) const {
+  const State* s = find_state(symbol);
+  return s && s->has_last ? s->last.ts : 0;
 }
 
 std::string LstmSignal::describe() const {

@@ -52,6 +52,7 @@ struct RunConfig {
   std::string source = "gemini";            // gemini | replay:FILE | kafka | bars:FILE
   std::string feed = "ws";                  // ws | v2 | v1 (websocket protocol)
   std::string signal;                       // forecast:FILE | lstm:FILE | empty = none
+  double lstm_min_return = 0;               // lstm dead band: |predicted log return| below = none
   int window_seconds = 60;
   std::string store = "rtcrypto.db";        // SQLite file; "" = no store
   std::string out_jsonl;                    // every record as a JSON line

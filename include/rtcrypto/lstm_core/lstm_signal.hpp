@@ -3,6 +3,7 @@
 // takes exchange candles to warm up at once), keeps the last `lookback` normalised feature
 // rows per symbol, and predicts with the plain C++ forward pass on the event-loop thread.
 // No LibTorch types here: LibTorch is only used by load_lstm_model() to read the weights.
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,7 +41,20 @@ class LstmSignal : public SignalSource {
   // For decisions at t: predicts from the minutes before floor(t); nullopt while warming up,
   // when the last minute is missing, or inside the dead band.
   std::optional<SignalValue> signal_at(std::string_view symbol, TimeNs t) override;
+  // After nullopt: "dead_band" (with the predicted return), "warming_up" (rows so far, also
+  // after a gap restarted the history), "no_last_minute" (the minute before t is missing).
+  std::optional<NoSignalReason> why_no_signal(std::string_view symbol) const override;
   std::string describe() const override;
+
+  // The completed bars of the current contiguous run (warm-up candles, flat-filled quiet
+  // minutes and bars built from trades), oldest first, at most history_limit(): what a
+  // restart needs to be ready at once. A gap or an invalid bar empties it.
+  std::vector<MinuteBar> recent_bars(std::string_view symbol) const;
+  // Minute of the newest completed bar (0 = none yet): tells when recent_bars changed.
+  TimeNs last_bar_minute(std::string_view symbol) const;
+  // Bars a restart needs to predict what an unbroken run would: the features' warm-up +
+  // lookback + 30 x atr_window (Wilder's ATR forgets its seed slowly).
+  int history_limit() const;
 
   // The normalised window behind the last prediction (lookback x features), for tests.
   bool last_window(std::string_view symbol, std::vector<float>& out) const;
@@ -56,6 +70,7 @@ class LstmSignal : public SignalSource {
   void accept_bar(State& s, MinuteBar bar);
   void push_row(State& s, const MinuteBar& bar);
   void advance(State& s, TimeNs t);
+  void remember(State& s, const MinuteBar& bar);
 
   LstmModel model_;
   LstmSignalOptions options_;

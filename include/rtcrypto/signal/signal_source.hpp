@@ -18,6 +18,13 @@ struct SignalValue {
   std::string source;                   // "forecast", "lstm", ...
 };
 
+// Why a source gave no signal, where it knows more than "nothing": a short machine code that
+// becomes the decision's reason ("dead_band", "warming_up", ...) and one line for people.
+struct NoSignalReason {
+  std::string code;
+  std::string detail;
+};
+
 class SignalSource {
  public:
   virtual ~SignalSource() = default;
@@ -26,6 +33,10 @@ class SignalSource {
   virtual std::optional<SignalValue> signal_at(std::string_view symbol, TimeNs t) = 0;
   // Live sources that learn from the stream (LSTM minute bars) get every trade and close.
   virtual void on_trade(std::string_view symbol, TimeNs ts, double price, double qty) {}
+  // Why the last signal_at(symbol, ...) gave nullopt; nullopt here = plain "no_signal".
+  virtual std::optional<NoSignalReason> why_no_signal(std::string_view symbol) const {
+    return std::nullopt;
+  }
   virtual std::string describe() const = 0;
 };
 

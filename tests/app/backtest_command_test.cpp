@@ -327,5 +327,57 @@ TEST(Backtest, ReplayGivesTheSameRecordsAsRun) {
   EXPECT_EQ(run_records, read_file(dir / "backtest.jsonl"));
 }
 
+// Decision records of windows that start at or after `from` (JSON lines as written).
+std::vector<std::string> decisions_from(const std::filesystem::path& jsonl, TimeNs from) {
+  std::vector<std::string> out;
+  std::ifstream in(jsonl);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line);
+    if (j.value("doc_type", "") == "decision" && j["window_start"].get<TimeNs>() >= from)
+      out.push_back(line);
+  }
+  return out;
+}
+
+TEST(Backtest, ReplayFromMidSessionStartsWithTheWarmBook) {
+  RTC_SHARED_FILE_OR_SKIP(frames, "gemini/v2-marketdata-frames-with-recv-ts.tsv");
+  TempDir dir;
+  RunConfig c;
+  c.source = "replay:" + frames.string();
+  c.symbols = {"BTCUSD", "ETHUSD"};
+  c.store = "";
+  c.run_id = "cut";
+  c.window_seconds = 10;
+  c.out_jsonl = (dir / "full.jsonl").string();
+  validate(c);
+  BacktestReport full = run_backtest(c);
+  // From the second window of the 2021-04-17 session on, to before the 2026 session.
+  c.from = "2021-04-17 16:45:50";
+  c.to = "2022-01-01";
+  c.out_jsonl = (dir / "cut.jsonl").string();
+  validate(c);
+  BacktestReport cut = run_backtest(c);
+  const TimeNs from = parse_ymd_hms("2021-04-17 16:45:50").value();
+  const TimeNs to = parse_ymd_hms("2022-01-01 00:00:00").value();
+  auto all = decisions_from(dir / "full.jsonl", from);
+  std::vector<std::string> expected;
+  for (const auto& l : all)
+    if (nlohmann::json::parse(l)["window_start"].get<TimeNs>() < to) expected.push_back(l);
+  auto got = decisions_from(dir / "cut.jsonl", 0);
+  ASSERT_GE(expected.size(), 4u);
+  EXPECT_LT(cut.windows, full.windows);
+  EXPECT_EQ(cut.decisions, expected.size());
+  // The same windows, ratios, books (whole: the book built before --from was handed over).
+  ASSERT_EQ(got.size(), expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    auto g = nlohmann::json::parse(got[i]), e = nlohmann::json::parse(expected[i]);
+    for (const char* k : {"symbol", "window_start", "window_end", "ratio", "ask_sum", "bid_sum",
+                          "best_bid", "best_ask", "book_whole", "book_crossed", "equity"})
+      EXPECT_EQ(g[k], e[k]) << k << " of decision " << i;
+  }
+  EXPECT_TRUE(nlohmann::json::parse(got.front())["book_whole"].get<bool>());
+}
+
 }  // namespace
 }  // namespace rtcrypto::app

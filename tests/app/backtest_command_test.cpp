@@ -4,16 +4,22 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "lstm_core/synthetic.hpp"
 #include "rtcrypto/app/bar_events.hpp"
 #include "rtcrypto/app/cli.hpp"
 #include "rtcrypto/app/commands.hpp"
 #include "rtcrypto/app/run_command.hpp"
+#include "rtcrypto/bars/minute_bars.hpp"
+#include "rtcrypto/lstm/trainer.hpp"
+#include "rtcrypto/lstm_core/lstm_signal.hpp"
 #include "test_support.hpp"
 
 namespace rtcrypto::app {
@@ -377,6 +383,72 @@ TEST(Backtest, ReplayFromMidSessionStartsWithTheWarmBook) {
       EXPECT_EQ(g[k], e[k]) << k << " of decision " << i;
   }
   EXPECT_TRUE(nlohmann::json::parse(got.front())["book_whole"].get<bool>());
+}
+
+// The LSTM gets each bar's exact open, high, low, close and volume through the core (trades
+// along the bar's path), so its signals equal those of the model fed the bars directly.
+TEST(Backtest, LstmSeesTheBarsThroughTheCore) {
+  TempDir dir;
+  const std::string csv = (dir / "bars.csv").string();
+  {
+    std::ofstream out(csv);
+    out << "timestamp,open,high,low,close,volume\n";
+    char line[200];
+    for (const MinuteBar& b : lstm::test::random_walk_bars(400)) {
+      std::snprintf(line, sizeof line, "%lld,%.2f,%.2f,%.2f,%.2f,%.0f\n",
+                    static_cast<long long>(b.ts / kNsPerSec), b.open, b.high, b.low, b.close,
+                    std::round(b.volume));
+      out << line;
+    }
+  }
+  const std::vector<MinuteBar> bars = read_minute_bars(csv);
+  lstm::TrainOptions o;
+  o.lookback = 10;
+  o.hidden = 8;
+  o.epochs = 1;
+  o.batch_size = 32;
+  o.threads = 1;
+  o.spec.sma_window = 5;
+  o.spec.atr_window = 5;
+  try {
+    lstm::train_lstm(bars, o, dir / "m.pt");
+  } catch (const std::exception& e) {
+    GTEST_SKIP() << "no LSTM training here: " << e.what();
+  }
+  RunConfig c;
+  c.source = "bars:" + csv;
+  c.signal = "lstm:" + (dir / "m.pt").string();
+  c.symbols = {"BTCUSD"};
+  c.store = "";
+  c.run_id = "lstm";
+  c.out_jsonl = (dir / "bt.jsonl").string();
+  validate(c);
+  BacktestReport r = run_backtest(c);
+  EXPECT_EQ(r.windows, bars.size() - 1);  // the first bar's book is a snapshot
+
+  lstm::LstmSignal direct(lstm::load_lstm_model(dir / "m.pt"));
+  std::map<TimeNs, std::optional<SignalValue>> expected;
+  for (const MinuteBar& b : bars) {
+    direct.on_bar("BTCUSD", b);
+    expected[b.ts + kNsPerMin] = direct.signal_at("BTCUSD", b.ts + kNsPerMin);
+  }
+  std::ifstream in(c.out_jsonl);
+  std::string line;
+  std::size_t decisions = 0, signals = 0;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line);
+    if (j.value("doc_type", "") != "decision") continue;
+    ++decisions;
+    const auto& e = expected.at(j["window_end"].get<TimeNs>());
+    ASSERT_EQ(j["signal"].is_null(), !e.has_value()) << line;
+    if (!e) continue;
+    ++signals;
+    EXPECT_EQ(j["signal"].get<std::string>(), std::string(to_string(e->side)));
+    EXPECT_NEAR(j["yhat"].get<double>(), *e->yhat, 1e-6 * *e->yhat);
+  }
+  EXPECT_EQ(decisions, r.decisions);
+  EXPECT_GT(signals, bars.size() / 2);
+  EXPECT_GT(r.orders, 0u);
 }
 
 }  // namespace

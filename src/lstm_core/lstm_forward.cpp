@@ -38,15 +38,18 @@ float* floats(std::vector<LstmForward::Lane8>& v) {
   return v.data()->v;
 }
 
-// Packs rows r = gate*H + unit of a PyTorch (4H x cols) matrix into [block][col][gate][8].
+// Packs rows r = gate*H + unit of a PyTorch (4H x cols) matrix into [block][col][gate][8],
+// each gate times the factor that makes its sum the exponent the kernel's activations take:
+// -1 for i, f, o (sigmoid(x) = 1/(1+e^-x)) and -2 for g (tanh via e^-2x). Exact in float.
 std::vector<LstmForward::Lane8> pack(const std::vector<float>& w, int H, int cols, int blocks) {
+  static constexpr float kGateScale[4] = {-1.0f, -1.0f, -2.0f, -1.0f};
   std::vector<LstmForward::Lane8> out(static_cast<std::size_t>(blocks) * cols * 4,
                                       LstmForward::Lane8{});
   for (int q = 0; q < 4; ++q)
     for (int unit = 0; unit < H; ++unit)
       for (int j = 0; j < cols; ++j)
         out[(static_cast<std::size_t>(unit / 8) * cols + j) * 4 + q].v[unit % 8] =
-            w[static_cast<std::size_t>(q * H + unit) * cols + j];
+            kGateScale[q] * w[static_cast<std::size_t>(q * H + unit) * cols + j];
   return out;
 }
 

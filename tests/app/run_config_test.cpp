@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "rtcrypto/app/commands.hpp"
@@ -53,6 +54,23 @@ TEST(RunConfig, ValidateRefusesUnsafeOrInconsistentSettings) {
   RunConfig e;
   e.strategy.trade_pct = 1.5;
   EXPECT_NE(usage_error_of([&] { validate(e); }).find("strategy.trade_pct"), std::string::npos);
+}
+
+TEST(RunConfig, LstmMinReturnIsAFiniteNonNegativeNumber) {
+  RunConfig c;
+  apply_config_json(c, nlohmann::json::parse(R"({"lstm_min_return":0.0005})"));
+  EXPECT_DOUBLE_EQ(c.lstm_min_return, 0.0005);
+  EXPECT_EQ(usage_error_of([&] { validate(c); }), "");
+  EXPECT_NE(usage_error_of([&] {
+              apply_config_json(c, nlohmann::json::parse(R"({"lstm_min_return":"x"})"));
+            }).find("'lstm_min_return'"),
+            std::string::npos);
+  for (double bad : {-0.001, std::nan(""), HUGE_VAL}) {
+    RunConfig d;
+    d.lstm_min_return = bad;
+    EXPECT_NE(usage_error_of([&] { validate(d); }).find("'lstm_min_return'"), std::string::npos)
+        << bad;
+  }
 }
 
 }  // namespace

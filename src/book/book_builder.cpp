@@ -52,6 +52,7 @@ void BookBuilder::on_levels(std::span<const LevelChange> cs) {
     return;
   }
   OrderBook& b = get(cs.front().symbol);
+  if (b.in_bulk()) b.reserve_bulk(cs.size());
   for (const LevelChange& c : cs) {
     b.set_level(c.side, c.price, c.remaining);
     if (!b.whole() && !c.snapshot) ++stats_.changes_while_not_whole;

@@ -5,28 +5,42 @@
 namespace rtcrypto {
 namespace {
 
-// Position of `price` in a side vector, searched from the back (the best end), where
-// nearly all changes land. Returns the index of the first element that is not "better"
-// than price in the vector's order.
+// Position of `price` in a side vector: the index of the first level that is not "better"
+// than price in the vector's order (a lower bound). Most changes land near the best end
+// (the back), so the top 8 levels are counted without branches first; deeper prices take
+// a branch-free binary search (its trip count depends only on the depth).
 template <class Less>
-std::size_t find_pos(const std::vector<BookLevel>& v, Decimal price, Less less) {
-  // Linear scan over the top few levels, then binary search.
-  std::size_t n = v.size();
-  std::size_t scan = std::min<std::size_t>(n, 8);
-  for (std::size_t k = 0; k < scan; ++k) {
-    std::size_t i = n - 1 - k;
-    if (!less(price, v[i].price)) return less(v[i].price, price) ? i + 1 : i;
+std::size_t lower_bound_in(const BookLevel* first, std::size_t len, Decimal price, Less less) {
+  if (len == 0) return 0;
+  const BookLevel* const base = first;
+  while (len > 1) {
+    const std::size_t half = len / 2;
+    first += half & (std::size_t{0} - static_cast<std::size_t>(less(first[half].price, price)));
+    len -= half;
   }
-  auto it = std::lower_bound(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n - scan), price,
-                             [&](const BookLevel& l, Decimal p) { return less(l.price, p); });
-  return static_cast<std::size_t>(it - v.begin());
+  return static_cast<std::size_t>(first - base) +
+         static_cast<std::size_t>(less(first->price, price));
 }
 
+template <class Less>
+std::size_t find_pos(const std::vector<BookLevel>& v, Decimal price, Less less) {
+  constexpr std::size_t kTop = 8;
+  const std::size_t n = v.size();
+  if (n <= kTop) return lower_bound_in(v.data(), n, price, less);
+  const BookLevel* top = v.data() + (n - kTop);
+  if (!less(top[0].price, price)) return lower_bound_in(v.data(), n - kTop, price, less);
+  std::size_t below = 0;  // top levels before price in the vector's order
+  for (std::size_t k = 0; k < kTop; ++k)
+    below += static_cast<std::size_t>(less(top[k].price, price));
+  return n - kTop + below;
+}
+
+// On the raw integers: the defaulted <=> of Decimal costs a three-way compare per step.
 struct BidLess {
-  bool operator()(Decimal a, Decimal b) const { return a < b; }
+  bool operator()(Decimal a, Decimal b) const { return a.raw() < b.raw(); }
 };
 struct AskLess {
-  bool operator()(Decimal a, Decimal b) const { return a > b; }
+  bool operator()(Decimal a, Decimal b) const { return a.raw() > b.raw(); }
 };
 
 template <class Less>
@@ -49,11 +63,7 @@ Decimal set_in(std::vector<BookLevel>& v, Decimal price, Decimal qty, Less less)
 
 }  // namespace
 
-Decimal OrderBook::set_level(Side side, Decimal price, Decimal quantity) {
-  if (bulk_) {
-    levels(side).push_back(BookLevel{price, quantity});
-    return Decimal{};
-  }
+Decimal OrderBook::update_level(Side side, Decimal price, Decimal quantity) {
   return side == Side::Bid ? set_in(bids_, price, quantity, BidLess{})
                            : set_in(asks_, price, quantity, AskLess{});
 }
@@ -72,21 +82,26 @@ void OrderBook::begin_bulk() {
 namespace {
 template <class Less>
 void sort_side(std::vector<BookLevel>& v, Less less) {
-  auto strictly = [&](auto before) {
-    for (std::size_t i = 1; i < v.size(); ++i) {
-      if (!before(v[i - 1].price, v[i].price)) return false;
-    }
-    return true;
-  };
-  if (strictly([&](Decimal a, Decimal b) { return less(b, a); })) {
-    // Snapshots list the best level first: the reverse of the vector's order, no repeats.
-    std::reverse(v.begin(), v.end());
-  } else if (!strictly(less)) {
-    // Stable sort keeps arrival order among equal prices, so the last one is the total.
-    std::stable_sort(v.begin(), v.end(), [&](const BookLevel& a, const BookLevel& b) {
-      return less(a.price, b.price);
-    });
+  // One pass: is the side strictly ordered best-first (a snapshot), or already in the
+  // vector's order, and does it hold levels to drop (zero quantities)?
+  bool best_first = true, in_order = true, zeros = false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    zeros |= !v[i].quantity.is_positive();
+    if (i == 0) continue;
+    best_first &= less(v[i].price, v[i - 1].price);
+    in_order &= less(v[i - 1].price, v[i].price);
   }
+  if (best_first || in_order) {
+    // Strictly ordered: no price repeats, so only zero quantities go.
+    if (best_first) std::reverse(v.begin(), v.end());
+    if (zeros) {
+      std::erase_if(v, [](const BookLevel& l) { return !l.quantity.is_positive(); });
+    }
+    return;
+  }
+  // Stable sort keeps arrival order among equal prices, so the last one is the total.
+  std::stable_sort(v.begin(), v.end(),
+                   [&](const BookLevel& a, const BookLevel& b) { return less(a.price, b.price); });
   std::size_t out = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (i + 1 < v.size() && v[i + 1].price == v[i].price) continue;  // a later value wins

@@ -210,12 +210,12 @@ void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
   ticker.doc_type = "ticker";
   ticker.symbol = s.symbol;
   ticker.ts = w.end;
-  ticker.set("bid", opt(w.best_bid));
-  ticker.set("ask", opt(w.best_ask));
-  ticker.set("last", opt(w.last_trade_price ? w.last_trade_price : s.last_trade));
-  ticker.set("volume_" + s.pair.base, w.trade_volume);
-  ticker.set("volume_" + s.pair.quote, w.trade_notional);
-  ticker.set("trades", static_cast<std::int64_t>(w.trades));
+  ticker.add("bid", opt(w.best_bid));
+  ticker.add("ask", opt(w.best_ask));
+  ticker.add("last", opt(w.last_trade_price ? w.last_trade_price : s.last_trade));
+  ticker.add("volume_" + s.pair.base, w.trade_volume);
+  ticker.add("volume_" + s.pair.quote, w.trade_notional);
+  ticker.add("trades", static_cast<std::int64_t>(w.trades));
   emit(ticker);
 
   decide(s, w, now);
@@ -306,40 +306,40 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   r.symbol = s.symbol;
   r.ts = w.end;
   r.fields.reserve(32);
-  r.set("window_start", static_cast<std::int64_t>(w.start));
-  r.set("window_end", static_cast<std::int64_t>(w.end));
-  r.set("decided_at", static_cast<std::int64_t>(now));
-  r.set("ratio", opt(w.ratio));
-  r.set("ask_sum", w.ask_sum);
-  r.set("bid_sum", w.bid_sum);
-  r.set("signal", sig ? FieldValue(std::string(to_string(sig->side))) : FieldValue{});
-  r.set("signal_ds",
+  r.add("window_start", static_cast<std::int64_t>(w.start));
+  r.add("window_end", static_cast<std::int64_t>(w.end));
+  r.add("decided_at", static_cast<std::int64_t>(now));
+  r.add("ratio", opt(w.ratio));
+  r.add("ask_sum", w.ask_sum);
+  r.add("bid_sum", w.bid_sum);
+  r.add("signal", sig ? FieldValue(std::string(to_string(sig->side))) : FieldValue{});
+  r.add("signal_ds",
         sig ? FieldValue(static_cast<std::int64_t>(sig->target_minute)) : FieldValue{});
-  r.set("yhat", sig ? opt(sig->yhat) : FieldValue{});
-  r.set("base_currency", s.pair.base);
-  r.set("base_available", base.available);
-  r.set("quote_currency", s.pair.quote);
-  r.set("quote_available", quote.available);
-  r.set("last_buy_price", opt(pos.last_buy_price));
-  r.set("best_bid", opt(w.best_bid));
-  r.set("best_ask", opt(w.best_ask));
-  r.set("book_whole", book.whole());
-  r.set("book_crossed", book.crossed());
-  r.set("book_age_ms", static_cast<std::int64_t>((now - book.last_update()) / kNsPerMs));
-  r.set("equity", opt(eq));
-  r.set("kill_switch", risk_.killed());
-  r.set("kill_reason", risk_.killed() ? FieldValue(risk_.kill_reason()) : FieldValue{});
-  r.set("daily_loss", risk_.daily_loss());
-  r.set("drawdown_pct", risk_.drawdown_pct());
-  r.set("action", std::string(to_string(d.action)));
-  r.set("taken", taken);
-  r.set("reason", reason);
-  r.set("detail", detail);
-  r.set("strategy_reason", d.reason);
-  r.set("risk_reason", risk_reason ? FieldValue(*risk_reason) : FieldValue{});
-  r.set("client_order_id", taken ? FieldValue(order->client_order_id) : FieldValue{});
-  r.set("amount", order ? FieldValue(order->amount) : FieldValue{});
-  r.set("price", order ? FieldValue(order->price) : FieldValue{});
+  r.add("yhat", sig ? opt(sig->yhat) : FieldValue{});
+  r.add("base_currency", s.pair.base);
+  r.add("base_available", base.available);
+  r.add("quote_currency", s.pair.quote);
+  r.add("quote_available", quote.available);
+  r.add("last_buy_price", opt(pos.last_buy_price));
+  r.add("best_bid", opt(w.best_bid));
+  r.add("best_ask", opt(w.best_ask));
+  r.add("book_whole", book.whole());
+  r.add("book_crossed", book.crossed());
+  r.add("book_age_ms", static_cast<std::int64_t>((now - book.last_update()) / kNsPerMs));
+  r.add("equity", opt(eq));
+  r.add("kill_switch", risk_.killed());
+  r.add("kill_reason", risk_.killed() ? FieldValue(risk_.kill_reason()) : FieldValue{});
+  r.add("daily_loss", risk_.daily_loss());
+  r.add("drawdown_pct", risk_.drawdown_pct());
+  r.add("action", std::string(to_string(d.action)));
+  r.add("taken", taken);
+  r.add("reason", reason);
+  r.add("detail", detail);
+  r.add("strategy_reason", d.reason);
+  r.add("risk_reason", risk_reason ? FieldValue(*risk_reason) : FieldValue{});
+  r.add("client_order_id", taken ? FieldValue(order->client_order_id) : FieldValue{});
+  r.add("amount", order ? FieldValue(order->amount) : FieldValue{});
+  r.add("price", order ? FieldValue(order->price) : FieldValue{});
   emit(r);
 
   if (!taken) return;
@@ -370,10 +370,10 @@ void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
     Record r;
     r.doc_type = "balance";
     r.ts = ts;
-    r.set("currency", b.currency);
-    r.set("amount", b.amount);
-    r.set("available", b.available);
-    r.set("availableForWithdrawal", b.available_for_withdrawal);
+    r.add("currency", b.currency);
+    r.add("amount", b.amount);
+    r.add("available", b.available);
+    r.add("availableForWithdrawal", b.available_for_withdrawal);
     emit(r);
   }
 }
@@ -408,22 +408,22 @@ void Engine::emit_order(const OrderRequest* req, const OrderOutcome& o) {
   r.symbol = known ? ord.symbol : req->symbol;
   r.ts = ord.timestamp ? ord.timestamp : now_;
   r.fields.reserve(20);
-  r.set("order_id", ord.order_id);
-  r.set("client_order_id", known ? ord.client_order_id : req->client_order_id);
-  r.set("side", std::string(to_string(known ? ord.side : req->side)));
-  r.set("type", ord.type);
-  r.set("options", std::string(to_gemini_option(known ? ord.tif : req->tif)));
-  r.set("price", known ? ord.price : req->price);
-  r.set("original_amount", known ? ord.original_amount : req->amount);
-  r.set("executed_amount", ord.executed_amount);
-  r.set("remaining_amount", known ? ord.remaining_amount : req->amount);
-  r.set("avg_execution_price", ord.avg_execution_price);
-  r.set("fee", ord.fee);
-  r.set("is_live", ord.is_live);
-  r.set("is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
-  r.set("reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
-  r.set("outcome", outcome_name(o.kind));
-  r.set("message", o.message);
+  r.add("order_id", ord.order_id);
+  r.add("client_order_id", known ? ord.client_order_id : req->client_order_id);
+  r.add("side", std::string(to_string(known ? ord.side : req->side)));
+  r.add("type", ord.type);
+  r.add("options", std::string(to_gemini_option(known ? ord.tif : req->tif)));
+  r.add("price", known ? ord.price : req->price);
+  r.add("original_amount", known ? ord.original_amount : req->amount);
+  r.add("executed_amount", ord.executed_amount);
+  r.add("remaining_amount", known ? ord.remaining_amount : req->amount);
+  r.add("avg_execution_price", ord.avg_execution_price);
+  r.add("fee", ord.fee);
+  r.add("is_live", ord.is_live);
+  r.add("is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
+  r.add("reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
+  r.add("outcome", outcome_name(o.kind));
+  r.add("message", o.message);
   emit(r);
 }
 
@@ -471,16 +471,16 @@ void Engine::account_order(const Order& ord) {
   if (pos.last_buy_price) {
     Decimal profit = (exit_price - *pos.last_buy_price) * d_exec - fees;
     stats_.realized_pnl += profit;
-    r.set("profit", profit);
+    r.add("profit", profit);
   } else {
-    r.set("profit", FieldValue{});  // no known entry: no made-up profit
+    r.add("profit", FieldValue{});  // no known entry: no made-up profit
   }
-  r.set("fees", fees);
-  r.set("entry_price", opt(pos.last_buy_price));
-  r.set("exit_price", exit_price);
-  r.set("amount", d_exec);
-  r.set("client_order_id", ord.client_order_id);
-  r.set("order_id", ord.order_id);
+  r.add("fees", fees);
+  r.add("entry_price", opt(pos.last_buy_price));
+  r.add("exit_price", exit_price);
+  r.add("amount", d_exec);
+  r.add("client_order_id", ord.client_order_id);
+  r.add("order_id", ord.order_id);
   ++stats_.scores;
   emit(r);
 }

@@ -62,26 +62,28 @@ using SymbolEntry = std::pair<const std::string, SymbolState>;
 // while the book is live), then its trades, then the frame time.
 using LevelBatch = std::array<LevelChange, 64>;
 
-void emit_l2(SymbolEntry& entry, bool snapshot, const std::vector<PendingLevel>& levels,
+void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
              const std::vector<PendingTrade>& trades, TimeNs recv_ts, LevelBatch& batch,
              FeedStats& stats, MarketEventSink& out) {
   const std::string& symbol = entry.first;
   SymbolState& st = entry.second;
-  // The levels go out in batches through on_levels (one symbol lookup per batch downstream).
+  // The levels go out through on_levels in batches that stay in the first-level cache
+  // through every pass downstream (one symbol lookup per batch there).
   auto send = [&](bool snap) {
     const ChangeReason reason = snap ? ChangeReason::Snapshot : ChangeReason::Update;
-    for (std::size_t i = 0; i < levels.size(); i += batch.size()) {
-      const std::size_t n = std::min(batch.size(), levels.size() - i);
+    const std::span<const ScannedLevel> all = levels.levels();
+    for (std::size_t i = 0; i < all.size(); i += batch.size()) {
+      const std::size_t n = std::min(batch.size(), all.size() - i);
       for (std::size_t k = 0; k < n; ++k) {
-        const PendingLevel& lv = levels[i + k];
+        const ScannedLevel& l = all[i + k];
         LevelChange& c = batch[k];  // delta, has_delta and seq keep their defaults
         c.symbol = symbol;
+        c.side = l.side();
+        c.price = l.price();
+        c.remaining = l.remaining();
         c.ts = recv_ts;
         c.snapshot = snap;
         c.reason = reason;
-        c.side = lv.side;
-        c.price = lv.price;
-        c.remaining = lv.quantity;
       }
       out.on_levels(std::span<const LevelChange>(batch.data(), n));
     }
@@ -121,7 +123,7 @@ struct GeminiV2Parser::Impl {
   JsonFrame json;
   std::map<std::string, SymbolState, std::less<>> symbols;
   std::string upper;  // scratch for symbol normalization
-  std::vector<PendingLevel> levels;
+  LevelBuffer levels;
   std::vector<PendingTrade> trades;
   LevelBatch batch;  // the LevelChanges handed out, reused
   // The last symbol looked up, as written in the frame (runs of one symbol are common).
@@ -223,7 +225,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
       auto it = triple.begin();
       const auto end = triple.end();
       std::string_view side;
-      PendingLevel lv{};
+      LevelChange lv;
       if (it == end || (*it).get(side) != simdjson::SUCCESS) return fail("bad change side");
       if (side == "buy") {
         lv.side = Side::Bid;
@@ -235,11 +237,11 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
       if (++it == end || !get_decimal(*it, lv.price) || !valid_price(lv.price)) {
         return fail("bad change price");
       }
-      if (++it == end || !get_decimal(*it, lv.quantity) || !valid_quantity(lv.quantity)) {
+      if (++it == end || !get_decimal(*it, lv.remaining) || !valid_quantity(lv.remaining)) {
         return fail("bad change quantity");
       }
       if (++it != end) return fail("change has more than 3 fields");
-      m.levels.push_back(lv);
+      m.levels.push(ScannedLevel::make(lv.side, lv.price, lv.remaining));
     }
     // Only the snapshot carries `trades` and `auction_events`; a resubscribe's snapshot is
     // recognised by them even without a reset().

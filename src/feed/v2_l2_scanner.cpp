@@ -1,6 +1,10 @@
 #include "v2_l2_scanner.hpp"
 
+#include <algorithm>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "json_util.hpp"
 #include "rtcrypto/core/pow10.hpp"
@@ -10,6 +14,162 @@ namespace rtcrypto::feed_detail {
 namespace {
 
 constexpr const std::uint64_t* kPow10 = kPow10U64;
+
+// Eight bytes of text as a little-endian word (first byte lowest), as memcpy reads them.
+constexpr std::uint64_t le_word(const char (&s)[9]) {
+  std::uint64_t w = 0;
+  for (int i = 7; i >= 0; --i) w = (w << 8) | static_cast<unsigned char>(s[i]);
+  return w;
+}
+// A change's opening up to its price: `["buy",` (7 bytes) and `["sell",`.
+constexpr std::uint64_t kBuyHead = le_word("[\"buy\",\0");
+constexpr std::uint64_t kSellHead = le_word("[\"sell\",");
+
+// The value of the n (1..8) ASCII digits at q; 8 bytes at q are readable. Subtracting
+// '0' from the whole word only borrows upward, from bytes past the digits, which the
+// shift drops; the shift leaves zeros (leading zero digits) in the low bytes.
+// The same for a word already loaded (digits from the lowest byte up).
+[[gnu::always_inline]] inline std::uint64_t word_digits(std::uint64_t chunk, int n) {
+  constexpr std::uint64_t kZeros = 0x3030303030303030ULL;  // "00000000"
+  chunk = (chunk - kZeros) << (8 * (8 - n));
+  chunk = chunk * 10 + (chunk >> 8);
+  return (((chunk & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32))) +
+          (((chunk >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32)))) >>
+         32;
+}
+[[gnu::always_inline]] inline std::uint64_t upto8_digits(const char* q, int n) {
+  std::uint64_t chunk;
+  std::memcpy(&chunk, q, 8);
+  return word_digits(chunk, n);
+}
+// The value of the n (1..16) ASCII digits at q; 16 bytes at q are readable.
+[[gnu::always_inline]] inline std::uint64_t upto16_digits(const char* q, int n) {
+  if (n <= 8) return upto8_digits(q, n);
+  return upto8_digits(q, n - 8) * 100000000ULL + upto8_digits(q + n - 8, 8);
+}
+
+#if defined(__SSE2__)
+// "d[.d]" (the opening quote already read) whose digits and closing quote lie within the
+// 16 bytes at q: the non-digits are found with one compare, the digits read 8 at a time.
+// Returns the position after the closing quote, nullptr for every other shape (no digit
+// before or after the point, longer numbers, exponents, signs), which callers leave to the
+// general reader. Reads at most 24 bytes from q.
+[[gnu::always_inline]] inline const char* short_decimal(const char* q, Decimal::Rep& raw) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+  const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8('0' - 1)),
+                                         _mm_cmplt_epi8(b, _mm_set1_epi8('9' + 1)));
+  const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(is_digit)) & 0xFFFFu;
+  if (other == 0) return nullptr;
+  const int n1 = __builtin_ctz(other);  // integer digits
+  if (n1 == 0) return nullptr;
+  std::uint64_t mant;
+  int frac = 0;
+  const char* close = q + n1;
+  if (*close == '.') {
+    const unsigned rest = other >> (n1 + 1);
+    if (rest == 0) return nullptr;
+    frac = __builtin_ctz(rest);  // fractional digits; n1 + 1 + frac < 16
+    if (frac == 0) return nullptr;
+    if (n1 + frac <= 8) {
+      // Both parts in one word without the point, read as one run of digits.
+      std::uint64_t a, f;
+      std::memcpy(&a, q, 8);
+      std::memcpy(&f, q + n1 + 1, 8);
+      const std::uint64_t joined = (a & ((std::uint64_t{1} << (8 * n1)) - 1)) | (f << (8 * n1));
+      mant = word_digits(joined, n1 + frac);
+    } else {
+      mant = upto16_digits(q, n1) * kPow10[frac] + upto16_digits(q + n1 + 1, frac);
+    }
+    close += 1 + frac;
+  } else {
+    mant = upto16_digits(q, n1);
+  }
+  if (*close != '"') return nullptr;
+  // mant < 10^15 and the factor <= 10^18: no overflow.
+  raw = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(mant) *
+                                  kPow10[Decimal::kScale - frac]);
+  return close + 1;
+}
+
+// One change `["buy","p","q"]` / `["sell","p","q"]` of short decimals with a positive
+// price, at p with 64 readable bytes; fills `out` and returns the position after its `]`,
+// or nullptr (out then holds anything).
+[[gnu::always_inline]] inline const char* short_change(const char* p, ScannedLevel& out) {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  bool ask;
+  if ((w & 0x00FFFFFFFFFFFFFFULL) == kBuyHead) {
+    ask = false;
+    p += 7;
+  } else if (w == kSellHead) {
+    ask = true;
+    p += 8;
+  } else {
+    return nullptr;
+  }
+  Decimal::Rep price, qty;
+  if (*p != '"' || !(p = short_decimal(p + 1, price)) || p[0] != ',' || p[1] != '"' ||
+      !(p = short_decimal(p + 2, qty)) || *p != ']' || price <= 0) {
+    return nullptr;
+  }
+  out.signed_price = ask ? -price : price;
+  out.quantity = qty;
+  return p + 1;
+}
+#endif
+
+// Whether the text at p starts with `s` (readable); moves p past it when it does.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool lit(const char*& p, const char (&s)[N]) {
+  if (std::memcmp(p, s, N - 1) != 0) return false;
+  p += N - 1;
+  return true;
+}
+
+#if defined(__SSE2__)
+// A JSON integer of 1..16 digits without a leading zero, followed by a comma (so not a
+// double), at p with 24 readable bytes; returns the position of the comma, or nullptr.
+[[gnu::always_inline]] inline const char* short_integer(const char* p, std::uint64_t& v) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8('0' - 1)),
+                                         _mm_cmplt_epi8(b, _mm_set1_epi8('9' + 1)));
+  const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(is_digit)) & 0xFFFFu;
+  if (other == 0) return nullptr;
+  const int n = __builtin_ctz(other);
+  if (n == 0 || (p[0] == '0' && n > 1) || p[n] != ',') return nullptr;
+  v = upto16_digits(p, n);
+  return p + n;
+}
+
+// Changes of the usual shape from p while p < limit (64 bytes are readable from every such
+// p), separated by commas; returns the position after the last change taken (before its
+// separator), nullptr when the first one is not of that shape.
+inline const char* short_change_run(const char* p, const char* limit, LevelBuffer& levels) {
+  const char* done = nullptr;
+  for (;;) {
+    // Slots for as many changes as the bytes left could hold (each takes 15 or more).
+    const std::size_t room =
+        std::min<std::size_t>(static_cast<std::size_t>(limit - p) / 15 + 1, 256);
+    ScannedLevel* out = levels.reserve(room);
+    std::size_t n = 0;
+    bool full = false;
+    while (p < limit) {
+      if (n == room) {
+        full = true;
+        break;
+      }
+      const char* q = short_change(p, out[n]);
+      if (!q) break;
+      ++n;
+      done = q;
+      if (*q != ',') break;
+      p = q + 1;
+    }
+    levels.commit(n);
+    if (!full) return done;
+  }
+}
+#endif
 
 // Reads the frame left to right; every method returns false (and may have moved) when the
 // text is not what it expects.
@@ -54,6 +214,140 @@ class Cursor {
   // in place, as Decimal::parse's own fast path does; anything else goes to Decimal::parse
   // (which refuses backslashes and controls).
   [[gnu::always_inline]] bool decimal(Decimal& out) {
+#if defined(__SSE2__)
+    // 32 bytes from the quote: short_decimal reads at most 24 past it.
+    if (end_ - p_ >= 32 && *p_ == '"') {
+      Decimal::Rep raw;
+      if (const char* after = short_decimal(p_ + 1, raw)) {
+        out = Decimal::from_raw(raw);
+        p_ = after;
+        return true;
+      }
+    }
+#endif
+    return decimal_any(out);
+  }
+  // A trade object exactly as the exchange writes them in a snapshot, read in one pass:
+  // {"type":"trade","symbol":"S","event_id":N,"timestamp":N,"price":"D","quantity":"D",
+  //  "side":"buy|sell"}. False (nothing consumed) for anything else: scan_trade reads it.
+  bool short_trade(PendingTrade& t) {
+#if defined(__SSE2__)
+    if (end_ - p_ < 192) return false;  // covers every read below
+    const char* p = p_;
+    if (!lit(p, "{\"type\":\"trade\",\"symbol\":\"")) return false;
+    // The symbol: plain ASCII without escapes, its closing quote within 16 bytes.
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const unsigned quote =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('"'))));
+    const unsigned bad = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(b, _mm_set1_epi8(0x20)),  // controls and bytes >= 0x80
+                     _mm_cmpeq_epi8(b, _mm_set1_epi8(0x7f))),
+        _mm_cmpeq_epi8(b, _mm_set1_epi8('\\')))));
+    if (quote == 0) return false;
+    const int len = __builtin_ctz(quote);
+    if (len == 0 || (bad & ((1u << len) - 1)) != 0) return false;
+    p += len;
+    std::uint64_t id, ms;
+    if (!lit(p, "\",\"event_id\":") || !(p = short_integer(p, id)) || !lit(p, ",\"timestamp\":") ||
+        !(p = short_integer(p, ms)) || !lit(p, ",\"price\":\"")) {
+      return false;
+    }
+    Decimal::Rep price, qty;
+    if (!(p = short_decimal(p, price)) || price <= 0 || !lit(p, ",\"quantity\":\"") ||
+        !(p = short_decimal(p, qty)) || !lit(p, ",\"side\":\"")) {
+      return false;
+    }
+    OrderSide taker;
+    if (lit(p, "buy\"}")) {
+      taker = OrderSide::Buy;
+    } else if (lit(p, "sell\"}")) {
+      taker = OrderSide::Sell;
+    } else {
+      return false;
+    }
+    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
+    if (!ns) return false;
+    t.price = Decimal::from_raw(price);
+    t.quantity = Decimal::from_raw(qty);
+    t.taker = taker;
+    t.has_taker = true;
+    t.ts = *ns;
+    t.id = static_cast<std::int64_t>(id);
+    p_ = p;
+    return true;
+#else
+    (void)t;
+    return false;
+#endif
+  }
+
+  // One change `["side","price","quantity"]` with a valid price and quantity.
+  bool change(LevelBuffer& levels) {
+    Side side;
+    Decimal price, quantity;
+    if (!change_side(side) || !decimal(price) || !valid_price(price) || !eat(',') ||
+        !decimal(quantity) || !valid_quantity(quantity) || !eat(']')) {
+      return false;
+    }
+    levels.push(ScannedLevel::make(side, price, quantity));
+    return true;
+  }
+  // As many changes of the usual shape as follow, separated by commas, on a local cursor;
+  // stops after a change's `]` (before its separator). False when the first one is not of
+  // that shape (nothing consumed): the caller reads it with change().
+  bool short_changes(LevelBuffer& levels) {
+#if defined(__SSE2__)
+    const char* done;
+    if (end_ - p_ >= 64) {
+      done = short_change_run(p_, end_ - 63, levels);
+    } else {
+      // The frame's last bytes, copied with zeros after them: a zero byte matches none of
+      // the characters a change needs, so nothing past the end can be taken.
+      char tail[128] = {};
+      const auto n = static_cast<std::size_t>(end_ - p_);
+      std::memcpy(tail, p_, n);
+      const char* d = short_change_run(tail, tail + n, levels);
+      done = d ? p_ + (d - tail) : nullptr;
+    }
+    if (!done) return false;
+    p_ = done;
+    return true;
+#else
+    (void)levels;
+    return false;
+#endif
+  }
+  // One `["buy",` or `["sell",` (a change's opening up to its price).
+  [[gnu::always_inline]] bool change_side(Side& side) {
+    if (end_ - p_ >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p_, 8);
+      if ((w & 0x00FFFFFFFFFFFFFFULL) == kBuyHead) {
+        side = Side::Bid;
+        p_ += 7;
+        return true;
+      }
+      if (w == kSellHead) {
+        side = Side::Ask;
+        p_ += 8;
+        return true;
+      }
+      return false;  // no other spelling of a change's start is canonical
+    }
+    if (!eat("[\"")) return false;
+    if (eat("buy\"")) {
+      side = Side::Bid;
+    } else if (eat("sell\"")) {
+      side = Side::Ask;
+    } else {
+      return false;
+    }
+    return eat(',');
+  }
+
+ private:
+ public:
+  bool decimal_any(Decimal& out) {
     if (!eat('"')) return false;
     const char* q = p_;
     std::uint64_t mant = 0;
@@ -143,7 +437,9 @@ class Cursor {
     return p_ != end_ && chars.find(*p_) != std::string_view::npos;
   }
   // `"key":`
-  bool key(std::string_view& out) { return quoted(out) && eat(':'); }
+  bool key(std::string_view& out) {
+    return quoted(out) && eat(':');
+  }
 
  private:
   const char* p_;
@@ -200,23 +496,11 @@ bool first_time(unsigned& seen, unsigned bit) {
   return true;
 }
 
-bool scan_changes(Cursor& c, std::vector<PendingLevel>& levels) {
+bool scan_changes(Cursor& c, LevelBuffer& levels) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
   do {
-    PendingLevel lv;
-    if (!c.eat("[\"")) return false;
-    if (c.eat("buy\"")) {
-      lv.side = Side::Bid;
-    } else if (c.eat("sell\"")) {
-      lv.side = Side::Ask;
-    } else {
-      return false;
-    }
-    if (!c.eat(',') || !c.decimal(lv.price) || !valid_price(lv.price)) return false;
-    if (!c.eat(',') || !c.decimal(lv.quantity) || !valid_quantity(lv.quantity)) return false;
-    if (!c.eat(']')) return false;
-    levels.push_back(lv);
+    if (!c.short_changes(levels) && !c.change(levels)) return false;
   } while (c.eat(','));
   return c.eat(']');
 }
@@ -289,7 +573,7 @@ bool scan_trades(Cursor& c, TimeNs recv_ts, std::vector<PendingTrade>& trades) {
   if (c.eat(']')) return true;
   do {
     PendingTrade t;
-    if (!scan_trade(c, recv_ts, t)) return false;
+    if (!c.short_trade(t) && !scan_trade(c, recv_ts, t)) return false;
     trades.push_back(t);
   } while (c.eat(','));
   return c.eat(']');
@@ -297,8 +581,8 @@ bool scan_trades(Cursor& c, TimeNs recv_ts, std::vector<PendingTrade>& trades) {
 
 }  // namespace
 
-bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out,
-                     std::vector<PendingLevel>& levels, std::vector<PendingTrade>& trades) {
+bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
+                     std::vector<PendingTrade>& trades) {
   enum : unsigned { kType = 1, kSymbol = 2, kChanges = 4, kTrades = 8, kAuction = 16 };
   levels.clear();
   trades.clear();

@@ -7,20 +7,55 @@
 // accepts, giving the same levels and trades; on anything else (or any doubt) it returns
 // false without side effects and the caller takes the simdjson path, which counts and
 // reports malformed frames.
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "rtcrypto/core/decimal.hpp"
+#include "rtcrypto/core/events.hpp"
 #include "rtcrypto/core/time.hpp"
 #include "rtcrypto/core/types.hpp"
 
 namespace rtcrypto::feed_detail {
 
-struct PendingLevel {
-  Side side;
-  Decimal price;
-  Decimal quantity;
+// A scanned level in 32 bytes: the side rides in the sign of the price (prices are > 0),
+// so a big snapshot's levels stay compact until they go out in small LevelChange batches.
+struct ScannedLevel {
+  Decimal::Rep signed_price = 0;  // > 0 bid, < 0 ask
+  Decimal::Rep quantity = 0;
+
+  static ScannedLevel make(Side side, Decimal price, Decimal quantity) {
+    return {side == Side::Ask ? -price.raw() : price.raw(), quantity.raw()};
+  }
+  Side side() const { return signed_price < 0 ? Side::Ask : Side::Bid; }
+  Decimal price() const {
+    return Decimal::from_raw(signed_price < 0 ? -signed_price : signed_price);
+  }
+  Decimal remaining() const { return Decimal::from_raw(quantity); }
+};
+
+// A frame's levels, reused across frames (grows to the largest frame, no per-frame
+// allocation after that).
+class LevelBuffer {
+ public:
+  void clear() { n_ = 0; }
+  void push(const ScannedLevel& l) { *reserve(1) = l, ++n_; }
+  // Room for `k` more levels: the first is returned; commit(m) then takes m <= k of them.
+  ScannedLevel* reserve(std::size_t k) {
+    if (n_ + k > v_.size()) v_.resize(std::max<std::size_t>({n_ + k, 2 * v_.size(), 64}));
+    return v_.data() + n_;
+  }
+  void commit(std::size_t m) { n_ += m; }
+  std::size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  std::span<const ScannedLevel> levels() const { return {v_.data(), n_}; }
+
+ private:
+  std::vector<ScannedLevel> v_;
+  std::size_t n_ = 0;
 };
 
 struct PendingTrade {
@@ -40,7 +75,7 @@ struct L2Scan {
 
 // Fills `out`, `levels` and `trades` (cleared first) and returns true when the frame is a
 // valid `l2_updates` frame of the canonical shape; false otherwise (contents unspecified).
-bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out,
-                     std::vector<PendingLevel>& levels, std::vector<PendingTrade>& trades);
+bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
+                     std::vector<PendingTrade>& trades);
 
 }  // namespace rtcrypto::feed_detail

@@ -2,6 +2,7 @@
 // L2 order book for one symbol. Each side is a sorted flat vector with the best level at
 // the back: almost every change lands near the top of the book, so inserts and erases
 // move few elements and lookups stay in cache.
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -25,7 +26,13 @@ class OrderBook {
   const std::string& symbol() const { return symbol_; }
 
   // Sets the level's total quantity (zero or less removes it). Returns the previous total.
-  Decimal set_level(Side side, Decimal price, Decimal quantity);
+  Decimal set_level(Side side, Decimal price, Decimal quantity) {
+    if (bulk_) {  // a snapshot level: appended now, sorted once by end_bulk()
+      levels(side).push_back(BookLevel{price, quantity});
+      return Decimal{};
+    }
+    return update_level(side, price, quantity);
+  }
   // Drops every level and marks the book not whole (a snapshot will follow).
   void clear();
   // Snapshot loading: between begin_bulk() and end_bulk() levels are appended unsorted and
@@ -33,6 +40,12 @@ class OrderBook {
   // best level first, which would make each sorted insert a full move of the vector.
   void begin_bulk();
   void end_bulk();
+  // Room for `n` more snapshot levels on each side (a snapshot's size is known in advance).
+  void reserve_bulk(std::size_t n) {
+    for (auto* v : {&bids_, &asks_}) {
+      if (v->capacity() < v->size() + n) v->reserve(std::max(v->size() + n, 2 * v->capacity()));
+    }
+  }
   bool in_bulk() const { return bulk_; }
 
   // A book is whole between a complete snapshot and the next gap or reset.
@@ -64,6 +77,7 @@ class OrderBook {
   double depth_notional_within(Side side, double pct) const;
 
  private:
+  Decimal update_level(Side side, Decimal price, Decimal quantity);  // outside a snapshot
   // Bids ascending, asks descending: the best level is at the back of both.
   std::vector<BookLevel>& levels(Side s) { return s == Side::Bid ? bids_ : asks_; }
   const std::vector<BookLevel>& levels(Side s) const { return s == Side::Bid ? bids_ : asks_; }

@@ -33,6 +33,11 @@ struct Record {
     fields.emplace_back(std::move(key), std::move(value));
     return *this;
   }
+  // Appends a field the record does not have yet (no search: builders of fixed shapes).
+  Record& add(std::string key, FieldValue value) {
+    fields.emplace_back(std::move(key), std::move(value));
+    return *this;
+  }
   const FieldValue* get(std::string_view key) const {
     for (const auto& [k, v] : fields)
       if (k == key) return &v;

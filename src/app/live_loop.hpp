@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "rtcrypto/core/time.hpp"
 #include "rtcrypto/net/gemini_exchange.hpp"
@@ -17,6 +18,7 @@ struct LiveLoop {
   std::shared_ptr<net::NonceSource> nonces;
   std::unique_ptr<net::GeminiRestClient> rest;  // sandbox / live only
   net::GeminiExchange* gemini = nullptr;        // owned by RunContext::remote
+  std::optional<net::ReconcileReport> start_report;  // setup_remote_exchange's reconcile
 
   // Runs the loop in short slices until done() or `limit` has passed; true when done().
   bool run_until(const std::function<bool()>& done, TimeNs limit) {

@@ -97,6 +97,7 @@ void setup_remote_exchange(RunContext& ctx) {
             (rep->fees_known ? std::to_string(rep->fees.maker_bps) + "/" +
                                    std::to_string(rep->fees.taker_bps) + " bps maker/taker"
                              : std::string("unknown")));
+  loop.start_report = rep;
   ctx.remote = std::move(ex);
 }
 

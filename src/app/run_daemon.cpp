@@ -249,6 +249,7 @@ std::unique_ptr<RunContext> open_run(const RunConfig& cfg) {
   if (ctx.jsonl) ctx.engine->add_sink(ctx.jsonl.get());
   for (auto& s : ctx.extra_sinks) ctx.engine->add_sink(s.get());
   restore_state(ctx);
+  if (ctx.remote) reconcile_restart(ctx);  // sandbox/live: store vs exchange, before any order
   // --from / --to of offline sources: a gate in front of whatever the source feeds.
   const auto from = parse_config_time("from", cfg.from), to = parse_config_time("to", cfg.to);
   if (is_replay(cfg) && (from || to)) {

@@ -399,6 +399,12 @@ void Engine::on_order_update(const Order& order) {
   account_order(order);
 }
 
+void Engine::adopt_order(const Order& order) {
+  accounted_[order.client_order_id.empty() ? order.order_id : order.client_order_id] =
+      Accounted{order.executed_amount, order.avg_execution_price * order.executed_amount,
+                order.fee};
+}
+
 void Engine::emit_order(const OrderRequest* req, const OrderOutcome& o) {
   const Order& ord = o.order;
   // A rejection may carry no order object: fall back to what was asked.

@@ -24,6 +24,7 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
   std::set<std::string> fill_queries;             // order_ids with a mytrades call under way
   std::set<std::int64_t> seen_tids;
   FillListener on_fill;
+  std::function<void(const Order&)> on_order;
   FeeRates fee_rates;
   bool fees_known = false;
   asio::steady_timer poll_timer;
@@ -36,11 +37,57 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
     return o.client_order_id.empty() ? "id:" + o.order_id : o.client_order_id;
   }
 
-  void track(const Order& o) {
+  // `notify`: tell the order listener if this is news (first sight or a change).
+  void track(const Order& o, bool notify = false) {
     if (o.order_id.empty()) return;
+    auto it = orders.find(key_of(o));
+    const bool changed = it == orders.end() || it->second.executed_amount != o.executed_amount ||
+                         it->second.is_live != o.is_live ||
+                         it->second.is_cancelled != o.is_cancelled;
     orders[key_of(o)] = o;
     if (o.executed_amount > fills_reported[o.order_id]) check_fills(o);
     if (o.is_live) ensure_polling();
+    if (notify && changed && on_order) on_order(o);
+  }
+
+  // One lookup of resolve_orders, retried after poll_interval.
+  struct Lookups {
+    std::vector<OrderLookup> results;
+    std::size_t left = 0;
+    int max_attempts = 5;
+    std::function<void(std::vector<OrderLookup>)> done;
+  };
+  void lookup(std::shared_ptr<Lookups> job, std::size_t i, int attempt, int not_found) {
+    auto self = shared_from_this();
+    const std::string cid = job->results[i].client_order_id;
+    rest.order_status(cid, [self, job, i, attempt, not_found](const RestStatus& st, Order o) {
+      OrderLookup& r = job->results[i];
+      int nf = not_found;
+      if (st.ok()) {
+        r.status = OrderLookup::Status::Found;
+        r.order = o;
+        self->unresolved.erase(r.client_order_id);
+        self->track(o);
+        return self->lookup_done(job);
+      }
+      if (st.error == RestError::OrderNotFound && ++nf >= 2) {
+        r.status = OrderLookup::Status::NotFound;
+        return self->lookup_done(job);
+      }
+      r.error = st.describe();
+      if (attempt + 1 >= job->max_attempts || self->stopped) {
+        r.status = OrderLookup::Status::Unknown;
+        return self->lookup_done(job);
+      }
+      auto timer = std::make_shared<asio::steady_timer>(self->io);
+      timer->expires_after(to_duration(self->cfg.poll_interval));
+      timer->async_wait([self, job, i, attempt, nf, timer](const boost::system::error_code&) {
+        self->lookup(job, i, attempt + 1, nf);
+      });
+    });
+  }
+  void lookup_done(const std::shared_ptr<Lookups>& job) {
+    if (--job->left == 0 && job->done) job->done(std::move(job->results));
   }
 
   Decimal taker_fee(Decimal notional) const {
@@ -155,7 +202,7 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
           self->unresolved.erase(it);
           ++self->st.resolved_late;
           log::info("gemini: order " + c + " resolved: " + o.order_id);
-          self->track(o);
+          self->track(o, true);
         } else if (s.error == RestError::OrderNotFound && ++it->second >= 5) {
           self->unresolved.erase(it);
           log::warn("gemini: order " + c + " was never placed (not found after repeated lookups)");
@@ -167,7 +214,7 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
       Decimal done_amt = rep == fills_reported.end() ? Decimal{} : rep->second;
       if (o.is_live) {
         rest.order_status_by_id(o.order_id, [self](const RestStatus& s, Order fresh) {
-          if (s.ok()) self->track(fresh);
+          if (s.ok()) self->track(fresh, true);
         });
       } else if (o.executed_amount > done_amt) {
         check_fills(o);
@@ -189,6 +236,7 @@ GeminiExchange::GeminiExchange(boost::asio::io_context& io, GeminiRestClient& re
 GeminiExchange::~GeminiExchange() {
   state_->stopped = true;
   state_->on_fill = nullptr;
+  state_->on_order = nullptr;
   state_->poll_timer.cancel();
 }
 
@@ -289,6 +337,28 @@ void GeminiExchange::set_fill_listener(FillListener listener) {
   state_->on_fill = std::move(listener);
 }
 
+void GeminiExchange::set_order_listener(std::function<void(const Order&)> listener) {
+  state_->on_order = std::move(listener);
+}
+
+void GeminiExchange::resolve_orders(std::vector<std::string> client_order_ids,
+                                    std::function<void(std::vector<OrderLookup>)> done,
+                                    int max_attempts) {
+  auto s = state_;
+  auto job = std::make_shared<State::Lookups>();
+  job->left = client_order_ids.size();
+  job->max_attempts = std::max(1, max_attempts);
+  job->done = std::move(done);
+  for (auto& cid : client_order_ids) job->results.push_back(OrderLookup{std::move(cid), {}, {}, {}});
+  if (job->results.empty()) {
+    asio::post(s->io, [job] {
+      if (job->done) job->done({});
+    });
+    return;
+  }
+  for (std::size_t i = 0; i < job->results.size(); ++i) s->lookup(job, i, 0, 0);
+}
+
 std::size_t GeminiExchange::in_flight() const {
   return state_->pending.size() + state_->unresolved.size();
 }
@@ -364,6 +434,7 @@ void GeminiExchange::reconcile(std::function<void(const ReconcileReport&)> done)
           report->adopted_orders.push_back(o);
         } else {
           ++report->foreign_open_orders;
+          report->foreign_orders.push_back(o);
         }
       }
     } else {

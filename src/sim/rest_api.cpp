@@ -393,8 +393,10 @@ RestResponse RestApi::handle_private(const RestRequest& req, std::string_view pa
                    "' has not increased since your last call to the "
                    "Gemini API.");
   }
+  if (!key.has_nonce) key.first_nonce = *nonce;
   key.has_nonce = true;
   key.last_nonce = *nonce;
+  ++key.nonces_accepted;
 
   const int need = route->second;
   const AccountSpec& spec = key.spec;
@@ -629,6 +631,12 @@ std::string RestApi::stats_json(std::string_view extra_fields_json) const {
   ojson rej = ojson::object();
   for (const auto& [r, n] : rejects_) rej[r] = n;
   j["errors_by_reason"] = rej;
+  ojson nonces = ojson::object();  // per key: every accepted nonce was above the previous one
+  for (const auto& [k, key] : keys_)
+    if (key.has_nonce)
+      nonces[k] = {{"accepted", key.nonces_accepted}, {"first", key.first_nonce},
+                   {"last", key.last_nonce}};
+  j["nonces"] = nonces;
   if (!extra_fields_json.empty()) {
     auto extra = ojson::parse(extra_fields_json, nullptr, false);
     if (extra.is_object()) {

@@ -10,6 +10,7 @@
 #include "rtcrypto/feed/feed_parser.hpp"
 #include "rtcrypto/net/gemini_exchange.hpp"
 #include "rtcrypto/net/market_data_client.hpp"
+#include "rtcrypto/sim/matching_engine.hpp"
 #include "rtcrypto/sim/sim_server.hpp"
 #include "test_support.hpp"
 
@@ -128,6 +129,74 @@ TEST_F(NetSimTest, TimedOutOrderNewIsResolvedWithoutASecondOrder) {
   EXPECT_EQ(out->kind, OutcomeKind::Accepted) << out->reason << " " << out->message;
   EXPECT_EQ(rest.stats().order_lookups, 1u);
   EXPECT_EQ(sim_orders_for("rtc-it-timeout"), 1);
+}
+
+// After a restart: orders of the last process looked up by client_order_id. A known one is
+// found (and its fills reported as news), an unknown one is "never placed" after two lookups;
+// a resting one that fills later reaches the order listener.
+TEST_F(NetSimTest, ResolveOrdersOfAnEarlierProcessByClientOrderId) {
+  net::GeminiRestClient rest(io_, rest_config(), creds());
+  net::GeminiExchangeConfig ec;
+  ec.symbols = {"BTCUSD"};
+  ec.poll_interval = 100 * kNsPerMs;
+  std::optional<net::Ticker> tick;
+  rest.pubticker("BTCUSD", [&](const net::RestStatus&, net::Ticker t) { tick = t; });
+  ASSERT_TRUE(run_until(io_, [&] { return tick.has_value(); }));
+  // "The earlier process": an IOC that filled, its answer never seen by this exchange object.
+  {
+    OrderRequest req;
+    req.client_order_id = "rtc-prev-1";
+    req.symbol = "BTCUSD";
+    req.amount = "0.01"_d;
+    req.price = (tick->ask * "1.01"_d).ceil_to("0.01"_d);
+    std::optional<OrderOutcome> out;
+    rest.new_order(req, [&](const net::RestStatus&, OrderOutcome o) { out = o; });
+    ASSERT_TRUE(run_until(io_, [&] { return out.has_value(); }));
+    ASSERT_EQ(out->kind, OutcomeKind::Accepted);
+  }
+  net::GeminiExchange ex(io_, rest, ec);
+  std::vector<Fill> fills;
+  ex.set_fill_listener([&](const Fill& f) { fills.push_back(f); });
+  std::optional<std::vector<net::OrderLookup>> res;
+  ex.resolve_orders({"rtc-prev-1", "rtc-never-sent"},
+                    [&](std::vector<net::OrderLookup> r) { res = std::move(r); });
+  ASSERT_TRUE(run_until(io_, [&] { return res.has_value() && !fills.empty(); }));
+  ASSERT_EQ(res->size(), 2u);
+  EXPECT_EQ((*res)[0].client_order_id, "rtc-prev-1");
+  EXPECT_EQ((*res)[0].status, net::OrderLookup::Status::Found);
+  EXPECT_EQ((*res)[0].order.executed_amount, "0.01"_d);
+  EXPECT_EQ((*res)[1].status, net::OrderLookup::Status::NotFound);
+  Decimal filled;
+  for (const auto& f : fills) filled += f.amount;
+  EXPECT_EQ(filled, "0.01"_d);  // the fills of the found order, once
+  EXPECT_EQ(sim_orders_for("rtc-prev-1"), 1);
+  EXPECT_EQ(sim_orders_for("rtc-never-sent"), -1);
+
+  // A resting order of ours, adopted at reconcile; cancelled on the exchange: the listener
+  // hears of it.
+  OrderRequest rest_req;
+  rest_req.client_order_id = "rtc-rest-1";
+  rest_req.symbol = "BTCUSD";
+  rest_req.amount = "0.01"_d;
+  rest_req.price = "1000"_d;
+  rest_req.tif = TimeInForce::GoodTillCancel;
+  std::optional<OrderOutcome> placed;
+  rest.new_order(rest_req, [&](const net::RestStatus&, OrderOutcome o) { placed = o; });
+  ASSERT_TRUE(run_until(io_, [&] { return placed.has_value(); }));
+  ASSERT_TRUE(placed->order.is_live);
+  std::optional<net::ReconcileReport> rep;
+  ex.reconcile([&](const net::ReconcileReport& r) { rep = r; });
+  ASSERT_TRUE(run_until(io_, [&] { return rep.has_value(); }));
+  ASSERT_EQ(rep->adopted_orders.size(), 1u);
+  std::vector<Order> updates;
+  ex.set_order_listener([&](const Order& o) { updates.push_back(o); });
+  sim_->with_engine([&](sim::MatchingEngine& e) {
+    e.cancel("testkey", std::stoull(placed->order.order_id));
+  });
+  ASSERT_TRUE(run_until(io_, [&] { return !updates.empty(); }));
+  EXPECT_EQ(updates[0].client_order_id, "rtc-rest-1");
+  EXPECT_FALSE(updates[0].is_live);
+  EXPECT_TRUE(updates[0].is_cancelled);
 }
 
 // Frames → parser → BookBuilder; after each (re)connect the rebuilt book equals the sim's.

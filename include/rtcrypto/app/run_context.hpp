@@ -83,6 +83,11 @@ extern std::function<void(const RunContext&)> g_live_status_hook;
 // Sandbox / live: credentials, endpoints, the REST client and a reconciled GeminiExchange in
 // ctx.remote (rules, fees, balances, open orders loaded before the first order).
 void setup_remote_exchange(RunContext& ctx);
+// Then, once the engine and its restored state exist: the order journal (write-ahead of
+// every intent), lookups of orders in flight at the last stop, positions set from the
+// exchange's balances, one `reconcile` document - before the first order
+// (restart_reconcile.cpp has the policy).
+void reconcile_restart(RunContext& ctx);
 // Stops trading on the exchange: cancels this session's resting orders (bounded wait).
 void shutdown_remote_exchange(RunContext& ctx);
 

@@ -105,6 +105,9 @@ class Engine final : public MarketEventSink {
   // An order that changed later (a resting order filled): emits its `order` record (and a
   // score for a sell). Wire PaperExchange::set_order_listener here.
   void on_order_update(const Order& order);
+  // An order known from before (a restart): what it has executed so far is history, already
+  // in the position; only later executions count (on_order_update then accounts them).
+  void adopt_order(const Order& order);
 
   // The latest event time seen (for the paper exchange's clock).
   TimeNs now() const { return now_; }

@@ -37,10 +37,20 @@ struct ReconcileReport {
   std::vector<Balance> balances;
   std::vector<Order> adopted_orders;    // open orders of ours (this prefix) from before
   std::size_t foreign_open_orders = 0;  // open orders on the account that are not ours
+  std::vector<Order> foreign_orders;    // those orders (left alone)
   FeeRates fees;
   bool fees_known = false;
   std::vector<std::string> errors;  // what could not be loaded
   bool ok() const { return errors.empty(); }
+};
+
+// What a lookup by client_order_id found for an order whose outcome was never learned.
+struct OrderLookup {
+  enum class Status : std::uint8_t { Found, NotFound, Unknown };
+  std::string client_order_id;
+  Status status = Status::Unknown;
+  Order order;        // when Found
+  std::string error;  // when Unknown: the last failure
 };
 
 struct GeminiExchangeStats {
@@ -65,6 +75,15 @@ class GeminiExchange final : public Exchange {
 
   // Loads rules, fees, balances and open orders; call before the first order.
   void reconcile(std::function<void(const ReconcileReport&)> done);
+  // Orders of an earlier process whose outcome is not known (intent stored, answer lost),
+  // looked up by client_order_id: retried on failures, "not found" only when two lookups a
+  // poll interval apart agree. Found orders are tracked and their fills reported as news
+  // (they were never reported). The answer has one entry per id, in the given order.
+  void resolve_orders(std::vector<std::string> client_order_ids,
+                      std::function<void(std::vector<OrderLookup>)> done, int max_attempts = 5);
+  // Called when an order already answered changes later: an unknown outcome resolved, a
+  // resting order filled or cancelled (not for outcomes handed to place()/cancel() callers).
+  void set_order_listener(std::function<void(const Order&)> listener);
   void refresh_balances(std::function<void(const RestStatus&)> done = {});
   // Cancels this session's resting orders (/v1/order/cancel/session) and stops polling.
   void shutdown(std::function<void(const RestStatus&, const CancelSessionResult&)> done);

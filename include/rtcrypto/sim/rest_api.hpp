@@ -54,7 +54,9 @@ class RestApi {
   struct Key {
     AccountSpec spec;
     bool has_nonce = false;
+    std::int64_t first_nonce = 0;  // the first accepted (tests: nonces across restarts)
     std::int64_t last_nonce = 0;
+    std::uint64_t nonces_accepted = 0;
   };
   RestResponse handle_public(std::string_view path, std::string_view query);
   RestResponse handle_private(const RestRequest& req, std::string_view path);

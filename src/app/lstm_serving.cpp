@@ -19,7 +19,7 @@ bool offline_source(const RunConfig& cfg) {
 }
 
 // The LSTM in front of the engine, saving the signal's completed bars to the store's state
-// table whenever a new minute completed (checked at each decision: about once a minute).
+// table whenever a minute completed (checked at each trade and decision; a write a minute).
 class SavingLstmSignal final : public SignalSource {
  public:
   SavingLstmSignal(std::unique_ptr<SignalSource> inner, lstm::LstmSignal& lstm, SqliteStore& store,
@@ -31,8 +31,10 @@ class SavingLstmSignal final : public SignalSource {
     save_if_new(symbol);
     return v;
   }
+  // A trade of a new minute completes the last one: saved at once, whatever the window.
   void on_trade(std::string_view symbol, TimeNs ts, double price, double qty) override {
     inner_->on_trade(symbol, ts, price, qty);
+    save_if_new(symbol);
   }
   std::optional<NoSignalReason> why_no_signal(std::string_view symbol) const override {
     return inner_->why_no_signal(symbol);

@@ -195,12 +195,13 @@ TEST(LstmServing, BarsSavedInTheStoreGiveARestartTheSamePrediction) {
     auto ctx = context(dir.path() / "s.db", model);
     setup_lstm_serving(*ctx, bars.front().ts);                         // nothing saved yet
     EXPECT_EQ(dynamic_cast<LstmSignal*>(ctx->signal.get()), nullptr);  // wrapped to save
-    // Live: trades, and a decision at every minute (which saves the bars completed so far).
-    for (const auto& tr : trades) {
+    // Live trades: the first trade of each minute completes (and saves) the one before.
+    for (const auto& tr : trades)
       ctx->signal->on_trade("BTCUSD", tr.ts, tr.price.to_double(), tr.qty.to_double());
-      if (tr.ts % kNsPerMin == 59 * kNsPerSec) ctx->signal->signal_at("BTCUSD", tr.ts);
-    }
-    first = ctx->signal->signal_at("BTCUSD", t);
+    auto so_far = lstm::decode_bars(*ctx->store->get_state("paper/lstm_bars/BTCUSD"));
+    ASSERT_FALSE(so_far.empty());
+    EXPECT_EQ(so_far.back().ts, bars[bars.size() - 2].ts);  // the last minute is still open
+    first = ctx->signal->signal_at("BTCUSD", t);            // closes it: saved too
     ASSERT_TRUE(first && first->predicted_return);
   }
   auto saved = SqliteStore(dir.path() / "s.db", "x").get_state("paper/lstm_bars/BTCUSD");

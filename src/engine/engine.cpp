@@ -11,6 +11,7 @@ struct Engine::SymbolState {
   WindowAggregator window;
   const OrderBook* book = nullptr;
   std::optional<Decimal> last_trade;
+  bool updated = false;  // book changed since the last end_of_frame (decide_every_update)
   SymbolState(std::string sym, bool tr, const WindowConfig& wc)
       : symbol(sym), traded(tr), pair(split_symbol(sym)), window(std::move(sym), wc) {}
 };
@@ -106,6 +107,7 @@ void Engine::on_level(const LevelChange& c) {
   advance(*s, c.ts);
   builder_.on_level(c);
   s->window.add(c);
+  s->updated = true;
   note_window(*s);
 }
 
@@ -127,6 +129,7 @@ void Engine::on_levels(std::span<const LevelChange> cs) {
   advance(*s, ts);
   builder_.on_levels(cs);
   for (const LevelChange& c : cs) s->window.add(c);
+  s->updated = true;
   note_window(*s);
 }
 
@@ -186,6 +189,16 @@ void Engine::on_time(TimeNs ts) {
 
 void Engine::end_of_frame(TimeNs ts) {
   builder_.end_of_frame(ts);
+  if (config_.decide_every_update) decide_updated();
+}
+
+void Engine::decide_updated() {
+  for (SymbolState* s : traded_) {
+    if (!s->updated) continue;
+    s->updated = false;
+    // The book as the frame left it (a crossed one was just dropped: risk refuses it).
+    if (auto w = s->window.peek(s->book)) decide(*s, *w, now_);
+  }
 }
 
 void Engine::flush(TimeNs ts) {

@@ -20,10 +20,15 @@ struct Reply {
 
 struct Lane {
   Lane(int per_min, int per_sec) : limiter(per_min, per_sec) {}
+  struct Job {
+    std::function<awaitable<void>()> run;
+    bool waited = false;  // queued behind another request (for the latency probe)
+  };
   std::unique_ptr<HttpsSession> session;
   SlidingRateLimiter limiter;
-  std::deque<std::function<awaitable<void>()>> jobs;
+  std::deque<Job> jobs;
   bool running = false;
+  bool current_waited = false;  // of the job being run
 };
 
 std::string lower(std::string s) {
@@ -69,6 +74,19 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
   RestStats st;
   bool stopped = false;
   log::RateLimiter auth_log{3, 60 * kNsPerSec};
+  OrderWriteProbe order_probe = nullptr;
+  void* order_probe_context = nullptr;
+
+  // The probe's call for one order/new attempt (lives in the calling coroutine's frame).
+  struct ProbeCall {
+    Impl* impl;
+    const OrderRequest* order;
+    bool waited;
+    static void fire(void* p) {
+      auto* c = static_cast<ProbeCall*>(p);
+      c->impl->order_probe(c->impl->order_probe_context, *c->order, c->waited);
+    }
+  };
 
   template <class F>
   void bump(F f) {
@@ -78,22 +96,30 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
 
   std::string full_target(const std::string& path) const { return base.path_prefix() + path; }
 
+  // On the io thread the job is queued at once (an order decided in a frame handler starts
+  // before the next frame is read); from other threads it is posted there.
   void enqueue(Lane& lane, std::function<awaitable<void>()> job) {
     auto self = shared_from_this();
-    asio::post(io, [self, &lane, job = std::move(job)]() mutable {
+    auto push = [self, &lane, job = std::move(job)]() mutable {
       if (self->stopped) return;
-      lane.jobs.push_back(std::move(job));
+      lane.jobs.push_back(Lane::Job{std::move(job), lane.running});
       if (!lane.running) {
         lane.running = true;
         asio::co_spawn(self->io, self->drain(lane), asio::detached);
       }
-    });
+    };
+    if (io.get_executor().running_in_this_thread()) {
+      push();
+    } else {
+      asio::post(io, std::move(push));
+    }
   }
 
   awaitable<void> drain(Lane& lane) {
     auto self = shared_from_this();
     while (!lane.jobs.empty() && !stopped) {
-      auto job = std::move(lane.jobs.front());
+      auto job = std::move(lane.jobs.front().run);
+      lane.current_waited = lane.jobs.front().waited;
       lane.jobs.pop_front();
       try {
         co_await job();
@@ -115,7 +141,8 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
   }
 
   awaitable<Reply> send_once(Lane& lane, http::verb verb, const std::string& target,
-                             const std::vector<std::pair<std::string, std::string>>& headers) {
+                             const std::vector<std::pair<std::string, std::string>>& headers,
+                             BeforeWrite before_write) {
     Reply r;
     TimeNs wait = lane.limiter.delay(wall_now_ns());
     if (wait > 0) {
@@ -124,7 +151,8 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     }
     lane.limiter.record(wall_now_ns());
     bump([](RestStats& s) { ++s.requests; });
-    HttpResult h = co_await lane.session->request(verb, target, headers, cfg.request_timeout);
+    HttpResult h =
+        co_await lane.session->request(verb, target, headers, cfg.request_timeout, before_write);
     r.maybe_sent = h.sent;
     switch (h.failure) {
       case HttpResult::Failure::Timeout:
@@ -211,8 +239,11 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
                    {"X-GEMINI-SIGNATURE", std::move(sig.signature)}};
       }
       std::string target = full_target(path);
-      auto sending =
-          send_once(lane, is_private ? http::verb::post : http::verb::get, target, headers);
+      ProbeCall probe{this, order.get(), lane.current_waited || attempt > 1};
+      BeforeWrite before_write;
+      if (order_probe && order) before_write = BeforeWrite{&ProbeCall::fire, &probe};
+      auto sending = send_once(lane, is_private ? http::verb::post : http::verb::get, target,
+                               headers, before_write);
       Reply r = co_await std::move(sending);
       r.status.attempts = attempt;
       const RestError e = r.status.error;
@@ -332,6 +363,11 @@ RestStats GeminiRestClient::stats() const {
 
 bool GeminiRestClient::has_credentials() const {
   return impl_->creds.has_value();
+}
+
+void GeminiRestClient::set_order_write_probe(OrderWriteProbe probe, void* context) {
+  impl_->order_probe = probe;
+  impl_->order_probe_context = context;
 }
 
 namespace {

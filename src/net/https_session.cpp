@@ -69,7 +69,8 @@ awaitable<HttpResult> HttpsSession::connect(TimeNs timeout) {
 
 awaitable<HttpResult> HttpsSession::request(
     http::verb verb, const std::string& target,
-    const std::vector<std::pair<std::string, std::string>>& headers, TimeNs timeout) {
+    const std::vector<std::pair<std::string, std::string>>& headers, TimeNs timeout,
+    BeforeWrite before_write) {
   if (stream_ && wall_now_ns() - last_used_ > kMaxIdle) close();
   if (!stream_) {
     HttpResult c = co_await connect(timeout);
@@ -88,6 +89,7 @@ awaitable<HttpResult> HttpsSession::request(
 
   auto& tcp_layer = beast::get_lowest_layer(*stream_);
   tcp_layer.expires_after(to_duration(timeout));
+  if (before_write.fn) before_write.fn(before_write.context);
   boost::system::error_code ec;
   co_await http::async_write(*stream_, req, asio::redirect_error(use_awaitable, ec));
   if (ec) {

@@ -17,12 +17,18 @@ struct HttpResult {
   bool sent = false;  // the request bytes were written (a reply may have been lost)
 };
 
+// Called with its context once the request is built, just before its bytes are written.
+struct BeforeWrite {
+  void (*fn)(void* context) = nullptr;
+  void* context = nullptr;
+};
+
 class HttpsSession {
  public:
   HttpsSession(asio::any_io_executor ex, std::shared_ptr<ssl::context> tls, Url base);
   awaitable<HttpResult> request(http::verb verb, const std::string& target,
                                 const std::vector<std::pair<std::string, std::string>>& headers,
-                                TimeNs timeout);
+                                TimeNs timeout, BeforeWrite before_write = {});
   void close();
 
  private:

@@ -54,9 +54,19 @@ std::optional<WindowResult> WindowAggregator::flush(const OrderBook* book) {
   return close(book);
 }
 
+std::optional<WindowResult> WindowAggregator::peek(const OrderBook* book) const {
+  if (!open_ || ask_changes_ + bid_changes_ == 0) return std::nullopt;
+  return result(book);
+}
+
 std::optional<WindowResult> WindowAggregator::close(const OrderBook* book) {
   open_ = false;
   if (ask_changes_ + bid_changes_ == 0) return std::nullopt;
+  ++emitted_;
+  return result(book);
+}
+
+WindowResult WindowAggregator::result(const OrderBook* book) const {
   WindowResult w;
   w.symbol = symbol_;
   w.start = start_;
@@ -84,7 +94,6 @@ std::optional<WindowResult> WindowAggregator::close(const OrderBook* book) {
     w.book_whole = book->whole();
     w.book_crossed = book->crossed();
   }
-  ++emitted_;
   return w;
 }
 

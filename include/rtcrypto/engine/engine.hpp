@@ -42,6 +42,11 @@ struct EngineConfig {
   std::string run_id = "run";
   BookStrategyConfig strategy;  // used when no Strategy is given
   RiskLimits risk;
+  // Also decide after every frame that changed a traded symbol's book (end_of_frame), on
+  // its open window as it stands so far (WindowAggregator::peek; window records still come
+  // only at close). Off by default — the book's rules decide once per closed window; the
+  // tick-to-order benchmark turns it on to get a decision, and so an order, per frame.
+  bool decide_every_update = false;
 };
 
 struct EngineStats {
@@ -98,7 +103,8 @@ class Engine final : public MarketEventSink {
   void on_gap(std::string_view symbol, TimeNs ts, std::string_view why) override;
   void on_time(TimeNs ts) override;
 
-  // Once per frame: drops books found crossed (BookBuilder::end_of_frame).
+  // Once per frame: drops books found crossed (BookBuilder::end_of_frame); with
+  // decide_every_update, then decides for each traded symbol whose book the frame changed.
   void end_of_frame(TimeNs ts);
   // Closes every open window (end of a replay), taking its decision at max(ts, now()).
   void flush(TimeNs ts);
@@ -129,6 +135,7 @@ class Engine final : public MarketEventSink {
   void note_window(const SymbolState& s);  // after a window.add (it may have opened one)
   void on_window(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide(SymbolState& s, const WindowResult& w, TimeNs now);
+  void decide_updated();  // decide_every_update: the symbols changed since the last frame
   void on_outcome(const OrderRequest& req, const OrderOutcome& outcome);
   void on_fill(const Fill& f);
   void account_order(const Order& order);

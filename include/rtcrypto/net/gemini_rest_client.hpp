@@ -53,6 +53,11 @@ struct RestStats {
   std::uint64_t order_lookups = 0;   // status queries after an unclear order/new
 };
 
+// Latency probe (benchmarks): called on the io thread just before the bytes of a signed
+// /v1/order/new request are written to the socket — nonce, JSON body, signature and HTTP
+// header built. `waited`: the call queued behind another request on the private lane.
+using OrderWriteProbe = void (*)(void* context, const OrderRequest& request, bool waited);
+
 class GeminiRestClient {
  public:
   template <class T>
@@ -92,6 +97,9 @@ class GeminiRestClient {
 
   RestStats stats() const;
   bool has_credentials() const;
+  // Installs the latency probe (nullptr, the default, turns it off: one branch per request).
+  // Call before the first order, on the io thread or before the loop runs.
+  void set_order_write_probe(OrderWriteProbe probe, void* context);
   // Closes connections; pending callbacks are dropped.
   void stop();
 

@@ -100,6 +100,9 @@ class WindowAggregator {
 
   // Closes the open window regardless of time (end of a replay); nullopt when it had no change.
   std::optional<WindowResult> flush(const OrderBook* book);
+  // The open window as it stands (book metrics from `book` now), without closing it; nullopt
+  // when no window is open or it has no change yet. For decisions taken between closes.
+  std::optional<WindowResult> peek(const OrderBook* book) const;
 
   const std::string& symbol() const { return symbol_; }
   const WindowConfig& config() const { return config_; }
@@ -115,6 +118,7 @@ class WindowAggregator {
   }
   void start_window(TimeNs t);
   std::optional<WindowResult> close(const OrderBook* book);
+  WindowResult result(const OrderBook* book) const;  // the open window's figures
 
   std::string symbol_;
   WindowConfig config_;

@@ -77,10 +77,16 @@ ReplayDriver::~ReplayDriver() = default;
 
 FeedParser& ReplayDriver::parser_for(const ReplayFrame& f) {
   // v2 and ws frames name their symbols: one parser per feed. v1: one per symbol.
+  // A recording is nearly always one feed: the last v2/ws parser answers without a key.
+  if (f.feed != FeedKind::V1 && last_parser_ && last_feed_ == f.feed) return *last_parser_;
   std::pair<FeedKind, std::string> key{f.feed, f.feed == FeedKind::V1 ? f.symbol : std::string{}};
   auto it = parsers_.find(key);
   if (it == parsers_.end()) {
     it = parsers_.emplace(key, make_parser(f.feed, key.second, options_.parser)).first;
+  }
+  if (f.feed != FeedKind::V1) {  // parsers are never erased
+    last_feed_ = f.feed;
+    last_parser_ = it->second.get();
   }
   return *it->second;
 }

@@ -58,6 +58,8 @@ class ReplayDriver {
   ReplayOptions options_;
   std::unique_ptr<Sink> sink_;
   std::map<std::pair<FeedKind, std::string>, std::unique_ptr<FeedParser>> parsers_;
+  FeedKind last_feed_ = FeedKind::V2;
+  FeedParser* last_parser_ = nullptr;  // of last_feed_ (v2/ws only)
   std::string session_;
   bool any_frame_ = false;
   std::string scratch_;

@@ -27,7 +27,9 @@ constexpr const char* kBuiltinTemplate = R"TPL({
       "dynamic": true,
       "dynamic_templates": [
         { "strings_as_keywords": { "match_mapping_type": "string", "mapping": { "type": "keyword", "ignore_above": 1024 } } },
-        { "floats_as_doubles": { "match_mapping_type": "double", "mapping": { "type": "double" } } }
+        { "floats_as_doubles": { "match_mapping_type": "double", "mapping": { "type": "double" } } },
+        { "balances_as_doubles": { "match": "balance_*", "match_mapping_type": "long", "mapping": { "type": "double" } } },
+        { "positions_as_doubles": { "match": "*position_*", "match_mapping_type": "long", "mapping": { "type": "double" } } }
       ],
       "properties": {
         "timestamp": { "type": "date", "format": "strict_date_optional_time||epoch_millis" },

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -98,6 +99,14 @@ TEST(IndexTemplate, BuiltinMatchesConfigFile) {
     EXPECT_EQ(props[k]["type"], "keyword") << k;
   for (auto k : {"price", "amount", "profit", "value", "bid", "ask"})
     EXPECT_EQ(props[k]["type"], "double") << k;
+  // Decimal fields named per currency or symbol (reconcile documents) may arrive first as an
+  // integral 0: they must still map as double, or later fractions would be cut off.
+  std::map<std::string, std::string> by_name;
+  for (const auto& t : builtin["template"]["mappings"]["dynamic_templates"])
+    for (const auto& [name, body] : t.items())
+      if (body.contains("match")) by_name[body["match"]] = body["mapping"]["type"];
+  EXPECT_EQ(by_name["balance_*"], "double");
+  EXPECT_EQ(by_name["*position_*"], "double");
   EXPECT_EQ(builtin["index_patterns"], nlohmann::json({"gemini", "gemini-*"}));
   EXPECT_EQ(nlohmann::json::parse(index_template_json("prod"))["index_patterns"],
             nlohmann::json({"prod", "prod-*"}));

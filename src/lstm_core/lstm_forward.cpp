@@ -31,11 +31,13 @@ bool cpu_has_avx2_fma() {
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
+// Lane8 is standard-layout with its floats first: the two pointers interconvert (and an
+// empty vector's null data() stays null).
 const float* floats(const std::vector<LstmForward::Lane8>& v) {
-  return v.data()->v;
+  return reinterpret_cast<const float*>(v.data());
 }
 float* floats(std::vector<LstmForward::Lane8>& v) {
-  return v.data()->v;
+  return reinterpret_cast<float*>(v.data());
 }
 
 // Packs rows r = gate*H + unit of a PyTorch (4H x cols) matrix into [block][col][gate][8],

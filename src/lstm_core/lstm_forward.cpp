@@ -13,7 +13,8 @@ namespace generic {
 }  // namespace generic
 
 // The same kernel for CPUs with AVX2 and FMA, chosen at run time (the rest of the build
-// stays at the baseline instruction set).
+// stays at the baseline instruction set). Other architectures run the generic one.
+#if defined(__x86_64__) || defined(__i386__)
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 namespace avx2 {
@@ -22,13 +23,20 @@ namespace avx2 {
 #undef RTC_VW
 }  // namespace avx2
 #pragma GCC pop_options
+#else
+namespace avx2 = generic;
+#endif
 
 using ProjectFn = void (*)(const float*, long, int, int, const float*, const float*, int, float*);
 using RecurFn = void (*)(const float*, int, int, int, const float*, int, int, float*, float*);
 
 bool cpu_has_avx2_fma() {
+#if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return false;
+#endif
 }
 
 // Lane8 is standard-layout with its floats first: the two pointers interconvert (and an

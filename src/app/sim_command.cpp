@@ -69,6 +69,10 @@ void add_sim_command(CLI::App& app) {
                   "Chance a depth/v1 frame is withheld (sequence gap)");
   cmd->add_option("--fault-ws-malformed-rate", o->faults.ws_malformed_rate,
                   "Chance a malformed frame precedes a market-data frame");
+  cmd->add_option("--fault-ws-cross-rate", o->faults.ws_cross_rate,
+                  "Chance a depth frame carries a crossing level (the client must resync)");
+  cmd->add_option("--fault-ws-snapshot-delay-ms", o->faults.ws_snapshot_delay_ms,
+                  "Send a depth subscription's snapshot this many ms late");
   cmd->add_option("--fault-rest-delay-rate", o->faults.rest_delay_rate,
                   "Chance a REST answer is delayed");
   cmd->add_option("--fault-rest-delay-ms", o->faults.rest_delay_ms, "Delay of a delayed answer");

@@ -9,6 +9,7 @@
 #include "live_loop.hpp"
 #include "rtcrypto/app/commands.hpp"
 #include "rtcrypto/app/run_context.hpp"
+#include "rtcrypto/book/book_fingerprint.hpp"
 #include "rtcrypto/core/log.hpp"
 #include "rtcrypto/net/endpoints.hpp"
 #include "rtcrypto/net/market_data_client.hpp"
@@ -66,10 +67,20 @@ void run_live_source(RunContext& ctx) {
     return *p;
   };
   std::unique_ptr<net::MarketDataClient> client;
+  std::uint64_t sequence_gaps = 0, crossed_books = 0;
+  // A book found crossed after a frame was dropped by the engine: a missed update, so the
+  // same fresh snapshot as for a gap (no orders on it meanwhile: it is not whole).
+  ctx.engine->book_builder().set_crossed_listener([&](std::string_view s) {
+    ++crossed_books;
+    client->request_resync(s, "crossed book");
+  });
   auto on_frame = [&](std::string_view frame, TimeNs recv_ts, const net::FrameSource& src) {
     parser_for(src).parse(frame, recv_ts, tap);
     ctx.end_of_frame(recv_ts);
-    for (const auto& s : tap.take_gaps()) client->request_resync(s, "sequence gap");
+    for (const auto& s : tap.take_gaps()) {
+      ++sequence_gaps;
+      client->request_resync(s, "sequence gap");
+    }
   };
   auto on_state = [&](const net::ConnectionEvent& e) {
     std::string syms;
@@ -101,9 +112,20 @@ void run_live_source(RunContext& ctx) {
   arm();
   loop.run_until([&] { return ctx.should_stop(); }, std::numeric_limits<TimeNs>::max() / 4);
 
+  // The books as the run ended (before the feed closes): the fingerprint compares them with
+  // another copy (the simulator's true book in tests).
+  for (const auto& s : mc.symbols) {
+    const OrderBook* b = ctx.engine->book(s);
+    if (!b) continue;
+    log::info("feed: " + s + " book at exit: " + (b->whole() ? "whole" : "not whole") + ", " +
+              std::to_string(b->depth(Side::Bid)) + " bids, " +
+              std::to_string(b->depth(Side::Ask)) + " asks, fingerprint " +
+              format_fingerprint(book_fingerprint(*b)));
+  }
   log::info("stopping: no more orders; closing the feed");
   tick.cancel();
   client->stop();
+  ctx.engine->book_builder().set_crossed_listener(nullptr);
   shutdown_remote_exchange(ctx);
   loop.run_until([] { return false; }, 100 * kNsPerMs);  // let the closes run
 
@@ -115,7 +137,8 @@ void run_live_source(RunContext& ctx) {
   }
   log::info("feed: " + std::to_string(ms.frames) + " frames, " + std::to_string(ms.connects) +
             " connect(s), " + std::to_string(ms.disconnects) + " disconnect(s), " +
-            std::to_string(ms.resyncs) + " resync(s)");
+            std::to_string(ms.resyncs) + " resync(s) (" + std::to_string(sequence_gaps) +
+            " sequence gap(s), " + std::to_string(crossed_books) + " crossed book(s))");
 }
 
 }  // namespace rtcrypto::app

@@ -97,12 +97,14 @@ void BookBuilder::end_of_frame(TimeNs ts) {
     ++stats_.crossed;
     std::string sym = last_->symbol();
     on_gap(sym, ts, "crossed book");
+    if (on_crossed_) on_crossed_(sym);
   }
   for (auto& [sym, _] : touched_) {
     OrderBook* b = find(sym);
     if (b && b->whole() && b->crossed()) {
       ++stats_.crossed;
       on_gap(sym, ts, "crossed book");
+      if (on_crossed_) on_crossed_(sym);
     }
   }
   touched_.clear();

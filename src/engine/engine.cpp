@@ -171,6 +171,9 @@ void Engine::on_gap(std::string_view symbol, TimeNs ts, std::string_view why) {
   if (!s->traded) return;
   ++stats_.gaps;
   if (ts > now_) now_ = ts;
+  // A window that closes at this event is measured on the book as it was, but decided as
+  // not whole: the gap is known now, so no order goes out on that book.
+  if (OrderBook* b = builder_.find(symbol)) b->set_whole(false);
   advance(*s, ts);
   builder_.on_gap(symbol, ts, why);
 }

@@ -74,6 +74,9 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
   RestStats st;
   bool stopped = false;
   log::RateLimiter auth_log{3, 60 * kNsPerSec};
+  // Set by the first InvalidSignature: the secret does not match the key, and no later
+  // call can fix that, so private calls fail at once with it instead of being signed again.
+  std::optional<RestStatus> signature_refused;
   OrderWriteProbe order_probe = nullptr;
   void* order_probe_context = nullptr;
 
@@ -219,6 +222,13 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
       r.maybe_sent = false;
       co_return r;
     }
+    if (is_private && signature_refused) {
+      Reply r;
+      r.status = *signature_refused;
+      r.status.attempts = 0;
+      r.maybe_sent = false;
+      co_return r;
+    }
     int nonce_retries = 0;
     for (int attempt = 1;; ++attempt) {
       if (stopped) {
@@ -250,6 +260,7 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
       if (e == RestError::Ok) co_return r;
       if (is_auth_failure(e)) {
         report_auth_failure(r.status, path);
+        if (e == RestError::InvalidSignature && is_private) signature_refused = r.status;
         co_return r;
       }
       bool retry = is_transient(e);

@@ -23,6 +23,7 @@
 #include "rtcrypto/core/log.hpp"
 #include "rtcrypto/sim/frames.hpp"
 #include "rtcrypto/sim/rest_api.hpp"
+#include "rtcrypto/sim/signature.hpp"
 #include "rtcrypto/sim/synthetic_market.hpp"
 #include "rtcrypto/sim/tls_identity.hpp"
 
@@ -100,7 +101,10 @@ struct Injections {
   int http_503 = 0;
   int skip_sequence = 0;
   int malformed = 0;
+  int cross_book = 0;
 };
+
+constexpr std::size_t kMaxJournal = 200000;
 
 struct SimServer::Impl {
   explicit Impl(SimConfig c) : config(std::move(c)) {}
@@ -118,7 +122,8 @@ struct SimServer::Impl {
   bool flow_paused = false;
   std::uint64_t v1_event_id = 7'000'000'000ULL;
   std::uint64_t ws_accepted = 0, ws_dropped = 0, ws_frames = 0, ws_skipped = 0, ws_malformed = 0,
-                rest_timeouts = 0, rest_delayed = 0;
+                ws_crossed = 0, rest_timeouts = 0, rest_delayed = 0, journal_dropped = 0;
+  std::vector<SimEvent> journal;  // SimServer::events(); loop thread only
 
   // Depth diffs waiting for the 100 ms / 1 s flush: symbol -> (side, price) -> total.
   struct Pending {
@@ -148,6 +153,25 @@ struct SimServer::Impl {
     --counter;
     return true;
   }
+  // Journals `e` stamped with the wall and market clocks (bounded: later entries are counted).
+  void note(SimEvent e) {
+    if (journal.size() >= kMaxJournal) {
+      ++journal_dropped;
+      return;
+    }
+    e.wall = wall_now_ns();
+    e.market = market_clock->now();
+    journal.push_back(std::move(e));
+  }
+  SimEvent ws_event(const char* kind, std::string symbol, std::uint64_t session, std::uint64_t u) {
+    SimEvent e;
+    e.kind = kind;
+    e.symbol = std::move(symbol);
+    e.session = session;
+    e.u = u;
+    return e;
+  }
+  std::string events_json();
 
   void on_market(const MarketEvents& ev);
   void flush_depth(std::map<std::string, Pending>& pending, bool hundred_ms);
@@ -217,11 +241,12 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
 
   void on_open() {
     hub_.ws_sessions.insert(this);
-    ++hub_.ws_accepted;
+    id_ = ++hub_.ws_accepted;
     if (kind_ == Kind::V1) {
       const SymbolInfo* info = hub_.engine->symbol(v1_symbol_);
       send(v1_initial_frame(*info, hub_.engine->book(v1_symbol_), ++hub_.v1_event_id, v1_filter_),
            false);
+      hub_.note(hub_.ws_event("ws_snapshot", v1_symbol_, id_, 0));
       v1_seq_ = 1;
     }
     read();
@@ -260,8 +285,11 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       const std::uint64_t eid = ev.trades.empty() ? ++hub_.v1_event_id : ev.trades.front().tid;
       if (hub_.take(hub_.inject.skip_sequence) || hub_.chance(hub_.config.faults.ws_skip_rate)) {
         ++hub_.ws_skipped;
+        hub_.note(hub_.ws_event("ws_skip", v1_symbol_, id_, seq));
+        gap_pending_.insert(v1_symbol_);
         return;  // the socket_sequence is used up: the client sees a gap
       }
+      note_gap_seen(v1_symbol_, seq);
       send(v1_update_frame(eid, ev.ts, seq, events), true);
     } else if (kind_ == Kind::V2) {
       if (!l2_.count(ev.symbol)) return;
@@ -296,9 +324,31 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     if (u - first >= 2 &&
         (hub_.take(hub_.inject.skip_sequence) || hub_.chance(hub_.config.faults.ws_skip_rate))) {
       ++hub_.ws_skipped;
+      hub_.note(hub_.ws_event("ws_skip", info.symbol, id_, u));
+      gap_pending_.insert(info.symbol);
       return;  // withheld: the next frame's U is past what the client applied
     }
+    note_gap_seen(info.symbol, u);
+    const auto best_ask = hub_.engine->book(info.symbol).best_ask();
+    if (best_ask &&
+        (hub_.take(hub_.inject.cross_book) || hub_.chance(hub_.config.faults.ws_cross_rate))) {
+      // A bid ~1 % above the best ask: a book no exchange would show; the client must drop
+      // it and resubscribe.
+      ++hub_.ws_crossed;
+      hub_.note(hub_.ws_event("ws_cross", info.symbol, id_, u));
+      const auto step = std::max<std::int64_t>(1, std::int64_t(best_ask->price.to_double()) / 100);
+      std::vector<DepthLevel> crossed = bids;
+      crossed.push_back(
+          DepthLevel{best_ask->price + Decimal::from_int(step), Decimal::from_int(1)});
+      send(depth_update_frame(info, ts, first, u, crossed, asks), true);
+      return;
+    }
     send(depth_update_frame(info, ts, first, u, bids, asks), true);
+  }
+
+  // The first frame after a withheld one: the moment the client can see the gap.
+  void note_gap_seen(const std::string& symbol, std::uint64_t u) {
+    if (gap_pending_.erase(symbol)) hub_.note(hub_.ws_event("ws_gap_seen", symbol, id_, u));
   }
 
   void on_partial(const SymbolInfo& info, bool hundred_ms) {
@@ -404,16 +454,20 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
     const SymbolInfo& info = *hub_.engine->symbol(symbol);
     if (kind == "depth@100ms" || kind == "depth") {
       bool& flag = kind == "depth" ? s.depth_1s : s.depth_100ms;
-      const bool was = flag;
-      flag = on;
-      if (on && !was) {
-        const std::uint64_t u = hub_.engine->last_update_id(symbol);
-        s.last_u = u;
-        if (snapshot_ != 0) {
-          send(depth_snapshot_frame(info, hub_.market_clock->now(), hub_.engine->book(symbol), u,
-                                    snapshot_ < 0 ? 0 : std::size_t(snapshot_)),
-               false);
-        }
+      const int delay_ms = hub_.config.faults.ws_snapshot_delay_ms;
+      if (on && !flag && delay_ms > 0) {
+        // A slow snapshot: the stream (and its snapshot) starts later; trades flow meanwhile.
+        auto t = std::make_shared<net::steady_timer>(ws_.get_executor(),
+                                                     std::chrono::milliseconds(delay_ms));
+        t->async_wait([self = shared_from_this(), t, symbol, kind](beast::error_code ec) {
+          if (!ec && self->open_) self->start_depth(symbol, kind);
+        });
+        return;
+      }
+      if (!on) {
+        flag = false;
+      } else {
+        start_depth(symbol, kind);
       }
     } else if (kind == "trade") {
       s.trade = on;
@@ -423,6 +477,24 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
       const bool fast = kind.size() > 6 && kind.substr(kind.size() - 6) == "@100ms";
       const int n = std::atoi(kind.c_str() + 5);
       (fast ? s.partial_100ms : s.partial_1s) = on ? n : 0;
+    }
+  }
+
+  // Turns a depth stream on: from the current update id, after a snapshot (?snapshot=N).
+  void start_depth(const std::string& symbol, const std::string& kind) {
+    Sub& s = subs_[symbol];
+    bool& flag = kind == "depth" ? s.depth_1s : s.depth_100ms;
+    if (flag) return;
+    flag = true;
+    const SymbolInfo& info = *hub_.engine->symbol(symbol);
+    const std::uint64_t u = hub_.engine->last_update_id(symbol);
+    s.last_u = u;
+    gap_pending_.erase(symbol);
+    if (snapshot_ != 0) {
+      send(depth_snapshot_frame(info, hub_.market_clock->now(), hub_.engine->book(symbol), u,
+                                snapshot_ < 0 ? 0 : std::size_t(snapshot_)),
+           false);
+      hub_.note(hub_.ws_event("ws_snapshot", symbol, id_, u));
     }
   }
 
@@ -512,6 +584,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
           send(v2_l2_snapshot_frame(*info, hub_.engine->book(info->symbol),
                                     hub_.engine->recent_trades(info->symbol)),
                false);
+          hub_.note(hub_.ws_event("ws_snapshot", info->symbol, id_, 0));
         }
       }
     }
@@ -532,6 +605,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool v1_heartbeat_ = false;
   std::uint64_t v1_seq_ = 0;
   std::set<std::string> l2_;
+  std::uint64_t id_ = 0;               // session number (journal)
+  std::set<std::string> gap_pending_;  // symbols with a withheld frame not yet followed
 };
 
 // ------------------------------------------------------------------------------------------
@@ -589,13 +664,34 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       return respond(200, "{\"result\":\"ok\"}");
     }
     const bool hook = target.rfind("/sim/", 0) == 0;
+    if (target == "/sim/events") return respond(200, hub_.events_json());
     const FaultConfig& f = hub_.config.faults;
+    // The journal entry of this request (hooks are not journaled).
+    auto journal = [&](int status, const char* note) {
+      if (hook) return;
+      SimEvent e;
+      e.kind = "rest";
+      e.path = target.substr(0, target.find('?'));
+      e.status = status;
+      e.note = note;
+      if (auto it = req.find("X-GEMINI-APIKEY"); it != req.end())
+        e.api_key = std::string(it->value());
+      if (auto it = req.find("X-GEMINI-PAYLOAD"); it != req.end()) {
+        auto decoded = base64_decode(std::string(it->value()));
+        auto j = decoded ? nlohmann::json::parse(*decoded, nullptr, false) : nlohmann::json();
+        if (j.is_object() && j.contains("client_order_id") && j["client_order_id"].is_string())
+          e.client_order_id = j["client_order_id"].get<std::string>();
+      }
+      hub_.note(std::move(e));
+    };
     if (!hook && (hub_.take(hub_.inject.http_429) || hub_.chance(f.rest_429_rate))) {
       hub_.rest->count_status(429);
+      journal(429, "429");
       return respond(429, error_body("RateLimit", "Too Many Requests"));
     }
     if (!hook && (hub_.take(hub_.inject.http_503) || hub_.chance(f.rest_503_rate))) {
       hub_.rest->count_status(503);
+      journal(503, "503");
       return respond(503, error_body("Maintenance",
                                      "The Gemini Exchange is currently undergoing maintenance. "
                                      "Please try again later."));
@@ -619,6 +715,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                   hub_.chance(f.rest_timeout_rate))) {
       // Processed, never answered: the client times out and must find out what happened.
       ++hub_.rest_timeouts;
+      journal(0, "timeout");
       timer_.expires_after(std::chrono::milliseconds(f.rest_timeout_close_ms));
       timer_.async_wait([self = shared_from_this()](beast::error_code) {
         beast::error_code ec;
@@ -628,12 +725,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     }
     if (!hook && hub_.chance(f.rest_delay_rate)) {
       ++hub_.rest_delayed;
+      journal(res.status, "delayed");
       timer_.expires_after(std::chrono::milliseconds(f.rest_delay_ms));
       timer_.async_wait([self = shared_from_this(), res](beast::error_code ec) {
         if (!ec) self->respond(res.status, res.body);
       });
       return;
     }
+    journal(res.status, "");
     respond(res.status, res.body);
   }
 
@@ -649,6 +748,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
       hub.inject.skip_sequence += n;
     } else if (what == "malformed") {
       hub.inject.malformed += n;
+    } else if (what == "cross_book") {
+      hub.inject.cross_book += n;
     } else if (what == "drop_ws") {
       std::vector<WsSession*> all(hub.ws_sessions.begin(), hub.ws_sessions.end());
       for (auto* s : all) s->drop();
@@ -777,7 +878,10 @@ void SimServer::Impl::arm_heartbeat() {
 }
 
 void SimServer::Impl::arm_drop() {
-  if (config.faults.ws_drop_every_s <= 0) return;
+  if (config.faults.ws_drop_every_s <= 0) {
+    drop_timer->cancel();
+    return;
+  }
   drop_timer->expires_after(
       std::chrono::milliseconds(static_cast<long>(config.faults.ws_drop_every_s * 1000)));
   drop_timer->async_wait([this](beast::error_code ec) {
@@ -795,10 +899,32 @@ std::string SimServer::Impl::stats() {
   extra["ws_frames_sent"] = ws_frames;
   extra["ws_frames_skipped"] = ws_skipped;
   extra["ws_malformed_sent"] = ws_malformed;
+  extra["ws_crossed_sent"] = ws_crossed;
+  extra["journal_dropped"] = journal_dropped;
   extra["rest_timeouts_injected"] = rest_timeouts;
   extra["rest_delays_injected"] = rest_delayed;
   extra["market_time_ms"] = market_clock->now() / kNsPerMs;
   return rest->stats_json(extra.dump());
+}
+
+std::string SimServer::Impl::events_json() {
+  nlohmann::json arr = nlohmann::json::array();
+  for (const SimEvent& e : journal) {
+    nlohmann::json j;
+    j["wall_ns"] = e.wall;
+    j["market_ns"] = e.market;
+    j["kind"] = e.kind;
+    if (!e.symbol.empty()) j["symbol"] = e.symbol;
+    if (e.session) j["session"] = e.session;
+    if (e.u) j["u"] = e.u;
+    if (!e.path.empty()) j["path"] = e.path;
+    if (!e.api_key.empty()) j["api_key"] = e.api_key;
+    if (!e.client_order_id.empty()) j["client_order_id"] = e.client_order_id;
+    if (e.kind == "rest") j["status"] = e.status;
+    if (!e.note.empty()) j["note"] = e.note;
+    arr.push_back(std::move(j));
+  }
+  return arr.dump();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -927,6 +1053,14 @@ std::string SimServer::stats_json() {
   return impl_->run_on_loop([&] { return impl_->stats(); });
 }
 
+void SimServer::set_faults(const FaultConfig& faults) {
+  impl_->run_on_loop([&] {
+    impl_->config.faults = faults;
+    if (impl_->running) impl_->arm_drop();  // the drop period may have changed
+    return 0;
+  });
+}
+
 void SimServer::set_flow_paused(bool paused) {
   impl_->run_on_loop([&] {
     impl_->flow_paused = paused;
@@ -936,6 +1070,10 @@ void SimServer::set_flow_paused(bool paused) {
 
 bool SimServer::inject(std::string_view what, int count) {
   return impl_->run_on_loop([&] { return HttpSession::inject_fault(*impl_, what, count); });
+}
+
+std::vector<SimEvent> SimServer::events() {
+  return impl_->run_on_loop([&] { return impl_->journal; });
 }
 
 void SimServer::with_engine(const std::function<void(MatchingEngine&)>& fn) {

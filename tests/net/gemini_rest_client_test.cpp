@@ -190,8 +190,9 @@ TEST_F(RestClientTest, WrongSecretIsInvalidSignatureWithoutRetry) {
   EXPECT_EQ(st->attempts, 1);
   EXPECT_EQ(out->kind, OutcomeKind::Rejected);
   EXPECT_EQ(out->reason, "InvalidSignature");
-  EXPECT_EQ(client.stats().requests, 2u);  // one each, no retry loop
-  EXPECT_EQ(client.stats().auth_failures, 2u);
+  // One request: no retry, and the refused secret signs nothing more (the order fails at once).
+  EXPECT_EQ(client.stats().requests, 1u);
+  EXPECT_EQ(client.stats().auth_failures, 1u);
 }
 
 TEST_F(RestClientTest, TimedOutOrderIsLookedUpNeverResent) {

@@ -5,6 +5,7 @@
 // sink after the book has been updated.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -40,6 +41,11 @@ class BookBuilder : public MarketEventSink {
   // Checks every book touched since the last call for a crossed state; a crossed whole
   // book is dropped (reported as a gap downstream). Call once per frame.
   void end_of_frame(TimeNs ts);
+  // Called with the symbol of every book end_of_frame drops as crossed (a live source asks
+  // its feed for a fresh snapshot from there).
+  void set_crossed_listener(std::function<void(std::string_view symbol)> fn) {
+    on_crossed_ = std::move(fn);
+  }
 
   OrderBook* find(std::string_view symbol);
   const OrderBook* find(std::string_view symbol) const;
@@ -61,6 +67,7 @@ class BookBuilder : public MarketEventSink {
   std::map<std::string, bool, std::less<>> touched_;
   MarketEventSink* next_;
   BookBuilderStats stats_;
+  std::function<void(std::string_view)> on_crossed_;
 };
 
 }  // namespace rtcrypto

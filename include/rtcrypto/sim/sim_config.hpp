@@ -31,6 +31,8 @@ struct FaultConfig {
   double ws_drop_every_s = 0;    // close every websocket this often (0 = never)
   double ws_skip_rate = 0;       // chance a depth/v1 frame is withheld from a socket (a gap)
   double ws_malformed_rate = 0;  // chance a malformed frame is sent before a real one
+  double ws_cross_rate = 0;      // chance a depth frame carries a bid above the best ask
+  int ws_snapshot_delay_ms = 0;  // a depth subscription's snapshot comes this much later
   double rest_delay_rate = 0;    // chance a REST answer is delayed by rest_delay_ms
   int rest_delay_ms = 1500;
   double rest_timeout_rate = 0;       // chance a REST call is processed but never answered

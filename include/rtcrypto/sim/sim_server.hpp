@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rtcrypto/book/order_book.hpp"
 #include "rtcrypto/sim/matching_engine.hpp"
@@ -26,6 +27,29 @@ struct BookSnapshot {
   OrderBook book;
   std::uint64_t last_update_id = 0;  // the `u` a client must have applied to hold this book
   TimeNs market_time = 0;
+};
+
+// One entry of the sim's journal: what it did and when (tests compare these times with what
+// the client did). Kinds:
+//   "rest"         every REST request (path, api_key, status; 0 = never answered);
+//                  client_order_id from a private payload; note "429", "503", "timeout",
+//                  "delayed" for injected faults
+//   "ws_snapshot"  a depth snapshot sent (symbol, u, session)
+//   "ws_skip"      a depth frame withheld from a socket (symbol, u, session)
+//   "ws_gap_seen"  the first frame after a withheld one: from here the client can tell
+//   "ws_cross"     a depth frame with a crossing bid (symbol, u, session)
+struct SimEvent {
+  TimeNs wall = 0;    // wall clock when it happened
+  TimeNs market = 0;  // the sim's market time then (the `E` of frames sent at that moment)
+  std::string kind;
+  std::string symbol;
+  std::uint64_t session = 0;  // websocket session number (1, 2, ... in accept order)
+  std::uint64_t u = 0;
+  std::string path;
+  std::string api_key;
+  std::string client_order_id;
+  int status = 0;
+  std::string note;
 };
 
 class SimServer {
@@ -51,11 +75,16 @@ class SimServer {
   BookSnapshot true_book(const std::string& symbol);
   // The /sim/stats JSON (orders by client_order_id, HTTP statuses, websocket counts...).
   std::string stats_json();
+  // Replaces the fault rates (tests: faults on for a while, then off so the end is clean).
+  void set_faults(const FaultConfig& faults);
   // Freezes the synthetic flow (accounts' orders still trade); the market clock keeps running.
   void set_flow_paused(bool paused);
   // One-shot faults: "order_new_timeout", "http_429", "http_503", "skip_sequence",
-  // "malformed", "drop_ws". Also reachable as GET /sim/inject?what=NAME&count=N.
+  // "malformed", "cross_book", "drop_ws". Also reachable as GET /sim/inject?what=NAME&count=N.
   bool inject(std::string_view what, int count = 1);
+  // The journal so far (thread-safe copy; at most the first 200,000 entries). Also GET
+  // /sim/events.
+  std::vector<SimEvent> events();
   // Runs `fn` on the loop with the engine (tests: place orders, read balances).
   void with_engine(const std::function<void(MatchingEngine&)>& fn);
   TimeNs market_now() const;

@@ -1,0 +1,69 @@
+#include "rtcrypto/book/book_fingerprint.hpp"
+
+#include <gtest/gtest.h>
+
+#include "rtcrypto/book/book_builder.hpp"
+
+namespace rtcrypto {
+namespace {
+
+using namespace literals;
+
+OrderBook sample(bool reversed) {
+  OrderBook b("BTCUSD");
+  if (reversed) {
+    b.set_level(Side::Ask, "102.5"_d, "4"_d);
+    b.set_level(Side::Ask, "102"_d, "3"_d);
+    b.set_level(Side::Bid, "101"_d, "2"_d);
+    b.set_level(Side::Bid, "100"_d, "1.50"_d);
+  } else {
+    b.set_level(Side::Bid, "100"_d, "1.5"_d);
+    b.set_level(Side::Bid, "101"_d, "2"_d);
+    b.set_level(Side::Ask, "102"_d, "3"_d);
+    b.set_level(Side::Ask, "102.5"_d, "4"_d);
+  }
+  return b;
+}
+
+TEST(BookFingerprint, SameLevelsSameFingerprintWhateverTheOrderOfChanges) {
+  EXPECT_EQ(book_fingerprint(sample(false)), book_fingerprint(sample(true)));
+  EXPECT_EQ(format_fingerprint(book_fingerprint(OrderBook("X"))), "cbf29ce484222325");
+  EXPECT_EQ(format_fingerprint(0x1a).size(), 16u);
+}
+
+TEST(BookFingerprint, AnyDifferenceChangesIt) {
+  const auto base = book_fingerprint(sample(false));
+  OrderBook qty = sample(false);
+  qty.set_level(Side::Bid, "100"_d, "1.6"_d);
+  EXPECT_NE(book_fingerprint(qty), base);
+  OrderBook extra = sample(false);
+  extra.set_level(Side::Ask, "103"_d, "1"_d);
+  EXPECT_NE(book_fingerprint(extra), base);
+  OrderBook side = sample(false);  // the same price and quantity on the other side
+  side.set_level(Side::Bid, "101"_d, "0"_d);
+  side.set_level(Side::Ask, "101"_d, "2"_d);
+  EXPECT_NE(book_fingerprint(side), base);
+}
+
+TEST(BookBuilder, CrossedListenerHearsEveryDroppedBook) {
+  BookBuilder builder;
+  std::vector<std::string> heard;
+  builder.set_crossed_listener([&](std::string_view s) { heard.emplace_back(s); });
+  builder.on_snapshot_begin("BTCUSD", 1);
+  builder.on_level(LevelChange{"BTCUSD", Side::Bid, "100"_d, "1"_d});
+  builder.on_level(LevelChange{"BTCUSD", Side::Ask, "101"_d, "1"_d});
+  builder.on_snapshot_end("BTCUSD", 1);
+  builder.end_of_frame(1);
+  EXPECT_TRUE(heard.empty());
+  builder.on_level(LevelChange{"BTCUSD", Side::Bid, "102"_d, "1"_d});  // above the ask
+  builder.end_of_frame(2);
+  ASSERT_EQ(heard, std::vector<std::string>{"BTCUSD"});
+  EXPECT_FALSE(builder.find("BTCUSD")->whole());
+  EXPECT_EQ(builder.stats().crossed, 1u);
+  builder.on_level(LevelChange{"BTCUSD", Side::Bid, "103"_d, "1"_d});  // not whole: no news
+  builder.end_of_frame(3);
+  EXPECT_EQ(heard.size(), 1u);
+}
+
+}  // namespace
+}  // namespace rtcrypto

@@ -119,7 +119,8 @@ void add_lstm_command(CLI::App& app) {
   train->add_option("--val-fraction", tf->o.val_fraction,
                     "last fraction of the bars (by time) that validates");
   train->add_option("--seed", tf->o.seed, "seed: the same seed and threads give the same model");
-  train->add_option("--threads", tf->o.threads, "LibTorch intra-op threads");
+  train->add_option("--threads", tf->o.threads,
+                    "threads: each batch is split over this many, one LibTorch thread each");
   train->add_option("--max-train-windows", tf->o.max_train_windows,
                     "random training windows per epoch (0: all)");
   train->add_option("--max-val-windows", tf->o.max_val_windows,

@@ -112,7 +112,7 @@ std::uint64_t log_count(const std::string& log, const std::string& label) {
 class DaemonFaults : public test::DaemonSimFixture {
  protected:
   // Runs the daemon for `seconds` with the configured faults; `faults_off_after` seconds
-  // after the start the faults stop and, 1.5 s later, the synthetic flow freezes, so that
+  // after the start the faults stop and, 2 s later, the synthetic flow freezes, so that
   // every fault has been seen and resynced and the book stands still at the end. `tick` is
   // called every 100 ms until then with the seconds since the start.
   int run_with_clean_end(double seconds, double faults_off_after,
@@ -126,7 +126,7 @@ class DaemonFaults : public test::DaemonSimFixture {
       std::this_thread::sleep_for(milliseconds(100));
     }
     sim_->set_faults({});
-    std::this_thread::sleep_for(milliseconds(1500));
+    std::this_thread::sleep_for(milliseconds(2000));
     sim_->set_flow_paused(true);
     auto rc = child->wait_for(milliseconds(static_cast<long>(seconds * 1000) + 40000));
     child->kill_now();
@@ -181,12 +181,12 @@ class DaemonFaults : public test::DaemonSimFixture {
 };
 
 // 1. Frames withheld (sequence gaps): detected, resynced on a new connection, no order while
-// the book is rebuilding, and the book equals the sim's at the end. The snapshot comes 0.7 s
+// the book is rebuilding, and the book equals the sim's at the end. The snapshot comes 1.2 s
 // after each subscribe so that windows close (and decisions happen) while it is missing.
 class DaemonGapTest : public DaemonFaults {
   void configure_sim(sim::SimConfig& c) override {
-    c.faults.ws_skip_rate = 0.06;
-    c.faults.ws_snapshot_delay_ms = 700;
+    c.faults.ws_skip_rate = 0.08;
+    c.faults.ws_snapshot_delay_ms = 1200;
   }
 };
 
@@ -203,6 +203,8 @@ TEST_F(DaemonGapTest, SequenceGapIsResyncedWithNoOrderInBetween) {
   const auto outs = outages(ev, "ws_gap_seen");
   const std::size_t inside = expect_no_orders_during(outs, ev, decisions);
   EXPECT_GE(inside, 1u) << "no window closed during a resync: the test proved nothing";
+  std::printf("gaps: %zu withheld, %zu visible, %zu snapshots; %zu decisions during resyncs\n",
+              count_kind(ev, "ws_skip"), outs.size(), count_kind(ev, "ws_snapshot"), inside);
   // Trading happened around the gaps, and never twice for one intent.
   EXPECT_FALSE(rest_calls(ev, "/v1/order/new").empty()) << log_;
   expect_no_duplicate_orders();
@@ -234,7 +236,9 @@ TEST_F(DaemonCrossTest, CrossedBookIsDroppedAndResubscribed) {
 
   const DecisionLog decisions = read_decisions(store_path());
   for (const auto& d : decisions.rows) EXPECT_FALSE(d.book_crossed && d.taken);
-  expect_no_orders_during(outages(ev, "ws_cross"), ev, decisions);
+  const std::size_t inside = expect_no_orders_during(outages(ev, "ws_cross"), ev, decisions);
+  std::printf("crossings: %zu sent, %llu detected; %zu decisions during resyncs\n", crossings,
+              static_cast<unsigned long long>(detected), inside);
   expect_no_duplicate_orders();
   expect_book_equals_sim();  // the crossing level is gone
 }
@@ -267,6 +271,8 @@ TEST_F(DaemonFaults, RateLimitBurstBacksOffThenTradingResumes) {
     const TimeNs pause = keyed[i + 1]->wall - keyed[i]->wall;
     EXPECT_GE(pause, 900 * kNsPerMs)
         << "request " << keyed[i + 1]->path << " only " << pause / kNsPerMs << " ms after a 429";
+    std::printf("429 on %s, next request %lld ms later\n", keyed[i]->path.c_str(),
+                static_cast<long long>(pause / kNsPerMs));
   }
   // No storm: from the first 429 to a second after the last, at most 2 requests per second.
   const TimeNs from = keyed[hits.front()]->wall, to = keyed[hits.back()]->wall + kNsPerSec;
@@ -348,6 +354,8 @@ TEST_F(DaemonFaults, TimedOutOrderNewIsResolvedByStatusLookupNotResent) {
       ++lookups_ok;
   }
   EXPECT_EQ(sends, 1u) << "order/new sent again for " << cid;
+  std::printf("order/new %s unanswered; %zu order/status lookup(s) found it\n", cid.c_str(),
+              lookups_ok);
   EXPECT_GE(lookups_ok, 1u) << "no order/status lookup for " << cid << "\n" << log_;
   EXPECT_EQ(sim_stats()["orders_by_client_order_id"][cid].get<int>(), 1);
   EXPECT_NE(log_.find("looking it up"), std::string::npos) << log_;

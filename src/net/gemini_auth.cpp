@@ -1,5 +1,6 @@
 #include "rtcrypto/net/gemini_auth.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -85,6 +86,53 @@ SignedPayload sign_payload(std::string_view json_text, const SecretString& secre
   SignedPayload s;
   s.payload = base64_encode(json_text);
   s.signature = hmac_sha384_hex(secret, s.payload);
+  return s;
+}
+
+struct PayloadSigner::State {
+  EVP_MAC* mac = nullptr;
+  EVP_MAC_CTX* keyed = nullptr;
+  ~State() {
+    EVP_MAC_CTX_free(keyed);  // clears the keyed state
+    EVP_MAC_free(mac);
+  }
+};
+
+PayloadSigner::PayloadSigner(const SecretString& secret) : state_(std::make_unique<State>()) {
+  state_->mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (state_->mac) state_->keyed = EVP_MAC_CTX_new(state_->mac);
+  char digest[] = "SHA384";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  auto key = secret.reveal();
+  if (!state_->keyed ||
+      !EVP_MAC_init(state_->keyed, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
+                    params)) {
+    throw std::runtime_error("HMAC-SHA384 setup failed");
+  }
+}
+
+PayloadSigner::~PayloadSigner() = default;
+
+SignedPayload PayloadSigner::sign(std::string_view json_text) const {
+  SignedPayload s;
+  s.payload = base64_encode(json_text);
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(state_->keyed);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  std::size_t len = 0;
+  const bool ok = ctx &&
+                  EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(s.payload.data()),
+                                 s.payload.size()) &&
+                  EVP_MAC_final(ctx, mac, &len, sizeof mac);
+  EVP_MAC_CTX_free(ctx);
+  if (!ok) throw std::runtime_error("HMAC-SHA384 failed");
+  static constexpr char kHex[] = "0123456789abcdef";
+  s.signature.resize(2 * len);
+  for (std::size_t i = 0; i < len; ++i) {
+    s.signature[2 * i] = kHex[mac[i] >> 4];
+    s.signature[2 * i + 1] = kHex[mac[i] & 15];
+  }
+  OPENSSL_cleanse(mac, sizeof mac);
   return s;
 }
 

@@ -60,12 +60,14 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     pub.session = std::make_unique<HttpsSession>(io.get_executor(), tls, base);
     priv.session = std::make_unique<HttpsSession>(io.get_executor(), tls, base);
     if (creds && !nonces) nonces = std::make_shared<NonceSource>(creds->nonce_unit);
+    if (creds) signer.emplace(creds->secret);
   }
 
   asio::io_context& io;
   RestConfig cfg;
   std::optional<ApiCredentials> creds;
   std::shared_ptr<NonceSource> nonces;
+  std::optional<PayloadSigner> signer;  // keyed once with creds->secret
   Url base;
   std::shared_ptr<ssl::context> tls;
   Lane pub, priv;
@@ -241,7 +243,7 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
         std::string account = creds->account;
         std::string json = order ? order_new_payload(*order, nonces->next(), account)
                                  : private_payload(path, nonces->next(), extra, account);
-        auto sig = sign_payload(json, creds->secret);
+        auto sig = signer->sign(json);
         headers = {{"Content-Type", "text/plain"},
                    {"Cache-Control", "no-cache"},
                    {"X-GEMINI-APIKEY", creds->key},

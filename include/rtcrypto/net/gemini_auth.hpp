@@ -4,6 +4,7 @@
 // that base64 string keyed with the API secret (reference §4.1).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -57,6 +58,22 @@ struct SignedPayload {
   std::string signature;  // X-GEMINI-SIGNATURE: hex HMAC-SHA384 of `payload`
 };
 SignedPayload sign_payload(std::string_view json_text, const SecretString& secret);
+
+// sign_payload with the HMAC keyed once: the algorithm lookup and the key schedule happen
+// here, and each sign() starts from a copy of the keyed state (about half the cost of a
+// one-shot HMAC per order). Same output as sign_payload(json_text, secret).
+class PayloadSigner {
+ public:
+  explicit PayloadSigner(const SecretString& secret);  // throws std::runtime_error
+  ~PayloadSigner();
+  PayloadSigner(const PayloadSigner&) = delete;
+  PayloadSigner& operator=(const PayloadSigner&) = delete;
+  SignedPayload sign(std::string_view json_text) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Strictly increasing nonces for one key: max(now in the unit, last + 1). The high-water
 // mark is handed to `persist` before any nonce above it is issued, ahead by `reserve`

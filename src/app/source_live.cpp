@@ -3,6 +3,7 @@
 // parser into the engine; a 1 s tick gives the engine wall time so quiet markets still close
 // their windows. A gap or a reconnect drops the symbol's book (no orders on it) and asks the
 // client for a fresh snapshot.
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 
@@ -58,6 +59,12 @@ void run_live_source(RunContext& ctx) {
   mc.url = net::resolve_endpoints(*mode, *feed, cfg.ws_url, cfg.rest_url).ws_url;
   for (const auto& s : cfg.symbols) mc.symbols.push_back(normalize_symbol(s));
   mc.ca_file = cfg.ca_file;
+  // ws: a quiet book stays fresh through the pongs to our pings (on_feed_current below), so
+  // ping well within the stale-book limit (v1/v2 heartbeats come every 5 s by themselves).
+  if (cfg.risk.max_book_age_ms > 0) {
+    mc.ping_interval = std::clamp<TimeNs>(cfg.risk.max_book_age_ms * kNsPerMs / 3, kNsPerSec,
+                                          mc.ping_interval);
+  }
 
   GapTap tap(ctx.sink());
   std::map<std::size_t, std::unique_ptr<FeedParser>> parsers;  // v1: one per connection
@@ -74,9 +81,34 @@ void run_live_source(RunContext& ctx) {
     ++crossed_books;
     client->request_resync(s, "crossed book");
   });
+  // Every frame, after its events, proves the books its connection carries current as of
+  // its receipt (TCP delivers in order: nothing before it was missed) — heartbeats, pongs
+  // and trades included; a frame the parser could not read suspends that for them until
+  // their next change (Engine::on_feed_current / on_feed_suspect; risk_manager.hpp).
+  auto prove_current = [&](const net::FrameSource& src, TimeNs recv_ts, bool unreadable) {
+    auto one = [&](std::string_view s) {
+      if (unreadable) {
+        ctx.engine->on_feed_suspect(s);
+      } else {
+        ctx.engine->on_feed_current(s, recv_ts);
+      }
+    };
+    if (*feed == FeedKind::V1) {
+      one(src.symbol);
+    } else {
+      for (const auto& s : mc.symbols) one(s);
+    }
+  };
   auto on_frame = [&](std::string_view frame, TimeNs recv_ts, const net::FrameSource& src) {
-    parser_for(src).parse(frame, recv_ts, tap);
+    FeedParser& parser = parser_for(src);
+    auto unreadable = [&parser] {
+      const FeedStats& fs = parser.stats();
+      return fs.parse_errors + fs.oversized + fs.unknown_types;
+    };
+    const std::uint64_t unreadable_before = unreadable();
+    parser.parse(frame, recv_ts, tap);
     ctx.end_of_frame(recv_ts);
+    prove_current(src, recv_ts, unreadable() != unreadable_before);
     for (const auto& s : tap.take_gaps()) {
       ++sequence_gaps;
       client->request_resync(s, "sequence gap");

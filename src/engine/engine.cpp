@@ -12,6 +12,11 @@ struct Engine::SymbolState {
   const OrderBook* book = nullptr;
   std::optional<Decimal> last_trade;
   bool updated = false;  // book changed since the last end_of_frame (decide_every_update)
+  // Freshness beyond level changes: the engine clock when the feed last proved the book
+  // current while whole (on_feed_current); none while a frame that could not be read may
+  // have carried a change of it (on_feed_suspect, cleared by the next change or snapshot).
+  TimeNs proven_at = std::numeric_limits<TimeNs>::min();
+  bool suspect = false;
   SymbolState(std::string sym, bool tr, const WindowConfig& wc)
       : symbol(sym), traded(tr), pair(split_symbol(sym)), window(std::move(sym), wc) {}
 };
@@ -108,6 +113,7 @@ void Engine::on_level(const LevelChange& c) {
   builder_.on_level(c);
   s->window.add(c);
   s->updated = true;
+  s->suspect = false;
   note_window(*s);
 }
 
@@ -130,6 +136,7 @@ void Engine::on_levels(std::span<const LevelChange> cs) {
   builder_.on_levels(cs);
   for (const LevelChange& c : cs) s->window.add(c);
   s->updated = true;
+  s->suspect = false;
   note_window(*s);
 }
 
@@ -137,6 +144,7 @@ void Engine::on_snapshot_begin(std::string_view symbol, TimeNs ts) {
   SymbolState* s = state_for(symbol);
   if (!s->traded) return;
   if (ts > now_) now_ = ts;
+  s->proven_at = std::numeric_limits<TimeNs>::min();  // proofs were about the old book
   advance(*s, ts);
   builder_.on_snapshot_begin(symbol, ts);
 }
@@ -145,6 +153,24 @@ void Engine::on_snapshot_end(std::string_view symbol, TimeNs ts) {
   SymbolState* s = state_for(symbol);
   if (!s->traded) return;
   builder_.on_snapshot_end(symbol, ts);
+  s->suspect = false;
+}
+
+void Engine::on_feed_current(std::string_view symbol, TimeNs ts) {
+  SymbolState* s = state_for(symbol);
+  if (!s->traded || s->suspect || !s->book || !s->book->whole()) return;
+  s->proven_at = std::max({s->proven_at, now_, ts});
+}
+
+void Engine::on_feed_suspect(std::string_view symbol) {
+  SymbolState* s = state_for(symbol);
+  if (s->traded) s->suspect = true;
+}
+
+TimeNs Engine::fresh_at(std::string_view symbol) const {
+  auto it = states_.find(symbol);
+  if (it == states_.end() || !it->second->book) return 0;
+  return std::max(it->second->book->last_update(), it->second->proven_at);
 }
 
 void Engine::on_trade(const TradeEvent& t) {
@@ -171,6 +197,7 @@ void Engine::on_gap(std::string_view symbol, TimeNs ts, std::string_view why) {
   if (!s->traded) return;
   ++stats_.gaps;
   if (ts > now_) now_ = ts;
+  s->proven_at = std::numeric_limits<TimeNs>::min();  // proofs were about the old book
   // A window that closes at this event is measured on the book as it was, but decided as
   // not whole: the gap is known now, so no order goes out on that book.
   if (OrderBook* b = builder_.find(symbol)) b->set_whole(false);
@@ -279,6 +306,9 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
 
   static const OrderBook kEmpty;
   const OrderBook& book = s.book ? *s.book : kEmpty;
+  // A proof stamped ahead of the decision's time (receive time ahead of event time) counts
+  // as now: the age is never negative.
+  const TimeNs book_age = now - std::max(book.last_update(), std::min(s.proven_at, now));
   Decision d = strategy_->decide(
       StrategyInput{w, sig, base.available, quote.available, pos.last_buy_price, book, rules});
 
@@ -300,7 +330,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
       RiskContext ctx;
       ctx.book_whole = book.whole();
       ctx.book_crossed = book.crossed();
-      ctx.book_age = now - book.last_update();
+      ctx.book_age = book_age;
+      ctx.orders_in_flight = exchange_->in_flight_for(s.symbol);
       ctx.now = now;
       ctx.equity = eq;
       ctx.position = base.amount;
@@ -341,7 +372,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   r.add("best_ask", opt(w.best_ask));
   r.add("book_whole", book.whole());
   r.add("book_crossed", book.crossed());
-  r.add("book_age_ms", static_cast<std::int64_t>((now - book.last_update()) / kNsPerMs));
+  r.add("book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
   r.add("equity", opt(eq));
   r.add("kill_switch", risk_.killed());
   r.add("kill_reason", risk_.killed() ? FieldValue(risk_.kill_reason()) : FieldValue{});

@@ -16,9 +16,18 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
   GeminiExchangeConfig cfg;
   std::map<std::string, SymbolRules> rules;
   std::vector<Balance> balances;
-  std::map<std::string, Order> orders;            // by client_order_id (or "id:<order_id>")
-  std::set<std::string> pending;                  // new_order calls not answered yet
-  std::map<std::string, int> unresolved;          // cid → lookups that found nothing
+  std::map<std::string, Order> orders;  // by client_order_id (or "id:<order_id>")
+  // An order whose order/new outcome is unknown (timeout, 5xx, lookups failed): looked up
+  // by client_order_id until the exchange answers, the pause doubling after each failure.
+  struct Unresolved {
+    std::string symbol;
+    int not_found = 0;   // lookups that found nothing
+    int failures = 0;    // lookups that failed (no answer)
+    TimeNs next_at = 0;  // wall clock of the next lookup
+    bool asking = false;
+  };
+  std::map<std::string, std::string> pending;     // cid → symbol: new_order calls not answered
+  std::map<std::string, Unresolved> unresolved;   // cid → lookup state
   std::map<std::string, Decimal> fills_reported;  // order_id → amount already reported
   std::map<std::string, int> fill_misses;         // order_id → polls without a matching trade
   std::set<std::string> fill_queries;             // order_ids with a mytrades call under way
@@ -191,22 +200,48 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
     });
   }
 
+  // The pause before the next lookup of an unresolved order after `failures` failed ones.
+  TimeNs lookup_pause(int failures) const {
+    TimeNs pause = cfg.poll_interval;
+    for (int i = 0; i < failures && pause < cfg.lookup_backoff_max; ++i) pause *= 2;
+    return std::min(pause, std::max(cfg.lookup_backoff_max, cfg.poll_interval));
+  }
+
   void poll() {
     auto self = shared_from_this();
-    for (auto& [cid, misses] : unresolved) {
+    const TimeNs now = wall_now_ns();
+    for (auto& [cid, u] : unresolved) {
+      if (u.asking || now < u.next_at) continue;
+      u.asking = true;
       std::string c = cid;
       rest.order_status(c, [self, c](const RestStatus& s, Order o) {
         auto it = self->unresolved.find(c);
         if (it == self->unresolved.end()) return;
+        Unresolved& u = it->second;
+        u.asking = false;
         if (s.ok()) {
           self->unresolved.erase(it);
           ++self->st.resolved_late;
           log::info("gemini: order " + c + " resolved: " + o.order_id);
           self->track(o, true);
-        } else if (s.error == RestError::OrderNotFound && ++it->second >= 5) {
-          self->unresolved.erase(it);
-          log::warn("gemini: order " + c + " was never placed (not found after repeated lookups)");
+          return;
         }
+        if (s.error == RestError::OrderNotFound) {
+          if (++u.not_found >= 5) {
+            self->unresolved.erase(it);
+            log::warn("gemini: order " + c +
+                      " was never placed (not found after repeated lookups)");
+            return;
+          }
+          u.next_at = wall_now_ns() + self->cfg.poll_interval;
+          return;
+        }
+        // No answer: keep asking (it stays in flight), less often each time.
+        u.next_at = wall_now_ns() + self->lookup_pause(++u.failures);
+        if (u.failures == 1 || u.failures % 10 == 0)
+          log::warn("gemini: order " + c + " still unresolved after " + std::to_string(u.failures) +
+                    " failed lookup(s): " + s.describe() + "; next in " +
+                    std::to_string(self->lookup_pause(u.failures) / kNsPerMs) + " ms");
       });
     }
     for (const auto& [k, o] : orders) {
@@ -267,10 +302,11 @@ void GeminiExchange::place(const OrderRequest& request, OrderCallback done) {
                                            " is below the minimum " + r.min_order_size.to_string());
   }
   ++s->st.placed;
-  s->pending.insert(request.client_order_id);
+  s->pending.emplace(request.client_order_id, normalize_symbol(request.symbol));
   s->last_private = wall_now_ns();
   std::string cid = request.client_order_id;
-  s->rest.new_order(request, [s, cid, done](const RestStatus&, OrderOutcome out) {
+  std::string sym = normalize_symbol(request.symbol);
+  s->rest.new_order(request, [s, cid, sym, done](const RestStatus&, OrderOutcome out) {
     s->pending.erase(cid);
     switch (out.kind) {
       case OutcomeKind::Accepted:
@@ -282,7 +318,7 @@ void GeminiExchange::place(const OrderRequest& request, OrderCallback done) {
         break;
       case OutcomeKind::Unknown:
         ++s->st.unknown;
-        s->unresolved.emplace(cid, 0);
+        s->unresolved.emplace(cid, State::Unresolved{sym, 0, 0, 0, false});
         s->ensure_polling();
         break;
     }
@@ -349,7 +385,8 @@ void GeminiExchange::resolve_orders(std::vector<std::string> client_order_ids,
   job->left = client_order_ids.size();
   job->max_attempts = std::max(1, max_attempts);
   job->done = std::move(done);
-  for (auto& cid : client_order_ids) job->results.push_back(OrderLookup{std::move(cid), {}, {}, {}});
+  for (auto& cid : client_order_ids)
+    job->results.push_back(OrderLookup{std::move(cid), {}, {}, {}});
   if (job->results.empty()) {
     asio::post(s->io, [job] {
       if (job->done) job->done({});
@@ -361,6 +398,13 @@ void GeminiExchange::resolve_orders(std::vector<std::string> client_order_ids,
 
 std::size_t GeminiExchange::in_flight() const {
   return state_->pending.size() + state_->unresolved.size();
+}
+
+std::size_t GeminiExchange::in_flight_for(std::string_view symbol) const {
+  std::size_t n = 0;
+  for (const auto& [cid, sym] : state_->pending) n += same_symbol(sym, symbol) ? 1 : 0;
+  for (const auto& [cid, u] : state_->unresolved) n += same_symbol(u.symbol, symbol) ? 1 : 0;
+  return n;
 }
 
 FeeRates GeminiExchange::fees() const {

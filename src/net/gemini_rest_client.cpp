@@ -301,9 +301,11 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
       }
     }
     const RestError e = status_out.error;
+    // A TLS failure after the request was written (the peer cut the stream: "stream
+    // truncated") is as unclear as a timeout: the exchange may have executed it.
     bool unclear = r.maybe_sent && (e == RestError::Timeout || e == RestError::Network ||
                                     e == RestError::ServerError || e == RestError::Maintenance ||
-                                    e == RestError::BadResponse);
+                                    e == RestError::BadResponse || e == RestError::Tls);
     if (!unclear) {
       out.kind = OutcomeKind::Rejected;
       out.reason = status_out.reason.empty() ? std::string(to_string(e)) : status_out.reason;

@@ -64,6 +64,13 @@ void RiskManager::prune(TimeNs now) {
 RiskVerdict RiskManager::check(const OrderRequest& req, const RiskContext& ctx) {
   if (ctx.equity) observe_equity(ctx.now, *ctx.equity);
   if (state_.killed) return refuse("kill_switch", "kill switch tripped: " + state_.kill_reason);
+  // A second order next to one whose fate is unknown could double the position.
+  if (ctx.orders_in_flight > 0) {
+    return refuse("order_in_flight",
+                  std::to_string(ctx.orders_in_flight) + " order(s) of " + req.symbol +
+                      " with no known outcome yet (waiting for the exchange's answer or a "
+                      "lookup by client_order_id)");
+  }
   if (!ctx.book_whole)
     return refuse("book_not_whole", "the book is rebuilding (no complete snapshot)");
   if (ctx.book_crossed) return refuse("book_crossed", "the book is crossed");

@@ -163,3 +163,61 @@ TEST(RiskManager, RejectsNonPositiveOrders) {
 
 }  // namespace
 }  // namespace rtcrypto
+
+namespace rtcrypto {
+namespace {
+
+// The order-in-flight guard as a decision table: (orders in flight, kill switch, book whole,
+// side) -> reason. The kill switch is reported first; an unknown outcome before the book.
+TEST(RiskManager, OrderInFlightDecisionTable) {
+  struct Row {
+    std::size_t in_flight;
+    bool killed;
+    bool whole;
+    OrderSide side;
+    const char* reason;
+  };
+  const Row rows[] = {
+      {0, false, true, OrderSide::Buy, "ok"},
+      {0, false, true, OrderSide::Sell, "ok"},
+      {1, false, true, OrderSide::Buy, "order_in_flight"},
+      {1, false, true, OrderSide::Sell, "order_in_flight"},
+      {3, false, true, OrderSide::Buy, "order_in_flight"},
+      {1, true, true, OrderSide::Buy, "kill_switch"},
+      {1, false, false, OrderSide::Buy, "order_in_flight"},
+      {0, false, false, OrderSide::Buy, "book_not_whole"},
+  };
+  for (const Row& row : rows) {
+    RiskManager rm;
+    if (row.killed) rm.trip(kT0, "test");
+    auto c = good();
+    c.orders_in_flight = row.in_flight;
+    c.book_whole = row.whole;
+    OrderRequest r = buy();
+    r.side = row.side;
+    auto v = rm.check(r, c);
+    EXPECT_EQ(v.reason, row.reason) << "in_flight=" << row.in_flight << " killed=" << row.killed
+                                    << " whole=" << row.whole;
+    EXPECT_EQ(v.allowed, std::string(row.reason) == "ok");
+    if (std::string(row.reason) == "order_in_flight") {
+      EXPECT_NE(v.detail.find(std::to_string(row.in_flight) + " order(s) of BTCUSD"),
+                std::string::npos)
+          << v.detail;
+    }
+  }
+}
+
+TEST(RiskManager, ARefusalForAnOrderInFlightDoesNotUseTheRateLimit) {
+  RiskLimits l;
+  l.max_orders_per_minute = 1;
+  RiskManager rm(l);
+  auto c = good();
+  c.orders_in_flight = 1;
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(rm.check(buy(), c).reason, "order_in_flight");
+  c.orders_in_flight = 0;
+  EXPECT_TRUE(rm.check(buy(), c).allowed) << "the refused ones were not counted";
+  EXPECT_EQ(rm.check(buy(), c).reason, "max_orders_per_minute");
+}
+
+}  // namespace
+}  // namespace rtcrypto

@@ -103,6 +103,18 @@ class Engine final : public MarketEventSink {
   void on_gap(std::string_view symbol, TimeNs ts, std::string_view why) override;
   void on_time(TimeNs ts) override;
 
+  // The live source's proof that `symbol`'s book is current: a frame arrived (at receive
+  // time `ts`) on the connection that carries it, after every frame before it (TCP is in
+  // order), so no change of the book was missed up to then. While the book is whole, its
+  // freshness for the stale-book guard moves to max(now(), ts); a quiet market's
+  // heartbeats, pongs and trades keep it fresh (risk_manager.hpp, max_book_age).
+  void on_feed_current(std::string_view symbol, TimeNs ts);
+  // A frame on the connection that carries `symbol` could not be read: it may have been a
+  // change of this book, so proofs count again only after its next change or snapshot.
+  void on_feed_suspect(std::string_view symbol);
+  // The time the stale-book guard measures from (last change or proof); 0 for no book.
+  TimeNs fresh_at(std::string_view symbol) const;
+
   // Once per frame: drops books found crossed (BookBuilder::end_of_frame); with
   // decide_every_update, then decides for each traded symbol whose book the frame changed.
   void end_of_frame(TimeNs ts);

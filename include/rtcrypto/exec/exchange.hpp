@@ -105,6 +105,10 @@ class Exchange {
   virtual void set_fill_listener(FillListener listener) = 0;
   // Orders whose outcome is not known yet (none for paper).
   virtual std::size_t in_flight() const { return 0; }
+  // The same for one symbol: orders of `symbol` sent and not settled — no answer yet, or an
+  // unknown outcome (timeout, 5xx) not yet resolved by a lookup by client_order_id. The
+  // engine sends no new order for the symbol while this is not zero (risk: order_in_flight).
+  virtual std::size_t in_flight_for(std::string_view /*symbol*/) const { return 0; }
 };
 
 }  // namespace rtcrypto

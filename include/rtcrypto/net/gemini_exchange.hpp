@@ -28,6 +28,9 @@ struct GeminiExchangeConfig {
   std::vector<std::string> symbols;
   std::string client_id_prefix = "rtc-";  // orders with this prefix are ours (any session)
   TimeNs poll_interval = 2 * kNsPerSec;   // status of resting / unresolved orders
+  // An unresolved order is looked up every poll_interval at first; each failed lookup (no
+  // answer) doubles the pause, up to this. It is asked about until the exchange answers.
+  TimeNs lookup_backoff_max = 60 * kNsPerSec;
   TimeNs heartbeat_interval = 0;          // >0: /v1/heartbeat when idle that long
   int fill_match_polls = 5;               // polls for mytrades to show a fill, then synthesize
 };
@@ -72,6 +75,9 @@ class GeminiExchange final : public Exchange {
   SymbolRules rules(const std::string& symbol) const override;
   void set_fill_listener(FillListener listener) override;
   std::size_t in_flight() const override;
+  // Orders of `symbol` unanswered or with an unknown outcome not yet resolved (the engine
+  // sends no new order for the symbol meanwhile).
+  std::size_t in_flight_for(std::string_view symbol) const override;
 
   // Loads rules, fees, balances and open orders; call before the first order.
   void reconcile(std::function<void(const ReconcileReport&)> done);

@@ -9,7 +9,19 @@
 // - daily_loss_limit: quote units; equity falling that far below the equity at the start of
 //   the UTC day (first observation after midnight) trips the kill switch.
 // - max_drawdown_pct: equity falling that many percent below its peak trips the kill switch.
-// - max_book_age: no order when the book was last updated longer ago than this.
+// - max_book_age: no order when the feed last proved the book current longer ago than
+//   this. RiskContext::book_age is `now − fresh_at`, where `now` is the engine's event
+//   time (the largest event time seen, which the live source also moves with a wall-clock
+//   tick once a second) and `fresh_at` the later of: the last level change of the book
+//   (its event time), and the engine clock when a later frame arrived on the connection
+//   that carries the symbol while the book was whole (heartbeat, pong, trade or any other
+//   symbol's update: TCP delivers in order, so nothing of this book was missed up to it;
+//   Engine::on_feed_current). A frame the parser could not read suspends those proofs
+//   until the book changes again (Engine::on_feed_suspect). A silent connection gives no
+//   proofs, so its books go stale; a book that is not whole is refused whatever its age.
+// - order_in_flight (always on): no order for a symbol while an earlier order of it has no
+//   known outcome (sent and unanswered, or unknown after a timeout / 5xx and not yet
+//   resolved by a lookup by client_order_id): Exchange::in_flight_for.
 // A limit that is not set (nullopt / 0) is not checked. A tripped kill switch refuses every
 // order until reset_kill_switch(); it survives a restart through export_state/import_state.
 #include <cstdint>
@@ -36,7 +48,8 @@ struct RiskLimits {
 struct RiskContext {
   bool book_whole = false;
   bool book_crossed = false;
-  TimeNs book_age = 0;  // now − last book update
+  TimeNs book_age = 0;  // now − the last time the feed proved the book current (see above)
+  std::size_t orders_in_flight = 0;  // orders of this symbol whose outcome is not known yet
   TimeNs now = 0;
   std::optional<Decimal> equity;  // account value in quote units, when it can be marked
   Decimal position;               // base units held now (before this order)
@@ -44,8 +57,9 @@ struct RiskContext {
 
 struct RiskVerdict {
   bool allowed = false;
-  std::string reason;  // "ok", "kill_switch", "book_not_whole", "book_crossed", "book_stale",
-                       // "max_order_notional", "max_position", "max_orders_per_minute"
+  std::string reason;  // "ok", "kill_switch", "order_in_flight", "book_not_whole",
+                       // "book_crossed", "book_stale", "max_order_notional", "max_position",
+                       // "max_orders_per_minute"
   std::string detail;
 };
 

@@ -62,8 +62,8 @@ void run_live_source(RunContext& ctx) {
   // ws: a quiet book stays fresh through the pongs to our pings (on_feed_current below), so
   // ping well within the stale-book limit (v1/v2 heartbeats come every 5 s by themselves).
   if (cfg.risk.max_book_age_ms > 0) {
-    mc.ping_interval = std::clamp<TimeNs>(cfg.risk.max_book_age_ms * kNsPerMs / 3, kNsPerSec,
-                                          mc.ping_interval);
+    mc.ping_interval =
+        std::clamp<TimeNs>(cfg.risk.max_book_age_ms * kNsPerMs / 3, kNsPerSec, mc.ping_interval);
   }
 
   GapTap tap(ctx.sink());

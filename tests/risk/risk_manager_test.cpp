@@ -196,8 +196,8 @@ TEST(RiskManager, OrderInFlightDecisionTable) {
     OrderRequest r = buy();
     r.side = row.side;
     auto v = rm.check(r, c);
-    EXPECT_EQ(v.reason, row.reason) << "in_flight=" << row.in_flight << " killed=" << row.killed
-                                    << " whole=" << row.whole;
+    EXPECT_EQ(v.reason, row.reason)
+        << "in_flight=" << row.in_flight << " killed=" << row.killed << " whole=" << row.whole;
     EXPECT_EQ(v.allowed, std::string(row.reason) == "ok");
     if (std::string(row.reason) == "order_in_flight") {
       EXPECT_NE(v.detail.find(std::to_string(row.in_flight) + " order(s) of BTCUSD"),

@@ -28,11 +28,11 @@ struct GeminiExchangeConfig {
   std::vector<std::string> symbols;
   std::string client_id_prefix = "rtc-";  // orders with this prefix are ours (any session)
   TimeNs poll_interval = 2 * kNsPerSec;   // status of resting / unresolved orders
+  TimeNs heartbeat_interval = 0;          // >0: /v1/heartbeat when idle that long
+  int fill_match_polls = 5;               // polls for mytrades to show a fill, then synthesize
   // An unresolved order is looked up every poll_interval at first; each failed lookup (no
   // answer) doubles the pause, up to this. It is asked about until the exchange answers.
   TimeNs lookup_backoff_max = 60 * kNsPerSec;
-  TimeNs heartbeat_interval = 0;          // >0: /v1/heartbeat when idle that long
-  int fill_match_polls = 5;               // polls for mytrades to show a fill, then synthesize
 };
 
 struct ReconcileReport {

@@ -1,8 +1,10 @@
 #include "rtcrypto/net/gemini_rest_client.hpp"
 
+#include <array>
 #include <deque>
 #include <mutex>
 #include <random>
+#include <span>
 
 #include "asio.hpp"
 #include "https_session.hpp"
@@ -56,6 +58,7 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     auto u = parse_url(cfg.base_url);
     if (!u || u->scheme != "https") throw std::invalid_argument("bad REST URL: " + cfg.base_url);
     base = *u;
+    target_prefix = base.path_prefix();
     tls = make_client_tls_context(cfg.ca_file);
     pub.session = std::make_unique<HttpsSession>(io.get_executor(), tls, base);
     priv.session = std::make_unique<HttpsSession>(io.get_executor(), tls, base);
@@ -69,6 +72,7 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
   std::shared_ptr<NonceSource> nonces;
   std::optional<PayloadSigner> signer;  // keyed once with creds->secret
   Url base;
+  std::string target_prefix;  // base.path_prefix(), built once
   std::shared_ptr<ssl::context> tls;
   Lane pub, priv;
   std::mt19937_64 rng;
@@ -99,7 +103,7 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     f(st);
   }
 
-  std::string full_target(const std::string& path) const { return base.path_prefix() + path; }
+  std::string full_target(const std::string& path) const { return target_prefix + path; }
 
   // On the io thread the job is queued at once (an order decided in a frame handler starts
   // before the next frame is read); from other threads it is posted there.
@@ -145,9 +149,8 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     return b;
   }
 
-  awaitable<Reply> send_once(Lane& lane, http::verb verb, const std::string& target,
-                             const std::vector<std::pair<std::string, std::string>>& headers,
-                             BeforeWrite before_write) {
+  awaitable<Reply> send_once(Lane& lane, http::verb verb, std::string_view target,
+                             std::span<const HttpHeader> headers, BeforeWrite before_write) {
     Reply r;
     TimeNs wait = lane.limiter.delay(wall_now_ns());
     if (wait > 0) {
@@ -238,19 +241,22 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
         r.status.error = RestError::Cancelled;
         co_return r;
       }
-      std::vector<std::pair<std::string, std::string>> headers;
+      // Views into `sig` and `creds`, both alive until the request is written.
+      SignedPayload sig;
+      std::array<HttpHeader, 5> header_block;
+      std::span<const HttpHeader> headers;
       if (is_private) {
-        std::string account = creds->account;
+        const std::string& account = creds->account;
         std::string json = order ? order_new_payload(*order, nonces->next(), account)
                                  : private_payload(path, nonces->next(), extra, account);
-        auto sig = signer->sign(json);
-        headers = {{"Content-Type", "text/plain"},
-                   {"Cache-Control", "no-cache"},
-                   {"X-GEMINI-APIKEY", creds->key},
-                   {"X-GEMINI-PAYLOAD", std::move(sig.payload)},
-                   {"X-GEMINI-SIGNATURE", std::move(sig.signature)}};
+        sig = signer->sign(json);
+        header_block = {
+            HttpHeader{"Content-Type", "text/plain"}, HttpHeader{"Cache-Control", "no-cache"},
+            HttpHeader{"X-GEMINI-APIKEY", creds->key}, HttpHeader{"X-GEMINI-PAYLOAD", sig.payload},
+            HttpHeader{"X-GEMINI-SIGNATURE", sig.signature}};
+        headers = header_block;
       }
-      std::string target = full_target(path);
+      const std::string target = full_target(path);
       ProbeCall probe{this, order.get(), lane.current_waited || attempt > 1};
       BeforeWrite before_write;
       if (order_probe && order) before_write = BeforeWrite{&ProbeCall::fire, &probe};

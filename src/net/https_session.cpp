@@ -14,7 +14,12 @@ HttpResult::Failure failure_of(const boost::system::error_code& ec) {
 }  // namespace
 
 HttpsSession::HttpsSession(asio::any_io_executor ex, std::shared_ptr<ssl::context> tls, Url base)
-    : ex_(std::move(ex)), tls_(std::move(tls)), base_(std::move(base)) {}
+    : ex_(std::move(ex)),
+      tls_(std::move(tls)),
+      base_(std::move(base)),
+      host_header_(base_.host_header()) {
+  wire_.reserve(1024);
+}
 
 void HttpsSession::close() {
   if (stream_) {
@@ -67,10 +72,17 @@ awaitable<HttpResult> HttpsSession::connect(TimeNs timeout) {
   co_return r;
 }
 
-awaitable<HttpResult> HttpsSession::request(
-    http::verb verb, const std::string& target,
-    const std::vector<std::pair<std::string, std::string>>& headers, TimeNs timeout,
-    BeforeWrite before_write) {
+awaitable<HttpResult> HttpsSession::request(http::verb verb, std::string_view target,
+                                            std::span<const HttpHeader> headers, TimeNs timeout,
+                                            BeforeWrite before_write) {
+  HttpResult r;
+  for (const auto& h : headers) {
+    if (h.value.find_first_of("\r\n") != std::string_view::npos) {
+      r.failure = HttpResult::Failure::Network;
+      r.error = "header " + std::string(h.name) + " holds a line break; not sent";
+      co_return r;
+    }
+  }
   if (stream_ && wall_now_ns() - last_used_ > kMaxIdle) close();
   if (!stream_) {
     HttpResult c = co_await connect(timeout);
@@ -79,19 +91,29 @@ awaitable<HttpResult> HttpsSession::request(
       co_return c;
     }
   }
-  HttpResult r;
-  http::request<http::empty_body> req{verb, target, 11};
-  req.set(http::field::host, base_.host_header());
-  req.set(http::field::user_agent, "rtcrypto");
-  for (const auto& [k, v] : headers) req.set(k, v);
-  if (verb == http::verb::post) req.content_length(0);
-  req.keep_alive(true);
+  wire_.clear();
+  const auto verb_text = http::to_string(verb);
+  wire_.append(verb_text.data(), verb_text.size());
+  wire_ += ' ';
+  wire_ += target;
+  wire_ += " HTTP/1.1\r\nHost: ";
+  wire_ += host_header_;
+  wire_ += "\r\nUser-Agent: rtcrypto\r\n";
+  for (const auto& h : headers) {
+    wire_ += h.name;
+    wire_ += ": ";
+    wire_ += h.value;
+    wire_ += "\r\n";
+  }
+  if (verb == http::verb::post) wire_ += "Content-Length: 0\r\n";
+  wire_ += "\r\n";
 
   auto& tcp_layer = beast::get_lowest_layer(*stream_);
   tcp_layer.expires_after(to_duration(timeout));
   if (before_write.fn) before_write.fn(before_write.context);
   boost::system::error_code ec;
-  co_await http::async_write(*stream_, req, asio::redirect_error(use_awaitable, ec));
+  co_await asio::async_write(*stream_, asio::buffer(wire_),
+                             asio::redirect_error(use_awaitable, ec));
   if (ec) {
     r.failure = failure_of(ec);
     r.error = "write: " + ec.message();

@@ -2,7 +2,8 @@
 // Internal: one kept-alive HTTPS connection to one host, (re)connected on demand. Requests
 // on a session must not overlap (the REST client's lanes make sure of that).
 #include <optional>
-#include <vector>
+#include <span>
+#include <string_view>
 
 #include "asio.hpp"
 #include "rtcrypto/net/url.hpp"
@@ -23,12 +24,20 @@ struct BeforeWrite {
   void* context = nullptr;
 };
 
+// One request header; the views must outlive the request() call.
+struct HttpHeader {
+  std::string_view name;
+  std::string_view value;
+};
+
 class HttpsSession {
  public:
   HttpsSession(asio::any_io_executor ex, std::shared_ptr<ssl::context> tls, Url base);
-  awaitable<HttpResult> request(http::verb verb, const std::string& target,
-                                const std::vector<std::pair<std::string, std::string>>& headers,
-                                TimeNs timeout, BeforeWrite before_write = {});
+  // The request head is written as one contiguous buffer (reused between requests): no
+  // per-request field container, no serializer.
+  awaitable<HttpResult> request(http::verb verb, std::string_view target,
+                                std::span<const HttpHeader> headers, TimeNs timeout,
+                                BeforeWrite before_write = {});
   void close();
 
  private:
@@ -36,8 +45,10 @@ class HttpsSession {
   asio::any_io_executor ex_;
   std::shared_ptr<ssl::context> tls_;
   Url base_;
+  std::string host_header_;  // base_.host_header(), built once
   std::optional<beast::ssl_stream<beast::tcp_stream>> stream_;
   beast::flat_buffer buffer_;
+  std::string wire_;  // the request bytes of the current request
   TimeNs last_used_ = 0;
 };
 

@@ -1,11 +1,12 @@
 #include "rtcrypto/net/gemini_auth.hpp"
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -89,27 +90,38 @@ SignedPayload sign_payload(std::string_view json_text, const SecretString& secre
   return s;
 }
 
+// HMAC-SHA384 (RFC 2104) with the key's inner and outer pad blocks hashed once: a sign()
+// copies two digest states and hashes only the payload and the inner digest, with no
+// provider lookup or context allocation (EVP_MAC_CTX_dup costs as much as the hashing).
+// The low-level SHA-384 calls are deprecated in OpenSSL 3 but remain part of its API.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 struct PayloadSigner::State {
-  EVP_MAC* mac = nullptr;
-  EVP_MAC_CTX* keyed = nullptr;
+  SHA512_CTX inner{};  // after key ^ ipad
+  SHA512_CTX outer{};  // after key ^ opad
   ~State() {
-    EVP_MAC_CTX_free(keyed);  // clears the keyed state
-    EVP_MAC_free(mac);
+    OPENSSL_cleanse(&inner, sizeof inner);
+    OPENSSL_cleanse(&outer, sizeof outer);
   }
 };
 
 PayloadSigner::PayloadSigner(const SecretString& secret) : state_(std::make_unique<State>()) {
-  state_->mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  if (state_->mac) state_->keyed = EVP_MAC_CTX_new(state_->mac);
-  char digest[] = "SHA384";
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                         OSSL_PARAM_construct_end()};
-  auto key = secret.reveal();
-  if (!state_->keyed ||
-      !EVP_MAC_init(state_->keyed, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
-                    params)) {
-    throw std::runtime_error("HMAC-SHA384 setup failed");
+  constexpr std::size_t kBlock = 128;  // SHA-384 block size
+  unsigned char key[kBlock] = {};
+  auto k = secret.reveal();
+  if (k.size() > kBlock) {
+    SHA384(reinterpret_cast<const unsigned char*>(k.data()), k.size(), key);
+  } else {
+    std::memcpy(key, k.data(), k.size());
   }
+  unsigned char pad[kBlock];
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = key[i] ^ 0x36;
+  const bool ok = SHA384_Init(&state_->inner) && SHA384_Update(&state_->inner, pad, kBlock);
+  for (std::size_t i = 0; i < kBlock; ++i) pad[i] = key[i] ^ 0x5c;
+  const bool ok2 = SHA384_Init(&state_->outer) && SHA384_Update(&state_->outer, pad, kBlock);
+  OPENSSL_cleanse(key, sizeof key);
+  OPENSSL_cleanse(pad, sizeof pad);
+  if (!ok || !ok2) throw std::runtime_error("HMAC-SHA384 setup failed");
 }
 
 PayloadSigner::~PayloadSigner() = default;
@@ -117,24 +129,23 @@ PayloadSigner::~PayloadSigner() = default;
 SignedPayload PayloadSigner::sign(std::string_view json_text) const {
   SignedPayload s;
   s.payload = base64_encode(json_text);
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(state_->keyed);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  std::size_t len = 0;
-  const bool ok = ctx &&
-                  EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(s.payload.data()),
-                                 s.payload.size()) &&
-                  EVP_MAC_final(ctx, mac, &len, sizeof mac);
-  EVP_MAC_CTX_free(ctx);
+  unsigned char mac[SHA384_DIGEST_LENGTH];
+  SHA512_CTX c = state_->inner;
+  bool ok = SHA384_Update(&c, s.payload.data(), s.payload.size()) && SHA384_Final(mac, &c);
+  c = state_->outer;
+  ok = ok && SHA384_Update(&c, mac, sizeof mac) && SHA384_Final(mac, &c);
+  OPENSSL_cleanse(&c, sizeof c);
   if (!ok) throw std::runtime_error("HMAC-SHA384 failed");
   static constexpr char kHex[] = "0123456789abcdef";
-  s.signature.resize(2 * len);
-  for (std::size_t i = 0; i < len; ++i) {
+  s.signature.resize(2 * sizeof mac);
+  for (std::size_t i = 0; i < sizeof mac; ++i) {
     s.signature[2 * i] = kHex[mac[i] >> 4];
     s.signature[2 * i + 1] = kHex[mac[i] & 15];
   }
   OPENSSL_cleanse(mac, sizeof mac);
   return s;
 }
+#pragma GCC diagnostic pop
 
 namespace {
 std::int64_t now_in(NonceUnit unit, TimeNs t) {

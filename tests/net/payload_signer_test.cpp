@@ -37,5 +37,16 @@ TEST(PayloadSigner, SameAsSignPayloadOnEveryCall) {
   EXPECT_EQ(signer.sign("{}").signature, signer.sign("{}").signature);
 }
 
+// Keys at the edges of the SHA-384 block (128 bytes): shorter keys are zero-padded, longer
+// ones hashed first.
+TEST(PayloadSigner, KeysAroundTheBlockSize) {
+  for (std::size_t n : {0, 1, 127, 128, 129, 300}) {
+    const SecretString secret(std::string(n, 'q'));
+    PayloadSigner signer(secret);
+    const std::string m = R"({"request":"/v1/balances","nonce":42})";
+    EXPECT_EQ(signer.sign(m).signature, sign_payload(m, secret).signature) << n;
+  }
+}
+
 }  // namespace
 }  // namespace rtcrypto::net

@@ -10,6 +10,7 @@
 #include "rtcrypto/lstm/torch_reference.hpp"
 #include "rtcrypto/lstm_core/lstm_forward.hpp"
 #include "rtcrypto/lstm_core/lstm_signal.hpp"
+#include "with_torch.hpp"
 
 namespace rtcrypto::lstm {
 namespace {
@@ -134,7 +135,7 @@ void check_against_torchscript(torch::jit::Module& module, const LstmModel& mode
 
 }  // namespace
 
-LstmModel load_lstm_model(const std::filesystem::path& model_file) {
+LstmModel load_lstm_model_with_torch(const std::filesystem::path& model_file) {
   LstmModel model;
   model.file = model_file;
   if (!std::filesystem::exists(model_file))
@@ -145,11 +146,6 @@ LstmModel load_lstm_model(const std::filesystem::path& model_file) {
   model.check_consistent();
   if (module.find_method("forward")) check_against_torchscript(module, model);
   return model;
-}
-
-std::unique_ptr<SignalSource> make_lstm_signal(const std::string& model_path,
-                                               LstmSignalOptions options) {
-  return std::make_unique<LstmSignal>(load_lstm_model(model_path), options);
 }
 
 void set_torch_threads(int threads) {

@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "lstm_net.hpp"
+#include "rtcrypto/lstm_core/weights_file.hpp"
+#include "with_torch.hpp"
 
 namespace rtcrypto::lstm {
 namespace {
@@ -224,9 +226,9 @@ class DataParallel {
 
 }  // namespace
 
-TrainReport train_lstm(const std::vector<MinuteBar>& bars, const TrainOptions& o,
-                       const std::filesystem::path& out_model,
-                       const std::function<void(const EpochReport&)>& progress) {
+TrainReport train_lstm_with_torch(const std::vector<MinuteBar>& bars, const TrainOptions& o,
+                                  const std::filesystem::path& out_model,
+                                  const std::function<void(const EpochReport&)>& progress) {
   check(o);
   if (bars.size() < static_cast<std::size_t>(o.lookback + o.horizon + o.spec.warmup()) * 2)
     throw std::invalid_argument("too few bars to train (" + std::to_string(bars.size()) + ")");
@@ -368,6 +370,8 @@ TrainReport train_lstm(const std::vector<MinuteBar>& bars, const TrainOptions& o
   if (out_model.has_parent_path()) std::filesystem::create_directories(out_model.parent_path());
   torch::save(net, out_model.string());
   write_sidecar(sidecar_path(out_model), sc);
+  // The weights as LibTorch reads them back, so serving this model needs no LibTorch.
+  write_weights_file(out_model, load_lstm_model_with_torch(out_model).weights);
   report.sidecar = sc;
   return report;
 }

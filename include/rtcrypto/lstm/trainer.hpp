@@ -1,7 +1,8 @@
 #pragma once
 // Trains the project's LSTM (LSTM -> Linear on the last step) on minute bars with LibTorch and
-// writes MODEL (torch::save) + MODEL.json. No LibTorch types here. A build without LibTorch
-// gets a stub that throws.
+// writes MODEL (torch::save) + MODEL.json + MODEL.weights. No LibTorch types here: the
+// definition in lstm_core calls the LibTorch module (torch_module.hpp), which throws a clear
+// error when it is missing or the build has no LibTorch.
 #include <cstdint>
 #include <filesystem>
 #include <functional>

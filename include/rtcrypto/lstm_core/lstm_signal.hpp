@@ -2,7 +2,8 @@
 // The LSTM as a SignalSource for the daemon: builds one-minute bars from the trade stream (or
 // takes exchange candles to warm up at once), keeps the last `lookback` normalised feature
 // rows per symbol, and predicts with the plain C++ forward pass on the event-loop thread.
-// No LibTorch types here: LibTorch is only used by load_lstm_model() to read the weights.
+// No LibTorch here: load_lstm_model() reads the weights (through the LibTorch module only for
+// TorchScript files).
 #include <deque>
 #include <map>
 #include <memory>
@@ -80,8 +81,8 @@ class LstmSignal : public SignalSource {
 };
 
 // The factory the app wires to `--signal lstm:MODEL`: loads MODEL and MODEL.json (throws
-// std::runtime_error with a clear message when missing, corrupt or mismatched). Defined in
-// the LibTorch `lstm` part; a build without LibTorch throws "built without LibTorch".
+// std::runtime_error with a clear message when missing, corrupt or mismatched) as
+// load_lstm_model() does: the trainer's own models need no LibTorch.
 std::unique_ptr<SignalSource> make_lstm_signal(const std::string& model_path,
                                                LstmSignalOptions options = {});
 

@@ -62,9 +62,10 @@ struct LstmModel {
   void check_consistent() const;
 };
 
-// Loads MODEL and MODEL.json, extracts the weights, checks they agree. Needs LibTorch: defined
-// in the `lstm` part (a build without LibTorch gets a stub that throws). Throws
-// std::runtime_error with a clear message for a missing or corrupt file or a mismatch.
+// Loads MODEL and MODEL.json, extracts the weights, checks they agree. The trainer's models
+// read from MODEL.weights without LibTorch; other files (TorchScript) go through the LibTorch
+// module, loaded on first use (torch_module.hpp). Throws std::runtime_error with a clear
+// message for a missing or corrupt file, a mismatch, or a missing module.
 LstmModel load_lstm_model(const std::filesystem::path& model_file);
 
 }  // namespace rtcrypto::lstm

@@ -1,4 +1,5 @@
-#include <sstream>
+#include <charconv>
+#include <string>
 
 #include "rtcrypto/strategy/strategy.hpp"
 
@@ -33,10 +34,13 @@ Decimal with_slippage(Decimal price, std::int64_t bps, bool up) {
   return up ? price + delta : price - delta;
 }
 
+// Same text as `std::ostream << v` (printf %g, 6 significant digits) without a stream:
+// this runs on every decision, ahead of the order.
 std::string fmt(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 6);
+  if (ec != std::errc()) return "?";
+  return std::string(buf, end);
 }
 
 }  // namespace

@@ -352,7 +352,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   r.doc_type = "decision";
   r.symbol = s.symbol;
   r.ts = w.end;
-  r.fields.reserve(32);
+  r.fields.reserve(36);  // 33 fields: no reallocation while the order waits
   r.add("window_start", static_cast<std::int64_t>(w.start));
   r.add("window_end", static_cast<std::int64_t>(w.end));
   r.add("decided_at", static_cast<std::int64_t>(now));

@@ -11,7 +11,7 @@
 //   t0 = steady clock at the top of the frame callback: the websocket read that completed
 //        the frame has returned, the bytes are in our buffer, nothing parsed yet;
 //   t1 = steady clock in GeminiRestClient's order-write probe: the signed order/new request
-//        is fully built, just before http::async_write hands it to the TLS socket.
+//        is fully built (one contiguous buffer), just before the write to the TLS socket.
 //
 // The REST client's private lane sends one request at a time (nonce order), so an order may
 // queue behind the previous order's round trip or a fill's mytrades/balances calls. The
@@ -20,7 +20,7 @@
 //
 // Baseline (same run): the frames received above, already in memory, through a fresh parser
 // and engine of the same configuration into an exchange that builds the same signed order
-// bytes (nonce, order_new_payload, sign_payload, the same Beast request header) with no
+// bytes (nonce, order_new_payload, PayloadSigner, the same request head) with no
 // network and no event-loop hops; t0 before parse, t1 when the bytes are ready.
 //
 //   bench_tick_to_order [--orders N] [--speed X] [--step-ms MS] [--max-seconds S] [--seed S]
@@ -34,7 +34,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 // clang-format on
-#include <boost/beast/http.hpp>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -378,26 +377,29 @@ class MemoryOrderExchange final : public Exchange {
   }
   std::string_view name() const override { return "memory"; }
   void place(const OrderRequest& req, OrderCallback done) override {
-    namespace http = boost::beast::http;
+    // The REST client's work for one order/new: payload, HMAC keyed once, and the request
+    // head as one buffer (as HttpsSession writes it).
     std::string json = net::order_new_payload(req, nonces_.next(), {});
-    net::SignedPayload sig = net::sign_payload(json, secret_);
-    std::vector<std::pair<std::string, std::string>> headers = {
-        {"Content-Type", "text/plain"},
-        {"Cache-Control", "no-cache"},
-        {"X-GEMINI-APIKEY", kKey},
-        {"X-GEMINI-PAYLOAD", std::move(sig.payload)},
-        {"X-GEMINI-SIGNATURE", std::move(sig.signature)}};
-    http::request<http::empty_body> r{http::verb::post, "/v1/order/new", 11};
-    r.set(http::field::host, "127.0.0.1:18443");
-    r.set(http::field::user_agent, "rtcrypto");
-    for (const auto& [k, v] : headers) r.set(k, v);
-    r.content_length(0);
-    r.keep_alive(true);
+    net::SignedPayload sig = signer_.sign(json);
+    wire_.clear();
+    wire_ += "POST /v1/order/new HTTP/1.1\r\nHost: 127.0.0.1:18443\r\nUser-Agent: rtcrypto\r\n";
+    for (const auto& [k, v] :
+         {std::pair<std::string_view, std::string_view>{"Content-Type", "text/plain"},
+          {"Cache-Control", "no-cache"},
+          {"X-GEMINI-APIKEY", kKey},
+          {"X-GEMINI-PAYLOAD", sig.payload},
+          {"X-GEMINI-SIGNATURE", sig.signature}}) {
+      wire_ += k;
+      wire_ += ": ";
+      wire_ += v;
+      wire_ += "\r\n";
+    }
+    wire_ += "Content-Length: 0\r\n\r\n";
     const std::int64_t now = steady_ns();
     std::uint64_t seq = order_seq(req.client_order_id);
     if (seq >= t1_.size()) t1_.resize(seq * 2 + 1, 0);
     t1_[seq] = now;
-    bytes_ += r.base().target().size() + r.base()["X-GEMINI-PAYLOAD"].size();  // keep it alive
+    bytes_ += wire_.size();  // keep it alive
     // Instant fill: the account flips between all quote and all base.
     const bool buy = req.side == OrderSide::Buy;
     balances_[0].amount = balances_[0].available = buy ? req.amount : Decimal{};
@@ -428,6 +430,8 @@ class MemoryOrderExchange final : public Exchange {
   std::vector<std::int64_t>& t1_;
   net::NonceSource nonces_;
   net::SecretString secret_{kSecret};
+  net::PayloadSigner signer_{secret_};
+  std::string wire_;
   std::vector<Balance> balances_;
   std::vector<std::pair<OrderCallback, OrderOutcome>> later_;
   std::size_t bytes_ = 0;

@@ -293,7 +293,8 @@ void GeminiExchange::place(const OrderRequest& request, OrderCallback done) {
       s->unresolved.count(request.client_order_id))
     return reject("DuplicateOrder",
                   "client_order_id " + request.client_order_id + " was used already");
-  if (auto it = s->rules.find(normalize_symbol(request.symbol)); it != s->rules.end()) {
+  std::string sym = normalize_symbol(request.symbol);
+  if (auto it = s->rules.find(sym); it != s->rules.end()) {
     const SymbolRules& r = it->second;
     if (r.status != "open" && r.status != "limit_only")
       return reject("MarketNotOpen", request.symbol + " status is " + r.status);
@@ -302,10 +303,9 @@ void GeminiExchange::place(const OrderRequest& request, OrderCallback done) {
                                            " is below the minimum " + r.min_order_size.to_string());
   }
   ++s->st.placed;
-  s->pending.emplace(request.client_order_id, normalize_symbol(request.symbol));
+  s->pending.emplace(request.client_order_id, sym);
   s->last_private = wall_now_ns();
   std::string cid = request.client_order_id;
-  std::string sym = normalize_symbol(request.symbol);
   s->rest.new_order(request, [s, cid, sym, done](const RestStatus&, OrderOutcome out) {
     s->pending.erase(cid);
     switch (out.kind) {

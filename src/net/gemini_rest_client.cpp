@@ -292,7 +292,8 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
 
   awaitable<OrderOutcome> place(OrderRequest req, RestStatus& status_out) {
     OrderOutcome out;
-    auto order_ptr = std::make_shared<const OrderRequest>(req);
+    auto order_ptr = std::make_shared<const OrderRequest>(std::move(req));
+    const OrderRequest& order = *order_ptr;  // `req` was moved from
     auto sending = call(true, "/v1/order/new", std::string(), order_ptr);
     Reply r = co_await std::move(sending);
     status_out = r.status;
@@ -316,22 +317,22 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
       out.kind = OutcomeKind::Rejected;
       out.reason = status_out.reason.empty() ? std::string(to_string(e)) : status_out.reason;
       out.message = status_out.message;
-      out.order.client_order_id = req.client_order_id;
+      out.order.client_order_id = order.client_order_id;
       co_return out;
     }
     out.kind = OutcomeKind::Unknown;
     out.reason = std::string(to_string(e));
     out.message = status_out.message;
-    out.order.client_order_id = req.client_order_id;
-    if (req.client_order_id.empty()) co_return out;
+    out.order.client_order_id = order.client_order_id;
+    if (order.client_order_id.empty()) co_return out;
     bump([](RestStats& s) { ++s.order_lookups; });
-    log::warn("rest: order/new " + req.client_order_id + " unclear (" + status_out.describe() +
+    log::warn("rest: order/new " + order.client_order_id + " unclear (" + status_out.describe() +
               "); looking it up before anything is sent again");
     int not_found = 0;
     for (int i = 0; i < cfg.order_lookup_attempts && !stopped; ++i) {
       co_await sleep_for(cfg.order_lookup_delay * (i + 1));
       auto asking = call_private("/v1/order/status",
-                                 ",\"client_order_id\":" + json_escape(req.client_order_id));
+                                 ",\"client_order_id\":" + json_escape(order.client_order_id));
       Reply s = co_await std::move(asking);
       if (s.status.ok()) {
         try {
@@ -347,7 +348,7 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
           out.kind = OutcomeKind::Rejected;
           out.reason = "NotPlaced";
           out.message = "order/new failed (" + status_out.describe() +
-                        ") and the exchange does not know client_order_id " + req.client_order_id;
+                        ") and the exchange does not know client_order_id " + order.client_order_id;
           co_return out;
         }
       } else if (is_auth_failure(s.status.error)) {

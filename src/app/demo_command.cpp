@@ -36,6 +36,9 @@ struct DemoOptions {
   // large enough against the sim's 35 bps taker fee that finding it can pay.
   double cycle_minutes = 30;
   double cycle_bps = 60;
+  // "forecast": fit the Prophet-style model on the sim's candles; "lstm:MODEL": serve that
+  // model instead (it warms up from the sim's candles like a live run).
+  std::string signal = "forecast";
 };
 
 // The sim's minute candles over its REST API (the same client the daemon uses).
@@ -113,6 +116,8 @@ void run_demo(const DemoOptions& o) {
     throw UsageError("--duration must be in (0, 150] seconds");
   if (!(o.cycle_minutes >= 0) || !(std::abs(o.cycle_bps) <= 1000))
     throw UsageError("--cycle-minutes must be >= 0 and --cycle-bps within ±1000");
+  if (o.signal != "forecast" && (o.signal.rfind("lstm:", 0) != 0 || o.signal.size() == 5))
+    throw UsageError("--signal must be 'forecast' or 'lstm:MODEL', not '" + o.signal + "'");
   const fs::path dir = fs::absolute(o.dir);
   std::error_code ec;
   fs::create_directories(dir / "simcert", ec);
@@ -138,10 +143,13 @@ void run_demo(const DemoOptions& o) {
   std::fprintf(stderr, "demo: simulator on https://%s and wss://%s (CA %s), speed %gx\n",
                host.c_str(), host.c_str(), ca.c_str(), o.speed);
 
+  const bool use_lstm = o.signal.rfind("lstm:", 0) == 0;
   const fs::path table = dir / "forecast.csv";
-  const auto horizon = static_cast<std::size_t>(o.duration * o.speed / 60.0) + 120;
-  fit_forecast(fetch_candles("https://" + host, ca), o.fit_minutes, o.cycle_minutes, horizon,
-               table);
+  if (!use_lstm) {
+    const auto horizon = static_cast<std::size_t>(o.duration * o.speed / 60.0) + 120;
+    fit_forecast(fetch_candles("https://" + host, ca), o.fit_minutes, o.cycle_minutes, horizon,
+                 table);
+  }
 
   RunConfig cfg;
   cfg.mode = "sandbox";
@@ -151,7 +159,7 @@ void run_demo(const DemoOptions& o) {
   cfg.ws_url = "wss://" + host;
   cfg.rest_url = "https://" + host;
   cfg.ca_file = ca;
-  cfg.signal = "forecast:" + table.string();
+  cfg.signal = use_lstm ? o.signal : "forecast:" + table.string();
   cfg.store = store.string();
   cfg.duration_seconds = o.duration;
   cfg.run_id = "demo-" + default_run_id().substr(4);
@@ -218,7 +226,7 @@ void run_demo(const DemoOptions& o) {
   std::printf("  buy-and-hold       PnL %+.2f USD (all equity in BTC at the first mid)\n",
               hold - eq0);
   std::printf("  strategy vs hold   %+.2f USD\n", eq1 - hold);
-  std::printf("  forecast table     %s\n", table.string().c_str());
+  std::printf("  signal             %s\n", cfg.signal.c_str());
   std::printf("  store              %s (run_id %s)\n", store.string().c_str(), cfg.run_id.c_str());
   std::fflush(stdout);
 }
@@ -241,6 +249,10 @@ void add_demo_command(CLI::App& app) {
                   "period of the demo market's intraday cycle (0 = a plain random walk)")
       ->capture_default_str();
   cmd->add_option("--cycle-bps", o->cycle_bps, "amplitude of that cycle")->capture_default_str();
+  cmd->add_option("--signal", o->signal,
+                  "'forecast' (fit the Prophet-style model on the sim's candles) or "
+                  "'lstm:MODEL' (serve that model; it warms up from the sim's candles)")
+      ->capture_default_str();
   cmd->callback([o] { run_demo(*o); });
 }
 

@@ -131,6 +131,29 @@ TEST_F(LstmDaemonSimTest, SandboxWarmsUpFromCandlesAndDecidesInTheFirstWindow) {
   EXPECT_EQ(log_.find(kSecret), std::string::npos);
 }
 
+TEST_F(LstmDaemonSimTest, DemoServesTheModelWarmedUpFromTheSimCandles) {
+  // `rtcrypto demo --signal lstm:MODEL`: no forecast fit; the daemon serves the model against
+  // the demo's own sim (market 60x faster) and its first decision already has a signal.
+  const auto demo_dir = dir_.path() / "demo";
+  const std::string out = (dir_.path() / "demo.out").string();
+  const std::string err = (dir_.path() / "demo.err").string();
+  const int rc = shell(std::string(RTC_RTCRYPTO_BIN) + " demo --duration 6 --dir " +
+                       demo_dir.string() + " --signal lstm:" + model_ + " >" + out + " 2>" + err);
+  const std::string report = slurp(out), log = slurp(err);
+  ASSERT_EQ(rc, 0) << report << log;
+  EXPECT_NE(report.find("rtcrypto demo report"), std::string::npos) << report;
+  EXPECT_NE(report.find("signal             lstm:" + model_), std::string::npos) << report;
+  EXPECT_EQ(log.find("fitted Prophet"), std::string::npos) << log;
+  EXPECT_FALSE(std::filesystem::exists(demo_dir / "forecast.csv"));
+  EXPECT_GE(bars_from(log, "candles"), kLookback) << log;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(report, m, std::regex("decisions +([0-9]+)"))) << report;
+  EXPECT_GE(std::stoi(m[1].str()), 3) << report;
+  EXPECT_NE(shell(std::string(RTC_RTCRYPTO_BIN) + " demo --signal lstm: --dir " +
+                  demo_dir.string() + " >/dev/null 2>&1"),
+            0);
+}
+
 TEST_F(LstmDaemonSimTest, RestartWithoutCandlesWarmsUpFromTheStore) {
   // Both runs within one wall minute: the bars saved by the first then reach the minute
   // before the second's start (a minute neither run saw whole would be a gap, not bridged).

@@ -45,6 +45,7 @@
 #include <string>
 #include <vector>
 
+#include "rtcrypto/core/forwarding_sink.hpp"
 #include "rtcrypto/core/log.hpp"
 #include "rtcrypto/engine/engine.hpp"
 #include "rtcrypto/feed/feed_parser.hpp"
@@ -209,24 +210,14 @@ struct NetworkRun {
 };
 
 // Passes events to the engine and notes gaps (the daemon's source does the same).
-class GapTap final : public MarketEventSink {
+class GapTap final : public ForwardingSink {
  public:
-  explicit GapTap(MarketEventSink& next) : next_(next) {}
-  void on_snapshot_begin(std::string_view s, TimeNs ts) override { next_.on_snapshot_begin(s, ts); }
-  void on_level(const LevelChange& c) override { next_.on_level(c); }
-  void on_levels(std::span<const LevelChange> cs) override { next_.on_levels(cs); }
-  void on_snapshot_end(std::string_view s, TimeNs ts) override { next_.on_snapshot_end(s, ts); }
-  void on_trade(const TradeEvent& t) override { next_.on_trade(t); }
-  void on_ticker(const TickerEvent& t) override { next_.on_ticker(t); }
+  using ForwardingSink::ForwardingSink;
   void on_gap(std::string_view s, TimeNs ts, std::string_view why) override {
     gap = true;
     next_.on_gap(s, ts, why);
   }
-  void on_time(TimeNs ts) override { next_.on_time(ts); }
   bool gap = false;
-
- private:
-  MarketEventSink& next_;
 };
 
 bool run_network(const Options& opt, const std::filesystem::path& cert_dir, NetworkRun& out) {

@@ -11,6 +11,7 @@
 #include "rtcrypto/app/commands.hpp"
 #include "rtcrypto/app/run_context.hpp"
 #include "rtcrypto/book/book_fingerprint.hpp"
+#include "rtcrypto/core/forwarding_sink.hpp"
 #include "rtcrypto/core/log.hpp"
 #include "rtcrypto/net/endpoints.hpp"
 #include "rtcrypto/net/market_data_client.hpp"
@@ -22,24 +23,16 @@ std::function<void(const RunContext&)> g_live_status_hook;
 namespace {
 
 // Passes events through to the daemon's sink and notes the symbols that reported a gap.
-class GapTap final : public MarketEventSink {
+class GapTap final : public ForwardingSink {
  public:
-  explicit GapTap(MarketEventSink& next) : next_(next) {}
-  void on_snapshot_begin(std::string_view s, TimeNs ts) override { next_.on_snapshot_begin(s, ts); }
-  void on_level(const LevelChange& c) override { next_.on_level(c); }
-  void on_levels(std::span<const LevelChange> cs) override { next_.on_levels(cs); }
-  void on_snapshot_end(std::string_view s, TimeNs ts) override { next_.on_snapshot_end(s, ts); }
-  void on_trade(const TradeEvent& t) override { next_.on_trade(t); }
-  void on_ticker(const TickerEvent& t) override { next_.on_ticker(t); }
+  using ForwardingSink::ForwardingSink;
   void on_gap(std::string_view s, TimeNs ts, std::string_view why) override {
     gaps_.emplace_back(s);
     next_.on_gap(s, ts, why);
   }
-  void on_time(TimeNs ts) override { next_.on_time(ts); }
   std::vector<std::string> take_gaps() { return std::exchange(gaps_, {}); }
 
  private:
-  MarketEventSink& next_;
   std::vector<std::string> gaps_;
 };
 

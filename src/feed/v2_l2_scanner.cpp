@@ -9,6 +9,7 @@
 #include "json_util.hpp"
 #include "rtcrypto/core/pow10.hpp"
 #include "rtcrypto/feed/feed_parser.hpp"
+#include "v2_change_run.hpp"
 
 namespace rtcrypto::feed_detail {
 namespace {
@@ -127,17 +128,23 @@ template <std::size_t N>
 }
 
 #if defined(__SSE2__)
-// A JSON integer of 1..16 digits without a leading zero, followed by a comma (so not a
-// double), at p with 24 readable bytes; returns the position of the comma, or nullptr.
+// A JSON integer of 1..18 digits (as the general reader takes) without a leading zero,
+// followed by a comma (so not a double), at p with 32 readable bytes; returns the position
+// of the comma, or nullptr.
 [[gnu::always_inline]] inline const char* short_integer(const char* p, std::uint64_t& v) {
-  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8('0' - 1)),
-                                         _mm_cmplt_epi8(b, _mm_set1_epi8('9' + 1)));
-  const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(is_digit)) & 0xFFFFu;
+  const auto non_digits = [](const char* q) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8('0' - 1)),
+                                           _mm_cmplt_epi8(b, _mm_set1_epi8('9' + 1)));
+    return ~static_cast<unsigned>(_mm_movemask_epi8(is_digit)) & 0xFFFFu;
+  };
+  unsigned other = non_digits(p);
+  if (other == 0) other = non_digits(p + 16) << 16;  // 16 digits or more (ids)
   if (other == 0) return nullptr;
   const int n = __builtin_ctz(other);
-  if (n == 0 || (p[0] == '0' && n > 1) || p[n] != ',') return nullptr;
-  v = upto16_digits(p, n);
+  if (n == 0 || n > 18 || (p[0] == '0' && n > 1) || p[n] != ',') return nullptr;
+  v = n <= 16 ? upto16_digits(p, n)
+              : upto16_digits(p, n - 16) * kPow10[16] + upto16_digits(p + n - 16, 16);
   return p + n;
 }
 
@@ -171,13 +178,49 @@ inline const char* short_change_run(const char* p, const char* limit, LevelBuffe
 }
 #endif
 
+#if defined(__SSE2__)
+// Where 16 bytes hold a quote, and bytes a plain string may not have (controls, bytes
+// >= 0x7f, backslashes), bit i for byte i.
+struct PlainBlock {
+  unsigned quote;
+  unsigned bad;
+};
+[[gnu::always_inline]] inline PlainBlock plain_block(const char* p) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const auto quote =
+      static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('"'))));
+  const auto bad = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+      _mm_or_si128(_mm_cmplt_epi8(b, _mm_set1_epi8(0x20)),  // controls and bytes >= 0x80
+                   _mm_cmpeq_epi8(b, _mm_set1_epi8(0x7f))),
+      _mm_cmpeq_epi8(b, _mm_set1_epi8('\\')))));
+  return {quote, bad};
+}
+
+// A trade's symbol from p (after its opening quote; 16 bytes readable): plain ASCII, not
+// empty, its closing quote within 16 bytes. Returns the position of that quote, or nullptr.
+[[gnu::always_inline]] inline const char* short_symbol(const char* p) {
+  const PlainBlock b = plain_block(p);
+  if (b.quote == 0) return nullptr;
+  const int len = __builtin_ctz(b.quote);
+  if (len == 0 || (b.bad & ((1u << len) - 1)) != 0) return nullptr;
+  return p + len;
+}
+#endif
+
+// The keys of an l2_updates frame (kOther: any other key, or no key).
+enum class Key { kType, kSymbol, kChanges, kTrades, kAuctionEvents, kOther };
+
 // Reads the frame left to right; every method returns false (and may have moved) when the
-// text is not what it expects.
+// text is not what it expects. `pad` bytes after the frame's end are readable (and zero).
 class Cursor {
  public:
-  explicit Cursor(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+  Cursor(const char* begin, std::size_t size, std::size_t pad, ChangeRunFn run)
+      : p_(begin), end_(begin + size), readable_end_(end_ + pad), run_(run) {}
 
+  const char* pos() const { return p_; }
   bool at_end() const { return p_ == end_; }
+  // Whether n bytes from the current position can be read (some may be padding).
+  bool readable(std::size_t n) const { return static_cast<std::size_t>(readable_end_ - p_) >= n; }
   bool eat(char c) {
     if (p_ == end_ || *p_ != c) return false;
     ++p_;
@@ -201,8 +244,25 @@ class Cursor {
     return true;
   }
   bool quoted(std::string_view& out) { return eat('"') && raw_string(out); }
-  // A string value whose characters need no escaping in JSON and are plain ASCII.
+  // A string value whose characters need no escaping in JSON and are plain ASCII. Read 16
+  // bytes at a time where they are readable, else with memchr.
   bool plain_string(std::string_view& out) {
+#if defined(__SSE2__)
+    if (p_ != end_ && *p_ == '"') {
+      for (const char* q = p_ + 1; readable_end_ - q >= 16; q += 16) {
+        const PlainBlock b = plain_block(q);
+        if (b.quote != 0) {
+          // The first quote ends the string, as in quoted().
+          const int len = __builtin_ctz(b.quote);
+          if ((b.bad & ((1u << len) - 1)) != 0) return false;
+          out = std::string_view(p_ + 1, static_cast<std::size_t>(q + len - (p_ + 1)));
+          p_ = q + len + 1;
+          return true;
+        }
+        if (b.bad != 0) return false;
+      }
+    }
+#endif
     if (!quoted(out)) return false;
     for (char c : out) {
       const auto u = static_cast<unsigned char>(c);
@@ -234,19 +294,7 @@ class Cursor {
 #if defined(__SSE2__)
     if (end_ - p_ < 192) return false;  // covers every read below
     const char* p = p_;
-    if (!lit(p, "{\"type\":\"trade\",\"symbol\":\"")) return false;
-    // The symbol: plain ASCII without escapes, its closing quote within 16 bytes.
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const unsigned quote =
-        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_set1_epi8('"'))));
-    const unsigned bad = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-        _mm_or_si128(_mm_cmplt_epi8(b, _mm_set1_epi8(0x20)),  // controls and bytes >= 0x80
-                     _mm_cmpeq_epi8(b, _mm_set1_epi8(0x7f))),
-        _mm_cmpeq_epi8(b, _mm_set1_epi8('\\')))));
-    if (quote == 0) return false;
-    const int len = __builtin_ctz(quote);
-    if (len == 0 || (bad & ((1u << len) - 1)) != 0) return false;
-    p += len;
+    if (!lit(p, "{\"type\":\"trade\",\"symbol\":\"") || !(p = short_symbol(p))) return false;
     std::uint64_t id, ms;
     if (!lit(p, "\",\"event_id\":") || !(p = short_integer(p, id)) || !lit(p, ",\"timestamp\":") ||
         !(p = short_integer(p, ms)) || !lit(p, ",\"price\":\"")) {
@@ -280,6 +328,48 @@ class Cursor {
     return false;
 #endif
   }
+  // The same for a trade with its keys sorted, as the exchange also writes them:
+  // {"event_id":N,"price":"D","quantity":"D","side":"buy|sell","symbol":"S","tid":N,
+  //  "timestamp":N,"type":"trade"} (the id is the tid, as in scan_trade).
+  bool short_sorted_trade(PendingTrade& t) {
+#if defined(__SSE2__)
+    if (end_ - p_ < 224) return false;  // covers every read below
+    const char* p = p_;
+    std::uint64_t event_id, tid, ms;
+    Decimal::Rep price, qty;
+    if (!lit(p, "{\"event_id\":") || !(p = short_integer(p, event_id)) ||
+        !lit(p, ",\"price\":\"") || !(p = short_decimal(p, price)) || price <= 0 ||
+        !lit(p, ",\"quantity\":\"") || !(p = short_decimal(p, qty)) || !lit(p, ",\"side\":\"")) {
+      return false;
+    }
+    OrderSide taker;
+    if (lit(p, "buy\",\"symbol\":\"")) {
+      taker = OrderSide::Buy;
+    } else if (lit(p, "sell\",\"symbol\":\"")) {
+      taker = OrderSide::Sell;
+    } else {
+      return false;
+    }
+    if (!(p = short_symbol(p)) || !lit(p, "\",\"tid\":") || !(p = short_integer(p, tid)) ||
+        !lit(p, ",\"timestamp\":") || !(p = short_integer(p, ms)) ||
+        !lit(p, ",\"type\":\"trade\"}")) {
+      return false;
+    }
+    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
+    if (!ns) return false;
+    t.price = Decimal::from_raw(price);
+    t.quantity = Decimal::from_raw(qty);
+    t.taker = taker;
+    t.has_taker = true;
+    t.ts = *ns;
+    t.id = static_cast<std::int64_t>(tid);
+    p_ = p;
+    return true;
+#else
+    (void)t;
+    return false;
+#endif
+  }
 
   // One change `["side","price","quantity"]` with a valid price and quantity.
   bool change(LevelBuffer& levels) {
@@ -296,26 +386,21 @@ class Cursor {
   // stops after a change's `]` (before its separator). False when the first one is not of
   // that shape (nothing consumed): the caller reads it with change().
   bool short_changes(LevelBuffer& levels) {
-#if defined(__SSE2__)
     const char* done;
-    if (end_ - p_ >= 64) {
-      done = short_change_run(p_, end_ - 63, levels);
+    if (readable(64)) {
+      done = run_(p_, readable_end_ - 63, levels);
     } else {
       // The frame's last bytes, copied with zeros after them: a zero byte matches none of
       // the characters a change needs, so nothing past the end can be taken.
       char tail[128] = {};
       const auto n = static_cast<std::size_t>(end_ - p_);
       std::memcpy(tail, p_, n);
-      const char* d = short_change_run(tail, tail + n, levels);
+      const char* d = run_(tail, tail + n, levels);
       done = d ? p_ + (d - tail) : nullptr;
     }
     if (!done) return false;
     p_ = done;
     return true;
-#else
-    (void)levels;
-    return false;
-#endif
   }
   // One `["buy",` or `["sell",` (a change's opening up to its price).
   [[gnu::always_inline]] bool change_side(Side& side) {
@@ -440,10 +525,43 @@ class Cursor {
   bool key(std::string_view& out) {
     return quoted(out) && eat(':');
   }
+  // The next `"key":` of an l2_updates frame. The exchange's keys are matched a word at a
+  // time where the bytes are readable; anything else is read as a string and compared.
+  Key frame_key() {
+    if (readable(24)) {
+      std::uint64_t a, b;
+      std::memcpy(&a, p_, 8);
+      std::memcpy(&b, p_ + 8, 8);
+      if ((a & 0x00FFFFFFFFFFFFFFULL) == kTypeKey) return p_ += 7, Key::kType;
+      if (a == kSymbolKey && (b & 0xFF) == ':') return p_ += 9, Key::kSymbol;
+      if (a == kChangesKey && (b & 0xFFFF) == kQuoteColon) return p_ += 10, Key::kChanges;
+      if (a == kTradesKey && (b & 0xFF) == ':') return p_ += 9, Key::kTrades;
+      if (a == kAuctionKey && b == kEventsKey && p_[16] == ':')
+        return p_ += 17, Key::kAuctionEvents;
+    }
+    std::string_view k;
+    if (!key(k)) return Key::kOther;
+    if (k == "type") return Key::kType;
+    if (k == "symbol") return Key::kSymbol;
+    if (k == "changes") return Key::kChanges;
+    if (k == "trades") return Key::kTrades;
+    if (k == "auction_events") return Key::kAuctionEvents;
+    return Key::kOther;
+  }
 
  private:
+  static constexpr std::uint64_t kTypeKey = le_word("\"type\":\0");
+  static constexpr std::uint64_t kSymbolKey = le_word("\"symbol\"");
+  static constexpr std::uint64_t kChangesKey = le_word("\"changes");
+  static constexpr std::uint64_t kQuoteColon = '"' | (':' << 8);
+  static constexpr std::uint64_t kTradesKey = le_word("\"trades\"");
+  static constexpr std::uint64_t kAuctionKey = le_word("\"auction");
+  static constexpr std::uint64_t kEventsKey = le_word("_events\"");
+
   const char* p_;
   const char* end_;
+  const char* readable_end_;  // end_ plus the padding
+  ChangeRunFn run_;
 };
 
 // Skips any JSON value of a conservative subset (plain strings, short plain numbers,
@@ -573,46 +691,87 @@ bool scan_trades(Cursor& c, TimeNs recv_ts, std::vector<PendingTrade>& trades) {
   if (c.eat(']')) return true;
   do {
     PendingTrade t;
-    if (!c.short_trade(t) && !scan_trade(c, recv_ts, t)) return false;
+    if (!c.short_trade(t) && !c.short_sorted_trade(t) && !scan_trade(c, recv_ts, t)) return false;
     trades.push_back(t);
   } while (c.eat(','));
   return c.eat(']');
 }
 
-}  // namespace
-
-bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
-                     std::vector<PendingTrade>& trades) {
+bool scan_frame(Cursor& c, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
+                std::vector<PendingTrade>& trades) {
   enum : unsigned { kType = 1, kSymbol = 2, kChanges = 4, kTrades = 8, kAuction = 16 };
-  levels.clear();
-  trades.clear();
-  out = L2Scan{};
-  Cursor c(frame);
   if (!c.eat('{')) return false;
   unsigned seen = 0;
   do {
-    std::string_view k, v;
-    if (!c.key(k)) return false;
-    if (k == "type") {
-      if (!first_time(seen, kType) || !c.quoted(v) || v != "l2_updates") return false;
-    } else if (k == "symbol") {
-      if (!first_time(seen, kSymbol) || !c.plain_string(out.symbol) || out.symbol.empty()) {
+    switch (c.frame_key()) {
+      case Key::kType:
+        // The value read as a string is exactly `l2_updates`.
+        if (!first_time(seen, kType) || !c.eat("\"l2_updates\"")) return false;
+        break;
+      case Key::kSymbol:
+        if (!first_time(seen, kSymbol) || !c.plain_string(out.symbol) || out.symbol.empty()) {
+          return false;
+        }
+        break;
+      case Key::kChanges:
+        if (!first_time(seen, kChanges) || !scan_changes(c, levels)) return false;
+        break;
+      case Key::kTrades:
+        if (!first_time(seen, kTrades) || !scan_trades(c, recv_ts, trades)) return false;
+        out.has_trades = true;
+        break;
+      case Key::kAuctionEvents:
+        if (!first_time(seen, kAuction) || !c.peek_any("[") || !skip_value(c, 0)) return false;
+        out.has_auction_events = true;
+        break;
+      case Key::kOther:
         return false;
-      }
-    } else if (k == "changes") {
-      if (!first_time(seen, kChanges) || !scan_changes(c, levels)) return false;
-    } else if (k == "trades") {
-      if (!first_time(seen, kTrades) || !scan_trades(c, recv_ts, trades)) return false;
-      out.has_trades = true;
-    } else if (k == "auction_events") {
-      if (!first_time(seen, kAuction) || !c.peek_any("[") || !skip_value(c, 0)) return false;
-      out.has_auction_events = true;
-    } else {
-      return false;
     }
   } while (c.eat(','));
   if (!c.eat('}') || !c.at_end()) return false;
   return (seen & (kType | kSymbol | kChanges)) == (kType | kSymbol | kChanges);
+}
+
+// Frames up to this size are scanned from a copy with kPad zero bytes after it, so the
+// kernels read whole changes without bound checks (bigger ones copy only their tail).
+constexpr std::size_t kCopyMax = 1024;
+constexpr std::size_t kPad = 64;
+
+}  // namespace
+
+const char* change_run_baseline(const char* p, const char* limit, LevelBuffer& levels) {
+#if defined(__SSE2__)
+  return short_change_run(p, limit, levels);
+#else
+  (void)p, (void)limit, (void)levels;
+  return nullptr;
+#endif
+}
+
+bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
+                     std::vector<PendingTrade>& trades) {
+  return scan_l2_updates(frame, recv_ts, out, levels, trades, best_change_run());
+}
+
+bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
+                     std::vector<PendingTrade>& trades, ChangeRunFn run) {
+  levels.clear();
+  trades.clear();
+  out = L2Scan{};
+  const std::size_t n = frame.size();
+  if (n == 0) return false;
+  if (n > kCopyMax) {
+    Cursor c(frame.data(), n, 0, run);
+    return scan_frame(c, recv_ts, out, levels, trades);
+  }
+  alignas(64) char copy[kCopyMax + kPad];
+  std::memcpy(copy, frame.data(), n);
+  std::memset(copy + n, 0, kPad);
+  Cursor c(copy, n, kPad, run);
+  if (!scan_frame(c, recv_ts, out, levels, trades)) return false;
+  // The symbol as a view of the caller's frame, not of the copy.
+  out.symbol = frame.substr(static_cast<std::size_t>(out.symbol.data() - copy), out.symbol.size());
+  return true;
 }
 
 }  // namespace rtcrypto::feed_detail

@@ -73,9 +73,16 @@ struct L2Scan {
   bool has_auction_events = false;
 };
 
+// The kernel that reads runs of changes (v2_change_run.hpp).
+using ChangeRunFn = const char* (*)(const char* p, const char* limit, LevelBuffer& levels);
+
 // Fills `out`, `levels` and `trades` (cleared first) and returns true when the frame is a
 // valid `l2_updates` frame of the canonical shape; false otherwise (contents unspecified).
+// Uses the best change kernel this CPU runs.
 bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
                      std::vector<PendingTrade>& trades);
+// The same with a given kernel (tests compare the kernels).
+bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
+                     std::vector<PendingTrade>& trades, ChangeRunFn run);
 
 }  // namespace rtcrypto::feed_detail

@@ -737,6 +737,88 @@ bool scan_frame(Cursor& c, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
 constexpr std::size_t kCopyMax = 1024;
 constexpr std::size_t kPad = 64;
 
+// Whether the text at p starts with `s`; p may run into the padding.
+template <std::size_t N>
+[[gnu::always_inline]] inline bool starts(const char* p, const char (&s)[N]) {
+  return std::memcmp(p, s, N - 1) == 0;
+}
+
+#if defined(__SSE2__)
+// The symbol of a delta frame at p (after its quote): as plain_string() reads it, within
+// 16 bytes. Returns its closing quote, or nullptr.
+[[gnu::always_inline]] inline const char* delta_symbol(const char* p) {
+  const PlainBlock b = plain_block(p);
+  if (b.quote == 0) return nullptr;
+  const int len = __builtin_ctz(b.quote);
+  if (len == 0 || (b.bad & ((1u << len) - 1)) != 0) return nullptr;
+  return p + len;
+}
+#endif
+
+// A delta frame as the exchange sends them, `{"type":"l2_updates","symbol":"S","changes":
+// [...]}` or `{"changes":[...],"symbol":"S","type":"l2_updates"}`, read straight through
+// from a padded copy [p, end): what scan_frame() gives for it, or false for anything else
+// (the caller then runs scan_frame()). The kernel must take every change.
+bool scan_delta(const char* p, const char* end, L2Scan& out, LevelBuffer& levels, ChangeRunFn run) {
+#if defined(__SSE2__)
+  const char* const limit = end + kPad - 63;  // 64 readable bytes before it
+  const auto changes = [&](const char* q) -> const char* {
+    if (*q == ']') return q;
+    q = run(q, limit, levels);
+    return q && *q == ']' ? q : nullptr;
+  };
+  const char *sym, *sym_end, *q;
+  if (starts(p, "{\"type\":\"l2_updates\",\"symbol\":\"")) {
+    sym = p + 31;
+    if (!(sym_end = delta_symbol(sym)) || !starts(sym_end, "\",\"changes\":[") ||
+        !(q = changes(sym_end + 13)) || !starts(q, "]}") || q + 2 != end) {
+      return false;
+    }
+  } else if (starts(p, "{\"changes\":[")) {
+    if (!(q = changes(p + 12)) || !starts(q, "],\"symbol\":\"")) return false;
+    sym = q + 12;
+    if (!(sym_end = delta_symbol(sym)) || !starts(sym_end, "\",\"type\":\"l2_updates\"}") ||
+        sym_end + 22 != end) {
+      return false;
+    }
+  } else {
+    return false;
+  }
+  out.symbol = std::string_view(sym, static_cast<std::size_t>(sym_end - sym));
+  return true;
+#else
+  (void)p, (void)end, (void)out, (void)levels, (void)run;
+  return false;
+#endif
+}
+
+// scan_l2_updates() with the kernel given.
+[[gnu::always_inline]] inline bool scan_with(std::string_view frame, TimeNs recv_ts, L2Scan& out,
+                                             LevelBuffer& levels, std::vector<PendingTrade>& trades,
+                                             ChangeRunFn run) {
+  levels.clear();
+  trades.clear();
+  out = L2Scan{};
+  const std::size_t n = frame.size();
+  if (n == 0) return false;
+  if (n > kCopyMax) {
+    Cursor c(frame.data(), n, 0, run);
+    return scan_frame(c, recv_ts, out, levels, trades);
+  }
+  alignas(64) char copy[kCopyMax + kPad];
+  std::memcpy(copy, frame.data(), n);
+  std::memset(copy + n, 0, kPad);
+  if (!scan_delta(copy, copy + n, out, levels, run)) {
+    levels.clear();
+    out = L2Scan{};
+    Cursor c(copy, n, kPad, run);
+    if (!scan_frame(c, recv_ts, out, levels, trades)) return false;
+  }
+  // The symbol as a view of the caller's frame, not of the copy.
+  out.symbol = frame.substr(static_cast<std::size_t>(out.symbol.data() - copy), out.symbol.size());
+  return true;
+}
+
 }  // namespace
 
 const char* change_run_baseline(const char* p, const char* limit, LevelBuffer& levels) {
@@ -750,28 +832,13 @@ const char* change_run_baseline(const char* p, const char* limit, LevelBuffer& l
 
 bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
                      std::vector<PendingTrade>& trades) {
-  return scan_l2_updates(frame, recv_ts, out, levels, trades, best_change_run());
+  static const ChangeRunFn best = best_change_run();
+  return scan_with(frame, recv_ts, out, levels, trades, best);
 }
 
 bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
                      std::vector<PendingTrade>& trades, ChangeRunFn run) {
-  levels.clear();
-  trades.clear();
-  out = L2Scan{};
-  const std::size_t n = frame.size();
-  if (n == 0) return false;
-  if (n > kCopyMax) {
-    Cursor c(frame.data(), n, 0, run);
-    return scan_frame(c, recv_ts, out, levels, trades);
-  }
-  alignas(64) char copy[kCopyMax + kPad];
-  std::memcpy(copy, frame.data(), n);
-  std::memset(copy + n, 0, kPad);
-  Cursor c(copy, n, kPad, run);
-  if (!scan_frame(c, recv_ts, out, levels, trades)) return false;
-  // The symbol as a view of the caller's frame, not of the copy.
-  out.symbol = frame.substr(static_cast<std::size_t>(out.symbol.data() - copy), out.symbol.size());
-  return true;
+  return scan_with(frame, recv_ts, out, levels, trades, run);
 }
 
 }  // namespace rtcrypto::feed_detail

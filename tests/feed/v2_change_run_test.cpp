@@ -1,0 +1,293 @@
+// The v2 scanner's change kernels (baseline SSE2 and, where the CPU has it, AVX2) give
+// exactly Decimal::parse's values or leave the change to the general reader: randomized and
+// edge decimals, frames of every size (padded copies and in-place with a tail copy), frames
+// ending at a guard page, and the shared frames, on which both kernels must agree.
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "../../src/feed/v2_change_run.hpp"
+#include "rtcrypto/core/decimal.hpp"
+#include "test_support.hpp"
+
+namespace rtcrypto {
+namespace {
+
+using feed_detail::ChangeRunFn;
+using feed_detail::L2Scan;
+using feed_detail::LevelBuffer;
+using feed_detail::PendingTrade;
+using feed_detail::ScannedLevel;
+
+struct Kernel {
+  const char* name;
+  ChangeRunFn run;
+};
+
+std::vector<Kernel> kernels() {
+  std::vector<Kernel> k = {{"baseline", feed_detail::change_run_baseline}};
+  if (feed_detail::avx2_usable()) k.push_back({"avx2", feed_detail::change_run_avx2});
+  return k;
+}
+
+struct Change {
+  bool sell;
+  std::string price, quantity;
+};
+
+std::string frame_of(const std::vector<Change>& changes, bool sorted_keys = false) {
+  std::string body = "[";
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    if (i) body += ',';
+    body += std::string("[\"") + (changes[i].sell ? "sell" : "buy") + "\",\"" + changes[i].price +
+            "\",\"" + changes[i].quantity + "\"]";
+  }
+  body += "]";
+  return sorted_keys ? R"({"changes":)" + body + R"(,"symbol":"BTCUSD","type":"l2_updates"})"
+                     : R"({"type":"l2_updates","symbol":"BTCUSD","changes":)" + body + "}";
+}
+
+// What the scanner must give: every change's decimals as Decimal::parse reads them (price
+// > 0, quantity >= 0), or a refusal when one is not valid.
+std::optional<std::vector<ScannedLevel>> expected(const std::vector<Change>& changes) {
+  std::vector<ScannedLevel> out;
+  for (const Change& c : changes) {
+    const auto p = Decimal::parse(c.price);
+    const auto q = Decimal::parse(c.quantity);
+    if (!p || !q || !p->is_positive() || q->is_negative()) return std::nullopt;
+    out.push_back(ScannedLevel::make(c.sell ? Side::Ask : Side::Bid, *p, *q));
+  }
+  return out;
+}
+
+void expect_scan(std::string_view frame, const std::vector<Change>& changes, const Kernel& k,
+                 const std::string& what) {
+  L2Scan scan;
+  LevelBuffer levels;
+  std::vector<PendingTrade> trades;
+  const bool ok = feed_detail::scan_l2_updates(frame, 1, scan, levels, trades, k.run);
+  const auto want = expected(changes);
+  ASSERT_EQ(ok, want.has_value()) << k.name << " " << what;
+  if (!ok) return;
+  EXPECT_EQ(scan.symbol, "BTCUSD");
+  ASSERT_EQ(levels.size(), want->size()) << k.name << " " << what;
+  for (std::size_t i = 0; i < want->size(); ++i) {
+    const ScannedLevel& got = levels.levels()[i];
+    ASSERT_TRUE(got.signed_price == (*want)[i].signed_price && got.quantity == (*want)[i].quantity)
+        << k.name << " " << what << " change " << i << ": " << changes[i].price << " "
+        << changes[i].quantity << " read as " << got.price().to_string() << " "
+        << got.remaining().to_string();
+  }
+}
+
+// A decimal of the kinds a feed sends and the kinds it must not: plain ones of 1..20
+// digits with and without a point, leading zeros, 18 and more fractional digits, and the
+// odd shapes (trailing or leading point, exponents, signs, junk).
+std::string random_decimal(std::mt19937_64& rng) {
+  const auto digits = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  const auto n = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
+  switch (rng() % 16) {
+    case 0:
+      return digits(n(1, 20));
+    case 1:
+      return std::string(n(1, 6), '0') + digits(n(1, 8));
+    case 2:
+      return digits(n(1, 3)) + "." + std::string(n(0, 10), '0') + digits(n(1, 8));
+    case 3:
+      return digits(n(1, 12)) + "." + digits(n(16, 20));  // 18 and more fractional digits
+    case 4: {
+      static const char* odd[] = {"0",    "0.0",  "0.00000001", "5.",   ".5",  ".",    "",
+                                  "1e-8", "1E+3", "1.5e2",      "+1",   "-1",  "-0.5", "1.2.3",
+                                  "1 ",   " 1",   "0x10",       "1..2", "00.", "1,5",  "9.9e"};
+      return odd[rng() % (sizeof(odd) / sizeof(odd[0]))];
+    }
+    case 5:
+      return "0." + digits(n(1, 18));
+    case 6:
+      return digits(n(8, 19)) + "." + digits(n(1, 4));
+    default:  // the usual: up to 8 integral digits, up to 10 fractional ones
+      return digits(n(1, 8)) + (rng() % 4 ? "." + digits(n(1, 10)) : "");
+  }
+}
+
+TEST(V2ChangeRun, RandomDecimalsReadAsDecimalParseDoes) {
+  std::mt19937_64 rng(7);
+  for (const Kernel& k : kernels()) {
+    for (int round = 0; round < 4000; ++round) {
+      std::vector<Change> changes;
+      // Mostly short frames (copied and padded); every 50th long enough to be read in place.
+      const int count = round % 50 == 0 ? 60 + static_cast<int>(rng() % 40) : 1 + rng() % 6;
+      for (int i = 0; i < count; ++i) {
+        changes.push_back({rng() % 2 == 0, random_decimal(rng), random_decimal(rng)});
+      }
+      // Mostly valid frames: an invalid decimal anywhere refuses the whole frame.
+      if (rng() % 3 != 0) {
+        for (Change& c : changes) {
+          const auto p = Decimal::parse(c.price), q = Decimal::parse(c.quantity);
+          if (!p || !p->is_positive()) c.price = "1.5";
+          if (!q || q->is_negative()) c.quantity = "0.25";
+        }
+      }
+      const std::string f = frame_of(changes, round % 5 == 0);
+      expect_scan(f, changes, k, "round " + std::to_string(round) + ": " + f.substr(0, 200));
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
+TEST(V2ChangeRun, EdgeDecimalsReadAsDecimalParseDoes) {
+  const std::vector<std::string> edges = {
+      "1",
+      "0",
+      "00000000000000000001",
+      "0000000000000001",
+      "1234567890123456",   // 16 digits
+      "12345678901234567",  // 17
+      "1234567890123456789",
+      "12345678901234567890",
+      "0.00000001",
+      "0.000000000000000001",   // 18 fractional digits
+      "0.0000000000000000001",  // 19
+      "0.0000000000000000010",
+      "123456.123456789012",
+      "9999999999999999.9",
+      "999999999999999.9",
+      "1.000000000000000",
+      "5.",
+      ".5",
+      ".",
+      "1e-8",
+      "1E8",
+      "+5",
+      "-5",
+      "",
+  };
+  for (const Kernel& k : kernels()) {
+    for (const std::string& a : edges) {
+      for (const std::string& b : edges) {
+        for (bool sell : {false, true}) {
+          const std::vector<Change> one = {{sell, a, b}};
+          expect_scan(frame_of(one), one, k, a + " " + b);
+          // Between usual changes, and in a frame read in place.
+          std::vector<Change> many(3, Change{!sell, "29385.05", "0.01"});
+          many.insert(many.begin() + 1, one[0]);
+          expect_scan(frame_of(many), many, k, a + " " + b + " among others");
+          std::vector<Change> big(80, Change{sell, "29385.05", "0.12345678"});
+          big.push_back(one[0]);
+          expect_scan(frame_of(big), big, k, a + " " + b + " at the end of a big frame");
+          if (HasFatalFailure()) return;
+        }
+      }
+    }
+  }
+}
+
+// A frame read in place ends right before an unreadable page: nothing reads past it.
+TEST(V2ChangeRun, NoReadPastTheEndOfAFrame) {
+  const long page = sysconf(_SC_PAGESIZE);
+  const std::size_t size = 16 * static_cast<std::size_t>(page);
+  void* mem =
+      mmap(nullptr, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mem, MAP_FAILED);
+  char* const base = static_cast<char*>(mem);
+  ASSERT_EQ(mprotect(base + size, page, PROT_NONE), 0);
+  std::mt19937_64 rng(11);
+  for (const Kernel& k : kernels()) {
+    for (int round = 0; round < 300; ++round) {
+      std::vector<Change> changes;
+      const int count = 40 + static_cast<int>(rng() % 200);
+      for (int i = 0; i < count; ++i) {
+        changes.push_back({rng() % 2 == 0, random_decimal(rng), random_decimal(rng)});
+      }
+      if (rng() % 2) {
+        for (Change& c : changes) {
+          const auto p = Decimal::parse(c.price), q = Decimal::parse(c.quantity);
+          if (!p || !p->is_positive()) c.price = "7";
+          if (!q || q->is_negative()) c.quantity = "0";
+        }
+      }
+      std::string f = frame_of(changes, round % 2 == 1);
+      if (round % 3 == 0) f.resize(f.size() - 1 - rng() % 40);  // truncated
+      ASSERT_LE(f.size(), size);
+      char* at = base + size - f.size();
+      std::memcpy(at, f.data(), f.size());
+      L2Scan scan;
+      LevelBuffer levels;
+      std::vector<PendingTrade> trades;
+      const bool ok = feed_detail::scan_l2_updates({at, f.size()}, 1, scan, levels, trades, k.run);
+      if (round % 3 == 0) {
+        EXPECT_FALSE(ok) << k.name;
+      } else {
+        EXPECT_EQ(ok, expected(changes).has_value()) << k.name << " round " << round;
+      }
+    }
+  }
+  munmap(mem, size + page);
+}
+
+std::vector<std::string> read_lines(const std::filesystem::path& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+// Both kernels give the same scan of every shared frame and of mutated ones.
+TEST(V2ChangeRun, KernelsAgreeOnSharedAndMutatedFrames) {
+  RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
+  if (!feed_detail::avx2_usable()) GTEST_SKIP() << "no AVX2 on this CPU";
+  std::vector<std::string> frames = read_lines(path);
+  ASSERT_EQ(frames.size(), 4038u);
+  std::mt19937_64 rng(5);
+  const std::string bytes = "{}[],:\"\\ 0123456789.-eEabuysl\x01\xff";
+  const std::size_t shared = frames.size();
+  for (int i = 0; i < 5000; ++i) {
+    std::string f = frames[rng() % shared];
+    if (f.empty()) continue;
+    f[rng() % f.size()] = bytes[rng() % bytes.size()];
+    frames.push_back(f);
+  }
+  std::size_t scanned = 0, levels_seen = 0;
+  for (const std::string& f : frames) {
+    L2Scan sa, sb;
+    LevelBuffer la, lb;
+    std::vector<PendingTrade> ta, tb;
+    const bool a = feed_detail::scan_l2_updates(f, 9, sa, la, ta, feed_detail::change_run_baseline);
+    const bool b = feed_detail::scan_l2_updates(f, 9, sb, lb, tb, feed_detail::change_run_avx2);
+    ASSERT_EQ(a, b) << f.substr(0, 300);
+    if (!a) continue;
+    ++scanned;
+    ASSERT_EQ(sa.symbol, sb.symbol);
+    ASSERT_EQ(sa.has_trades, sb.has_trades);
+    ASSERT_EQ(sa.has_auction_events, sb.has_auction_events);
+    ASSERT_EQ(la.size(), lb.size()) << f.substr(0, 300);
+    levels_seen += la.size();
+    for (std::size_t i = 0; i < la.size(); ++i) {
+      ASSERT_TRUE(la.levels()[i].signed_price == lb.levels()[i].signed_price &&
+                  la.levels()[i].quantity == lb.levels()[i].quantity)
+          << f.substr(0, 300) << " level " << i;
+    }
+    ASSERT_EQ(ta.size(), tb.size());
+    for (std::size_t i = 0; i < ta.size(); ++i) {
+      ASSERT_TRUE(ta[i].price == tb[i].price && ta[i].quantity == tb[i].quantity &&
+                  ta[i].taker == tb[i].taker && ta[i].ts == tb[i].ts && ta[i].id == tb[i].id);
+    }
+  }
+  EXPECT_GT(scanned, 3900u);
+  EXPECT_GE(levels_seen, 48'041u);
+}
+
+}  // namespace
+}  // namespace rtcrypto

@@ -807,7 +807,13 @@ bool scan_delta(const char* p, const char* end, L2Scan& out, LevelBuffer& levels
   }
   alignas(64) char copy[kCopyMax + kPad];
   std::memcpy(copy, frame.data(), n);
+#if defined(__SSE2__)
+  for (std::size_t i = 0; i < kPad; i += 16) {  // (memset would be a call)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(copy + n + i), _mm_setzero_si128());
+  }
+#else
   std::memset(copy + n, 0, kPad);
+#endif
   if (!scan_delta(copy, copy + n, out, levels, run)) {
     levels.clear();
     out = L2Scan{};
@@ -815,7 +821,7 @@ bool scan_delta(const char* p, const char* end, L2Scan& out, LevelBuffer& levels
     if (!scan_frame(c, recv_ts, out, levels, trades)) return false;
   }
   // The symbol as a view of the caller's frame, not of the copy.
-  out.symbol = frame.substr(static_cast<std::size_t>(out.symbol.data() - copy), out.symbol.size());
+  out.symbol = std::string_view(frame.data() + (out.symbol.data() - copy), out.symbol.size());
   return true;
 }
 

@@ -114,12 +114,8 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, Sca
                                                               const Consts& k) {
   std::uint64_t head;
   std::memcpy(&head, p, 8);
-  // Without a branch on the side, which is as random as the feed (the empty asm keeps GCC
-  // from turning the check back into one).
   const bool sell = head == kSellOpen;
-  std::uint64_t want = kBuyOpen ^ ((kBuyOpen ^ kSellOpen) & (0 - std::uint64_t{sell}));
-  asm("" : "+r"(want));
-  if (head != want) return nullptr;
+  if (!sell && head != kBuyOpen) return nullptr;
   const char* const w = p + 7 + sell;  // the price's opening quote
   const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
   const auto quotes =

@@ -119,10 +119,28 @@ constexpr std::uint64_t kSellHead = le_word("[\"sell\",");
 }
 #endif
 
+// Whether the text at p (readable as far as `s` goes, padding included) starts with `s`.
+// Literals of 17 to 32 bytes are compared as two overlapping 16-byte blocks (GCC calls
+// memcmp for them).
+template <std::size_t N>
+[[gnu::always_inline]] inline bool starts(const char* p, const char (&s)[N]) {
+#if defined(__SSE2__)
+  if constexpr (N - 1 > 16 && N - 1 <= 32) {
+    const auto same = [](const char* a, const char* b) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+      const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+      return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y));
+    };
+    return (same(p, s) & same(p + N - 17, s + N - 17)) == 0xFFFF;
+  }
+#endif
+  return std::memcmp(p, s, N - 1) == 0;
+}
+
 // Whether the text at p starts with `s` (readable); moves p past it when it does.
 template <std::size_t N>
 [[gnu::always_inline]] inline bool lit(const char*& p, const char (&s)[N]) {
-  if (std::memcmp(p, s, N - 1) != 0) return false;
+  if (!starts(p, s)) return false;
   p += N - 1;
   return true;
 }
@@ -736,23 +754,6 @@ bool scan_frame(Cursor& c, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
 // kernels read whole changes without bound checks (bigger ones copy only their tail).
 constexpr std::size_t kCopyMax = 1024;
 constexpr std::size_t kPad = 64;
-
-// Whether the text at p starts with `s`; p may run into the padding. Literals of 17 to 32
-// bytes are compared as two overlapping 16-byte blocks (GCC calls memcmp for them).
-template <std::size_t N>
-[[gnu::always_inline]] inline bool starts(const char* p, const char (&s)[N]) {
-#if defined(__SSE2__)
-  if constexpr (N - 1 > 16 && N - 1 <= 32) {
-    const auto same = [](const char* a, const char* b) {
-      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
-      const __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
-      return _mm_movemask_epi8(_mm_cmpeq_epi8(x, y));
-    };
-    return (same(p, s) & same(p + N - 17, s + N - 17)) == 0xFFFF;
-  }
-#endif
-  return std::memcmp(p, s, N - 1) == 0;
-}
 
 #if defined(__SSE2__)
 // The symbol of a delta frame at p (after its quote): as plain_string() reads it, within

@@ -3,8 +3,25 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <mutex>
+#include <ostream>
+#include <set>
 
 namespace rtcrypto {
+
+std::string_view FieldKey::intern(std::string_view name) {
+  // Never freed: names are few, and records anywhere may still point at them.
+  static std::mutex mu;
+  static auto* names = new std::set<std::string, std::less<>>;
+  std::lock_guard lock(mu);
+  auto it = names->find(name);
+  if (it == names->end()) it = names->emplace(name).first;
+  return *it;
+}
+
+std::ostream& operator<<(std::ostream& os, const FieldKey& k) {
+  return os << k.view();
+}
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');

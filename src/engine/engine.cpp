@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rtcrypto/core/record_rewriter.hpp"
+
 namespace rtcrypto {
 
 struct Engine::SymbolState {
@@ -17,6 +19,9 @@ struct Engine::SymbolState {
   // have carried a change of it (on_feed_suspect, cleared by the next change or snapshot).
   TimeNs proven_at = std::numeric_limits<TimeNs>::min();
   bool suspect = false;
+  // The ticker's per-currency field names, interned once.
+  FieldKey volume_base_key = FieldKey("volume_" + pair.base);
+  FieldKey volume_quote_key = FieldKey("volume_" + pair.quote);
   SymbolState(std::string sym, bool tr, const WindowConfig& wc)
       : symbol(sym), traded(tr), pair(split_symbol(sym)), window(std::move(sym), wc) {}
 };
@@ -247,18 +252,21 @@ void Engine::emit(const Record& r) {
 
 void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
   ++stats_.windows;
-  for (const Record& r : window_records(w)) emit(r);
+  fill_window_records(w, window_docs_);
+  for (const Record& r : window_docs_) emit(r);
 
-  Record ticker;
-  ticker.doc_type = "ticker";
-  ticker.symbol = s.symbol;
-  ticker.ts = w.end;
-  ticker.add("bid", opt(w.best_bid));
-  ticker.add("ask", opt(w.best_ask));
-  ticker.add("last", opt(w.last_trade_price ? w.last_trade_price : s.last_trade));
-  ticker.add("volume_" + s.pair.base, w.trade_volume);
-  ticker.add("volume_" + s.pair.quote, w.trade_notional);
-  ticker.add("trades", static_cast<std::int64_t>(w.trades));
+  Record& ticker = ticker_doc_;
+  if (ticker.doc_type != "ticker") ticker.doc_type = "ticker";
+  if (ticker.symbol != s.symbol) ticker.symbol = s.symbol;
+  {
+    RecordRewriter f(ticker, w.end);
+    f.put("bid", opt(w.best_bid));
+    f.put("ask", opt(w.best_ask));
+    f.put("last", opt(w.last_trade_price ? w.last_trade_price : s.last_trade));
+    f.put(s.volume_base_key, w.trade_volume);
+    f.put(s.volume_quote_key, w.trade_notional);
+    f.put("trades", static_cast<std::int64_t>(w.trades));
+  }
   emit(ticker);
 
   decide(s, w, now);
@@ -313,19 +321,24 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
       StrategyInput{w, sig, base.available, quote.available, pos.last_buy_price, book, rules});
 
   bool taken = false;
-  std::string reason = d.reason, detail = d.detail;
+  // What the record says: the strategy's words unless something below overrides them (the
+  // overriding texts live in these locals, built only on those rarer paths).
+  std::string_view reason = d.reason, detail = d.detail;
+  std::string reason_text, detail_text;
   // The source may know why it gave nothing (an LSTM's dead band or warm-up): say that.
-  if (!sig && signal_ && d.reason == "no_signal")
-    if (auto why = signal_->why_no_signal(s.symbol)) {
-      reason = why->code;
-      detail = why->detail;
-    }
+  std::optional<NoSignalReason> why;
+  if (!sig && signal_ && d.reason == "no_signal") why = signal_->why_no_signal(s.symbol);
+  if (why) {
+    reason = why->code;
+    detail = why->detail;
+  }
   std::optional<std::string> risk_reason;
-  std::optional<OrderRequest> order = d.order;
+  std::optional<OrderRequest>& order = d.order;
   if (order) {
     if (!exchange_) {
       reason = "no_exchange";
-      detail = "no exchange configured: " + d.detail;
+      detail_text = "no exchange configured: " + d.detail;
+      detail = detail_text;
     } else {
       RiskContext ctx;
       ctx.book_whole = book.whole();
@@ -342,51 +355,71 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
         order->client_order_id = config_.run_id + "-" + std::to_string(next_order_seq_++);
       } else {
         ++stats_.rejected_by_risk;
-        reason = "risk_" + v.reason;
-        detail = v.detail + " (wanted: " + d.detail + ")";
+        reason_text = "risk_" + v.reason;
+        detail_text = v.detail + " (wanted: " + d.detail + ")";
+        reason = reason_text;
+        detail = detail_text;
       }
     }
   }
 
-  Record r;
-  r.doc_type = "decision";
-  r.symbol = s.symbol;
-  r.ts = w.end;
-  r.fields.reserve(36);  // 33 fields: no reallocation while the order waits
-  r.add("window_start", static_cast<std::int64_t>(w.start));
-  r.add("window_end", static_cast<std::int64_t>(w.end));
-  r.add("decided_at", static_cast<std::int64_t>(now));
-  r.add("ratio", opt(w.ratio));
-  r.add("ask_sum", w.ask_sum);
-  r.add("bid_sum", w.bid_sum);
-  r.add("signal", sig ? FieldValue(std::string(to_string(sig->side))) : FieldValue{});
-  r.add("signal_ds",
-        sig ? FieldValue(static_cast<std::int64_t>(sig->target_minute)) : FieldValue{});
-  r.add("yhat", sig ? opt(sig->yhat) : FieldValue{});
-  r.add("base_currency", s.pair.base);
-  r.add("base_available", base.available);
-  r.add("quote_currency", s.pair.quote);
-  r.add("quote_available", quote.available);
-  r.add("last_buy_price", opt(pos.last_buy_price));
-  r.add("best_bid", opt(w.best_bid));
-  r.add("best_ask", opt(w.best_ask));
-  r.add("book_whole", book.whole());
-  r.add("book_crossed", book.crossed());
-  r.add("book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
-  r.add("equity", opt(eq));
-  r.add("kill_switch", risk_.killed());
-  r.add("kill_reason", risk_.killed() ? FieldValue(risk_.kill_reason()) : FieldValue{});
-  r.add("daily_loss", risk_.daily_loss());
-  r.add("drawdown_pct", risk_.drawdown_pct());
-  r.add("action", std::string(to_string(d.action)));
-  r.add("taken", taken);
-  r.add("reason", reason);
-  r.add("detail", detail);
-  r.add("strategy_reason", d.reason);
-  r.add("risk_reason", risk_reason ? FieldValue(*risk_reason) : FieldValue{});
-  r.add("client_order_id", taken ? FieldValue(order->client_order_id) : FieldValue{});
-  r.add("amount", order ? FieldValue(order->amount) : FieldValue{});
-  r.add("price", order ? FieldValue(order->price) : FieldValue{});
+  Record& r = decision_doc_;
+  if (r.doc_type != "decision") r.doc_type = "decision";
+  if (r.symbol != s.symbol) r.symbol = s.symbol;
+  {
+    RecordRewriter f(r, w.end);
+    f.put("window_start", static_cast<std::int64_t>(w.start));
+    f.put("window_end", static_cast<std::int64_t>(w.end));
+    f.put("decided_at", static_cast<std::int64_t>(now));
+    f.put("ratio", opt(w.ratio));
+    f.put("ask_sum", w.ask_sum);
+    f.put("bid_sum", w.bid_sum);
+    if (sig) {
+      f.put_string("signal", to_string(sig->side));
+      f.put("signal_ds", static_cast<std::int64_t>(sig->target_minute));
+      f.put("yhat", opt(sig->yhat));
+    } else {
+      f.put("signal", std::monostate{});
+      f.put("signal_ds", std::monostate{});
+      f.put("yhat", std::monostate{});
+    }
+    f.put_string("base_currency", s.pair.base);
+    f.put("base_available", base.available);
+    f.put_string("quote_currency", s.pair.quote);
+    f.put("quote_available", quote.available);
+    f.put("last_buy_price", opt(pos.last_buy_price));
+    f.put("best_bid", opt(w.best_bid));
+    f.put("best_ask", opt(w.best_ask));
+    f.put("book_whole", book.whole());
+    f.put("book_crossed", book.crossed());
+    f.put("book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
+    f.put("equity", opt(eq));
+    f.put("kill_switch", risk_.killed());
+    if (risk_.killed()) {
+      f.put_string("kill_reason", risk_.kill_reason());
+    } else {
+      f.put("kill_reason", std::monostate{});
+    }
+    f.put("daily_loss", risk_.daily_loss());
+    f.put("drawdown_pct", risk_.drawdown_pct());
+    f.put_string("action", to_string(d.action));
+    f.put("taken", taken);
+    f.put_string("reason", reason);
+    f.put_string("detail", detail);
+    f.put_string("strategy_reason", d.reason);
+    if (risk_reason) {
+      f.put_string("risk_reason", *risk_reason);
+    } else {
+      f.put("risk_reason", std::monostate{});
+    }
+    if (taken) {
+      f.put_string("client_order_id", order->client_order_id);
+    } else {
+      f.put("client_order_id", std::monostate{});
+    }
+    f.put("amount", order ? FieldValue(order->amount) : FieldValue{});
+    f.put("price", order ? FieldValue(order->price) : FieldValue{});
+  }
   emit(r);
 
   if (!taken) return;

@@ -31,9 +31,6 @@ namespace {
 FieldValue opt(const std::optional<Decimal>& d) {
   return d ? FieldValue(*d) : FieldValue(std::monostate{});
 }
-FieldValue opt(const std::optional<double>& d) {
-  return d ? FieldValue(*d) : FieldValue(std::monostate{});
-}
 
 std::string outcome_name(OutcomeKind k) {
   switch (k) {
@@ -260,9 +257,9 @@ void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
   if (ticker.symbol != s.symbol) ticker.symbol = s.symbol;
   {
     RecordRewriter f(ticker, w.end);
-    f.put("bid", opt(w.best_bid));
-    f.put("ask", opt(w.best_ask));
-    f.put("last", opt(w.last_trade_price ? w.last_trade_price : s.last_trade));
+    f.put("bid", w.best_bid);
+    f.put("ask", w.best_ask);
+    f.put("last", w.last_trade_price ? w.last_trade_price : s.last_trade);
     f.put(s.volume_base_key, w.trade_volume);
     f.put(s.volume_quote_key, w.trade_notional);
     f.put("trades", static_cast<std::int64_t>(w.trades));
@@ -301,13 +298,28 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   ++stats_.decisions;
   std::optional<SignalValue> sig = signal_ ? signal_->signal_at(s.symbol, w.end) : std::nullopt;
 
-  std::vector<Balance> balances = exchange_ ? exchange_->balances() : std::vector<Balance>{};
-  Balance base{s.pair.base, {}, {}, {}}, quote{s.pair.quote, {}, {}, {}};
-  for (const Balance& b : balances) {
-    if (b.currency == s.pair.base) base = b;
-    if (b.currency == s.pair.quote) quote = b;
+  // Balances and rules land in members kept between decisions (no allocation once warm).
+  std::vector<Balance>& balances = balances_;
+  if (exchange_) {
+    exchange_->balances_into(balances);
+  } else {
+    balances.clear();
   }
-  SymbolRules rules = exchange_ ? exchange_->rules(s.symbol) : SymbolRules{s.symbol};
+  static const Balance kNone{};  // a currency the account has never seen: all zero
+  const Balance* base_p = nullptr;
+  const Balance* quote_p = nullptr;
+  for (const Balance& b : balances) {
+    if (b.currency == s.pair.base) base_p = &b;
+    if (b.currency == s.pair.quote) quote_p = &b;
+  }
+  const Balance& base = base_p ? *base_p : kNone;
+  const Balance& quote = quote_p ? *quote_p : kNone;
+  SymbolRules& rules = rules_;
+  if (exchange_) {
+    exchange_->rules_into(s.symbol, rules);
+  } else {
+    rules = SymbolRules{s.symbol};
+  }
   auto eq = exchange_ ? equity_in(s.pair.quote, balances) : std::nullopt;
   if (eq) risk_.observe_equity(now, *eq);
   EnginePosition& pos = positions_[s.symbol];
@@ -317,8 +329,9 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   // A proof stamped ahead of the decision's time (receive time ahead of event time) counts
   // as now: the age is never negative.
   const TimeNs book_age = now - std::max(book.last_update(), std::min(s.proven_at, now));
-  Decision d = strategy_->decide(
-      StrategyInput{w, sig, base.available, quote.available, pos.last_buy_price, book, rules});
+  Decision& d = decision_;  // reused: its strings keep their buffers
+  strategy_->decide_into(
+      StrategyInput{w, sig, base.available, quote.available, pos.last_buy_price, book, rules}, d);
 
   bool taken = false;
   // What the record says: the strategy's words unless something below overrides them (the
@@ -371,13 +384,13 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     f.put("window_start", static_cast<std::int64_t>(w.start));
     f.put("window_end", static_cast<std::int64_t>(w.end));
     f.put("decided_at", static_cast<std::int64_t>(now));
-    f.put("ratio", opt(w.ratio));
+    f.put("ratio", w.ratio);
     f.put("ask_sum", w.ask_sum);
     f.put("bid_sum", w.bid_sum);
     if (sig) {
       f.put_string("signal", to_string(sig->side));
       f.put("signal_ds", static_cast<std::int64_t>(sig->target_minute));
-      f.put("yhat", opt(sig->yhat));
+      f.put("yhat", sig->yhat);
     } else {
       f.put("signal", std::monostate{});
       f.put("signal_ds", std::monostate{});
@@ -387,13 +400,13 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     f.put("base_available", base.available);
     f.put_string("quote_currency", s.pair.quote);
     f.put("quote_available", quote.available);
-    f.put("last_buy_price", opt(pos.last_buy_price));
-    f.put("best_bid", opt(w.best_bid));
-    f.put("best_ask", opt(w.best_ask));
+    f.put("last_buy_price", pos.last_buy_price);
+    f.put("best_bid", w.best_bid);
+    f.put("best_ask", w.best_ask);
     f.put("book_whole", book.whole());
     f.put("book_crossed", book.crossed());
     f.put("book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
-    f.put("equity", opt(eq));
+    f.put("equity", eq);
     f.put("kill_switch", risk_.killed());
     if (risk_.killed()) {
       f.put_string("kill_reason", risk_.kill_reason());
@@ -417,8 +430,13 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     } else {
       f.put("client_order_id", std::monostate{});
     }
-    f.put("amount", order ? FieldValue(order->amount) : FieldValue{});
-    f.put("price", order ? FieldValue(order->price) : FieldValue{});
+    if (order) {
+      f.put("amount", order->amount);
+      f.put("price", order->price);
+    } else {
+      f.put("amount", std::monostate{});
+      f.put("price", std::monostate{});
+    }
   }
   emit(r);
 

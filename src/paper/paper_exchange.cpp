@@ -75,6 +75,27 @@ SymbolRules PaperExchange::rules(const std::string& symbol) const {
   return r;
 }
 
+void PaperExchange::rules_into(const std::string& symbol, SymbolRules& out) const {
+  // The same answer as rules(), copied into `out`'s strings (no temporaries when the
+  // symbol is already upper case, as the engine's are).
+  const bool upper_case = std::none_of(symbol.begin(), symbol.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c));
+  });
+  if (!upper_case) {
+    out = rules(symbol);
+    return;
+  }
+  const SymbolRules* found = nullptr;
+  if (auto it = config_.rules.find(symbol); it != config_.rules.end()) found = &it->second;
+  if (!found) found = find_builtin_symbol_rules(symbol);
+  if (!found) found = &config_.default_rules;
+  out.symbol.assign(found == &config_.default_rules ? std::string_view(symbol) : found->symbol);
+  out.tick_size = found->tick_size;
+  out.quote_increment = found->quote_increment;
+  out.min_order_size = found->min_order_size;
+  if (out.status != found->status) out.status = found->status;
+}
+
 Decimal PaperExchange::fee_for(Decimal notional, bool maker) const {
   return notional * (maker ? maker_rate_ : taker_rate_);
 }
@@ -127,6 +148,21 @@ std::vector<Balance> PaperExchange::balances() const {
     out.push_back(Balance{currency, amount, avail, avail});
   }
   return out;
+}
+
+void PaperExchange::balances_into(std::vector<Balance>& out) const {
+  const auto h = holds();  // empty (no allocation) while no order rests
+  out.resize(amounts_.size());
+  auto b = out.begin();
+  for (const auto& [currency, amount] : amounts_) {
+    auto hit = h.find(currency);
+    const Decimal avail = hit == h.end() ? amount : amount - hit->second;
+    if (b->currency != currency) b->currency = currency;
+    b->amount = amount;
+    b->available = avail;
+    b->available_for_withdrawal = avail;
+    ++b;
+  }
 }
 
 std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderRequest& r,

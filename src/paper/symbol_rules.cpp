@@ -73,6 +73,12 @@ std::optional<SymbolRules> builtin_symbol_rules(std::string_view symbol) {
   return std::nullopt;
 }
 
+const SymbolRules* find_builtin_symbol_rules(std::string_view upper_symbol) {
+  for (const auto& r : builtin_symbol_rules())
+    if (r.symbol == upper_symbol) return &r;
+  return nullptr;
+}
+
 SymbolRules generic_symbol_rules(std::string_view symbol) {
   SymbolRules r;  // the struct's defaults are the BTC steps
   r.symbol = normalize_symbol(symbol);

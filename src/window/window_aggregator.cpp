@@ -100,12 +100,6 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
   return w;
 }
 
-namespace {
-FieldValue opt_decimal(const std::optional<Decimal>& d) {
-  return d ? FieldValue(*d) : FieldValue(std::monostate{});
-}
-}  // namespace
-
 void fill_window_records(const WindowResult& w, std::array<Record, 3>& out) {
   static constexpr const char* kTypes[3] = {"ask", "bid", "price_volume"};
   const auto start = static_cast<std::int64_t>(w.start);
@@ -117,17 +111,17 @@ void fill_window_records(const WindowResult& w, std::array<Record, 3>& out) {
     RecordRewriter f(r, w.end);
     if (i == 0) f.put("value", w.ask_sum);
     if (i == 1) f.put("value", w.bid_sum);
-    if (i == 2) f.put("value", w.ratio ? FieldValue(*w.ratio) : FieldValue(std::monostate{}));
+    if (i == 2) f.put("value", w.ratio);
     f.put("window_start", start);
     f.put("window_end", end);
     if (i != 2) continue;
     f.put("bid_changes", static_cast<std::int64_t>(w.bid_changes));
     f.put("ask_changes", static_cast<std::int64_t>(w.ask_changes));
     f.put("trades", static_cast<std::int64_t>(w.trades));
-    f.put("best_bid", opt_decimal(w.best_bid));
-    f.put("best_ask", opt_decimal(w.best_ask));
-    f.put("mid", opt_decimal(w.mid));
-    f.put("spread", opt_decimal(w.spread));
+    f.put("best_bid", w.best_bid);
+    f.put("best_ask", w.best_ask);
+    f.put("mid", w.mid);
+    f.put("spread", w.spread);
     f.put("depth_bid_1pct", w.depth_bid);
     f.put("depth_ask_1pct", w.depth_ask);
   }

@@ -5,9 +5,13 @@
 // every window allocates nothing once warmed up; its fields, their order and values are
 // exactly those of the puts, as if the record had been built afresh with Record::add.
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
+#include <variant>
 
 #include "rtcrypto/core/record.hpp"
 
@@ -24,36 +28,60 @@ class RecordRewriter {
   RecordRewriter(const RecordRewriter&) = delete;
   RecordRewriter& operator=(const RecordRewriter&) = delete;
 
-  // Any FieldValue alternative (or what converts to one: bool, int64, double, Decimal,
-  // std::string, std::monostate, a FieldValue).
-  template <class T>
-  void put(FieldKey key, T&& value) {
-    if (n_ < r_.fields.size()) {
-      auto& f = r_.fields[n_];
-      f.first = key;
-      f.second = std::forward<T>(value);
-    } else {
-      r_.fields.emplace_back(key, std::forward<T>(value));
-    }
-    ++n_;
+  void put(FieldKey key, std::monostate) {
+    if (FieldValue* v = next(key); v->index() != 0) v->emplace<std::monostate>();
   }
-  // A string value, copied into the field's own string when it already holds one.
+  void put(FieldKey key, bool value) { store<bool>(key, value); }
+  void put(FieldKey key, std::int64_t value) { store<std::int64_t>(key, value); }
+  void put(FieldKey key, double value) { store<double>(key, value); }
+  void put(FieldKey key, Decimal value) { store<Decimal>(key, value); }
+  // A string value, copied into the field's own string (kept when it is already equal).
   void put_string(FieldKey key, std::string_view value) {
-    if (n_ < r_.fields.size()) {
-      auto& f = r_.fields[n_];
-      f.first = key;
-      if (auto* s = std::get_if<std::string>(&f.second)) {
-        s->assign(value);
-      } else {
-        f.second.emplace<std::string>(value);
-      }
+    FieldValue* v = next(key);
+    if (auto* s = std::get_if<std::string>(v)) {
+      if (std::string_view(*s) != value) s->assign(value);
     } else {
-      r_.fields.emplace_back(key, FieldValue(std::in_place_type<std::string>, value));
+      v->emplace<std::string>(value);
     }
-    ++n_;
   }
+  // An optional: its value, or null.
+  template <class A>
+  void put(FieldKey key, const std::optional<A>& value) {
+    if (value) {
+      put(key, *value);
+    } else {
+      put(key, std::monostate{});
+    }
+  }
+  void put(FieldKey key, const FieldValue& value) { *next(key) = value; }
 
  private:
+  // The n-th field's value slot, its key set (appended as null past the current end).
+  FieldValue* next(FieldKey key) {
+    if (n_ < r_.fields.size()) [[likely]] {
+      auto& f = r_.fields[n_++];
+      f.first = key;
+      return &f.second;
+    }
+    return append(key);
+  }
+  [[gnu::noinline]] FieldValue* append(FieldKey key) {
+    ++n_;
+    return &r_.fields
+                .emplace_back(std::piecewise_construct, std::forward_as_tuple(key),
+                              std::forward_as_tuple())
+                .second;
+  }
+  template <class A>
+  void store(FieldKey key, A value) {
+    FieldValue* v = next(key);
+    if (auto* same = std::get_if<A>(v)) {
+      *same = value;
+    } else {
+      v->template emplace<A>(value);
+    }
+  }
+
   Record& r_;
   std::size_t n_ = 0;
 };

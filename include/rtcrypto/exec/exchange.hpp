@@ -98,9 +98,16 @@ class Exchange {
   virtual void cancel(const std::string& order_id, OrderCallback done) = 0;
   // Last known balances (paper: exact; REST: as of the last refresh).
   virtual std::vector<Balance> balances() const = 0;
+  // The same, written into `out` (a caller that keeps `out` between calls lets an override
+  // reuse its storage: the engine asks on every decision).
+  virtual void balances_into(std::vector<Balance>& out) const { out = balances(); }
   virtual std::optional<Order> order_by_client_id(const std::string& client_order_id) const = 0;
   virtual std::vector<Order> open_orders() const = 0;
   virtual SymbolRules rules(const std::string& symbol) const = 0;
+  // The same, written into `out` (reusing its strings where an override can).
+  virtual void rules_into(const std::string& symbol, SymbolRules& out) const {
+    out = rules(symbol);
+  }
   // Every fill, including those of resting orders that fill later.
   virtual void set_fill_listener(FillListener listener) = 0;
   // Orders whose outcome is not known yet (none for paper).

@@ -32,7 +32,7 @@ FieldValue opt(const std::optional<Decimal>& d) {
   return d ? FieldValue(*d) : FieldValue(std::monostate{});
 }
 
-std::string outcome_name(OutcomeKind k) {
+std::string_view outcome_name(OutcomeKind k) {
   switch (k) {
     case OutcomeKind::Accepted:
       return "accepted";
@@ -459,19 +459,27 @@ void Engine::on_fill(const Fill& f) {
 
 void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
   if (!exchange_) return;
-  CurrencyPair pair = split_symbol(symbol);
-  std::vector<Balance> all = exchange_->balances();
+  // A traded symbol's currencies are in its state (no split per fill).
+  auto it = states_.find(symbol);
+  CurrencyPair split;
+  if (it == states_.end()) split = split_symbol(symbol);
+  const CurrencyPair& pair = it != states_.end() ? it->second->pair : split;
+  std::vector<Balance>& all = fill_balances_;
+  exchange_->balances_into(all);
+  static const Balance kNone{};  // a currency the account has never seen: all zero
   for (const std::string* cur : {&pair.base, &pair.quote}) {
-    Balance b{*cur, {}, {}, {}};
+    const Balance* b = &kNone;
     for (const Balance& x : all)
-      if (x.currency == *cur) b = x;
-    Record r;
-    r.doc_type = "balance";
-    r.ts = ts;
-    r.add("currency", b.currency);
-    r.add("amount", b.amount);
-    r.add("available", b.available);
-    r.add("availableForWithdrawal", b.available_for_withdrawal);
+      if (x.currency == *cur) b = &x;
+    Record& r = balance_doc_;  // symbol stays empty: a balance belongs to the account
+    if (r.doc_type != "balance") r.doc_type = "balance";
+    {
+      RecordRewriter f(r, ts);
+      f.put_string("currency", *cur);
+      f.put("amount", b->amount);
+      f.put("available", b->available);
+      f.put("availableForWithdrawal", b->available_for_withdrawal);
+    }
     emit(r);
   }
 }
@@ -498,36 +506,37 @@ void Engine::on_order_update(const Order& order) {
 }
 
 void Engine::adopt_order(const Order& order) {
-  accounted_[order.client_order_id.empty() ? order.order_id : order.client_order_id] =
-      Accounted{order.executed_amount, order.avg_execution_price * order.executed_amount,
-                order.fee};
+  accounted_[order.client_order_id.empty() ? order.order_id : order.client_order_id] = Accounted{
+      order.executed_amount, order.avg_execution_price * order.executed_amount, order.fee};
 }
 
 void Engine::emit_order(const OrderRequest* req, const OrderOutcome& o) {
   const Order& ord = o.order;
   // A rejection may carry no order object: fall back to what was asked.
   bool known = !req || !ord.client_order_id.empty() || !ord.order_id.empty();
-  Record r;
-  r.doc_type = "order";
-  r.symbol = known ? ord.symbol : req->symbol;
-  r.ts = ord.timestamp ? ord.timestamp : now_;
-  r.fields.reserve(20);
-  r.add("order_id", ord.order_id);
-  r.add("client_order_id", known ? ord.client_order_id : req->client_order_id);
-  r.add("side", std::string(to_string(known ? ord.side : req->side)));
-  r.add("type", ord.type);
-  r.add("options", std::string(to_gemini_option(known ? ord.tif : req->tif)));
-  r.add("price", known ? ord.price : req->price);
-  r.add("original_amount", known ? ord.original_amount : req->amount);
-  r.add("executed_amount", ord.executed_amount);
-  r.add("remaining_amount", known ? ord.remaining_amount : req->amount);
-  r.add("avg_execution_price", ord.avg_execution_price);
-  r.add("fee", ord.fee);
-  r.add("is_live", ord.is_live);
-  r.add("is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
-  r.add("reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
-  r.add("outcome", outcome_name(o.kind));
-  r.add("message", o.message);
+  Record& r = order_doc_;
+  if (r.doc_type != "order") r.doc_type = "order";
+  const std::string& symbol = known ? ord.symbol : req->symbol;
+  if (r.symbol != symbol) r.symbol = symbol;
+  {
+    RecordRewriter f(r, ord.timestamp ? ord.timestamp : now_);
+    f.put_string("order_id", ord.order_id);
+    f.put_string("client_order_id", known ? ord.client_order_id : req->client_order_id);
+    f.put_string("side", to_string(known ? ord.side : req->side));
+    f.put_string("type", ord.type);
+    f.put_string("options", to_gemini_option(known ? ord.tif : req->tif));
+    f.put("price", known ? ord.price : req->price);
+    f.put("original_amount", known ? ord.original_amount : req->amount);
+    f.put("executed_amount", ord.executed_amount);
+    f.put("remaining_amount", known ? ord.remaining_amount : req->amount);
+    f.put("avg_execution_price", ord.avg_execution_price);
+    f.put("fee", ord.fee);
+    f.put("is_live", ord.is_live);
+    f.put("is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
+    f.put_string("reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
+    f.put_string("outcome", outcome_name(o.kind));
+    f.put_string("message", o.message);
+  }
   emit(r);
 }
 

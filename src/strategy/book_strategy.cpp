@@ -99,15 +99,13 @@ void BookStrategy::decide_into(const StrategyInput& in, Decision& out) {
 
   if (in.signal->side == OrderSide::Sell) {
     if (!in.base_available.is_positive()) {
-      none(out, "nothing_to_sell") << "sell signal but no " << in.window.symbol
-                                   << " base holdings";
+      none(out, "nothing_to_sell") << "sell signal but no " << in.window.symbol << " base holdings";
       return;
     }
     Decimal amount = in.base_available.floor_to(rules.tick_size);
     if (amount < rules.min_order_size) {
       none(out, "below_min_size") << "sell signal but holdings " << in.base_available
-                                  << " are below the minimum order size "
-                                  << rules.min_order_size;
+                                  << " are below the minimum order size " << rules.min_order_size;
       return;
     }
     auto bid = in.book.best_bid();

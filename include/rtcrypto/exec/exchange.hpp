@@ -17,7 +17,12 @@
 namespace rtcrypto {
 
 // Gemini's order execution options for "exchange limit" orders.
-enum class TimeInForce : std::uint8_t { GoodTillCancel, ImmediateOrCancel, FillOrKill, MakerOrCancel };
+enum class TimeInForce : std::uint8_t {
+  GoodTillCancel,
+  ImmediateOrCancel,
+  FillOrKill,
+  MakerOrCancel
+};
 std::string_view to_gemini_option(TimeInForce tif);  // "", "immediate-or-cancel", ...
 
 struct OrderRequest {
@@ -42,10 +47,10 @@ struct Order {
   Decimal executed_amount;
   Decimal remaining_amount;
   Decimal avg_execution_price;
-  Decimal fee;               // in the quote currency
-  bool is_live = false;      // resting on the book
+  Decimal fee;           // in the quote currency
+  bool is_live = false;  // resting on the book
   bool is_cancelled = false;
-  std::string reason;        // why cancelled ("ImmediateOrCancelWillNotFill", ...)
+  std::string reason;  // why cancelled ("ImmediateOrCancelWillNotFill", ...)
   TimeNs timestamp = 0;
 };
 
@@ -69,7 +74,7 @@ struct Balance {
 struct SymbolRules {
   std::string symbol;
   Decimal tick_size = Decimal::from_raw(Decimal::kOne / 100'000'000);  // quantity step
-  Decimal quote_increment = Decimal::from_raw(Decimal::kOne / 100);     // price tick
+  Decimal quote_increment = Decimal::from_raw(Decimal::kOne / 100);    // price tick
   Decimal min_order_size = Decimal::from_raw(Decimal::kOne / 100'000);
   std::string status = "open";
 };

@@ -122,6 +122,7 @@ class PaperExchange : public Exchange {
   FillListener fill_listener_;
   std::function<void(const Order&)> order_listener_;
   PaperStats stats_;
+  SymbolRules place_rules_;  // scratch of place()
 };
 
 }  // namespace rtcrypto

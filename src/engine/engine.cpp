@@ -281,8 +281,12 @@ std::optional<Decimal> Engine::equity_in(std::string_view quote,
     }
     if (b.amount.is_zero()) continue;
     const SymbolState* mark = nullptr;
+    // (Sizes and first letters first: most symbols differ there, without a memcmp call.)
+    const std::string& cur = b.currency;
     for (const SymbolState* st : traded_) {
-      if (st->pair.base == b.currency && st->pair.quote == quote) mark = st;
+      const std::string& base = st->pair.base;
+      if (base.size() != cur.size() || (!cur.empty() && base[0] != cur[0])) continue;
+      if (base == cur && st->pair.quote == quote) mark = st;
     }
     if (!mark) continue;  // another quote's world: not part of this equity
     auto mid = mark->book ? mark->book->mid() : std::nullopt;

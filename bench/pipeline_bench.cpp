@@ -1,6 +1,7 @@
 // Level changes per second through the whole trading core on one core:
 //   bench_pipeline [--file TSV] [--loops N] [--rounds R] [--window SECONDS]
 //                  [--expect-windows N] [--no-pin] [--only parse_only|parse_book|pipeline]
+//                  [--digest]
 // The recorded frames (recv_ts<TAB>session<TAB>frame) are read into memory once, then each
 // loop replays all of them through ReplayDriver -> GeminiV2Parser -> Engine (BookBuilder,
 // windows, a signal that always answers, BookStrategy, risk, PaperExchange, counting
@@ -11,6 +12,8 @@
 // whole pipeline. A round times `loops` loops; the best round is reported (the machine is
 // shared). Output, one line per stage:
 //   cpp_<stage> changes=N seconds=S changes_per_sec=R ns_per_change=X [windows=W ...]
+// --digest also hashes every record's contract JSON (FNV-1a 64) and prints the hash per
+// pipeline loop: proof that a faster build still writes the same bytes (not timed fairly).
 // Exit 1 when the pipeline's window count per loop differs from the expected one (so a
 // faster run cannot come from skipping work), 2 on bad arguments or a missing file.
 #include <sched.h>
@@ -66,9 +69,18 @@ class AlternatingSignal final : public SignalSource {
 struct CountingSink final : RecordSink {
   std::uint64_t records = 0;
   std::uint64_t fields = 0;
+  bool digest = false;
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a 64 offset basis
   void write(const Record& r) override {
     ++records;
     fields += r.fields.size();
+    if (!digest) return;
+    for (unsigned char c : to_contract_json(r, "bench")) {
+      hash ^= c;
+      hash *= 1099511628211ull;
+    }
+    hash ^= '\n';
+    hash *= 1099511628211ull;
   }
 };
 
@@ -94,6 +106,7 @@ struct LoopResult {
   std::uint64_t fills = 0;
   std::uint64_t records = 0;
   std::uint64_t parse_errors = 0;
+  std::uint64_t digest = 0;  // of the records' contract JSON, with --digest
 };
 
 LoopResult parse_only(const std::vector<ReplayFrame>& frames) {
@@ -119,7 +132,7 @@ LoopResult parse_book(const std::vector<ReplayFrame>& frames) {
   return r;
 }
 
-LoopResult pipeline(const std::vector<ReplayFrame>& frames, TimeNs window) {
+LoopResult pipeline(const std::vector<ReplayFrame>& frames, TimeNs window, bool digest) {
   AlternatingSignal signal;
   std::unique_ptr<Engine> engine;
   PaperConfig pc;
@@ -132,6 +145,7 @@ LoopResult pipeline(const std::vector<ReplayFrame>& frames, TimeNs window) {
   engine = std::make_unique<Engine>(cfg, &signal, &paper);
   paper.set_order_listener([&](const Order& o) { engine->on_order_update(o); });
   CountingSink sink;
+  sink.digest = digest;
   engine->add_sink(&sink);
   ReplayOptions opts;
   opts.on_frame_end = [&](TimeNs t) { engine->end_of_frame(t); };
@@ -147,6 +161,8 @@ LoopResult pipeline(const std::vector<ReplayFrame>& frames, TimeNs window) {
   r.fills = st.fills;
   r.records = sink.records;
   r.parse_errors = driver.stats().feed.parse_errors;
+  r.digest = sink.hash;
+  if (digest) std::printf("digest %016llx\n", static_cast<unsigned long long>(sink.hash));
   engine.reset();  // before the exchange it points to
   return r;
 }
@@ -211,7 +227,7 @@ void print(const char* stage, const StageResult& s, bool details) {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "bench_pipeline: %s\nusage: bench_pipeline [--file TSV] [--loops N] [--rounds R] "
-               "[--window SECONDS] [--expect-windows N] [--no-pin] [--only STAGE]\n",
+               "[--window SECONDS] [--expect-windows N] [--no-pin] [--only STAGE] [--digest]\n",
                why);
   std::exit(2);
 }
@@ -223,6 +239,7 @@ int run(int argc, char** argv) {
   long window_s = 5;
   std::optional<std::uint64_t> expect_windows;
   bool pin = true;
+  bool digest = false;
   std::string only;  // run one stage (for profiling)
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -253,6 +270,8 @@ int run(int argc, char** argv) {
       if (only != "parse_only" && only != "parse_book" && only != "pipeline") {
         usage(("bad value for --only: " + only).c_str());
       }
+    } else if (a == "--digest") {
+      digest = true;
     } else if (a == "--no-pin") {
       pin = false;
     } else {
@@ -302,7 +321,7 @@ int run(int argc, char** argv) {
     print("parse_book", b, false);
   }
   if (only.empty() || only == "pipeline") {
-    e = measure([&] { return pipeline(frames, window); }, rounds, loops);
+    e = measure([&] { return pipeline(frames, window, digest); }, rounds, loops);
     print("pipeline", e, true);
   }
   if (!only.empty()) return 0;

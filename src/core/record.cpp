@@ -3,18 +3,45 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <mutex>
+#include <ostream>
+#include <set>
 
 namespace rtcrypto {
+
+std::string_view FieldKey::intern(std::string_view name) {
+  // Never freed: names are few, and records anywhere may still point at them.
+  static std::mutex mu;
+  static auto* names = new std::set<std::string, std::less<>>;
+  std::lock_guard lock(mu);
+  auto it = names->find(name);
+  if (it == names->end()) it = names->emplace(name).first;
+  return *it;
+}
+
+std::ostream& operator<<(std::ostream& os, const FieldKey& k) {
+  return os << k.view();
+}
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -30,9 +57,15 @@ void append_json_string(std::string& out, std::string_view s) {
 
 void append_json_value(std::string& out, const FieldValue& v) {
   switch (v.index()) {
-    case 0: out += "null"; break;
-    case 1: out += std::get<bool>(v) ? "true" : "false"; break;
-    case 2: out += std::to_string(std::get<std::int64_t>(v)); break;
+    case 0:
+      out += "null";
+      break;
+    case 1:
+      out += std::get<bool>(v) ? "true" : "false";
+      break;
+    case 2:
+      out += std::to_string(std::get<std::int64_t>(v));
+      break;
     case 3: {
       double d = std::get<double>(v);
       if (!std::isfinite(d)) {
@@ -45,8 +78,12 @@ void append_json_value(std::string& out, const FieldValue& v) {
       out.append(buf, res.ptr);
       break;
     }
-    case 4: append_json_string(out, std::get<std::string>(v)); break;
-    case 5: std::get<Decimal>(v).append_to(out); break;
+    case 4:
+      append_json_string(out, std::get<std::string>(v));
+      break;
+    case 5:
+      std::get<Decimal>(v).append_to(out);
+      break;
   }
 }
 
@@ -75,7 +112,8 @@ std::string to_contract_json(const Record& r, std::string_view run_id) {
   std::string out = "{";
   append_field(out, "type", r.doc_type);
   if (auto* v = r.get("value")) append_field(out, "value", *v);
-  append_field(out, "timestamp", static_cast<std::int64_t>(floor_to_period(r.ts, kNsPerSec) / kNsPerSec));
+  append_field(out, "timestamp",
+               static_cast<std::int64_t>(floor_to_period(r.ts, kNsPerSec) / kNsPerSec));
   append_field(out, "symbol", r.symbol);
   for (const auto& [k, v] : r.fields) {
     if (k == "value" || k == "type" || k == "timestamp" || k == "symbol") continue;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rtcrypto/core/record_rewriter.hpp"
+
 namespace rtcrypto {
 
 struct Engine::SymbolState {
@@ -17,6 +19,9 @@ struct Engine::SymbolState {
   // have carried a change of it (on_feed_suspect, cleared by the next change or snapshot).
   TimeNs proven_at = std::numeric_limits<TimeNs>::min();
   bool suspect = false;
+  // The ticker's per-currency field names, interned once.
+  FieldKey volume_base_key = FieldKey("volume_" + pair.base);
+  FieldKey volume_quote_key = FieldKey("volume_" + pair.quote);
   SymbolState(std::string sym, bool tr, const WindowConfig& wc)
       : symbol(sym), traded(tr), pair(split_symbol(sym)), window(std::move(sym), wc) {}
 };
@@ -26,11 +31,8 @@ namespace {
 FieldValue opt(const std::optional<Decimal>& d) {
   return d ? FieldValue(*d) : FieldValue(std::monostate{});
 }
-FieldValue opt(const std::optional<double>& d) {
-  return d ? FieldValue(*d) : FieldValue(std::monostate{});
-}
 
-std::string outcome_name(OutcomeKind k) {
+std::string_view outcome_name(OutcomeKind k) {
   switch (k) {
     case OutcomeKind::Accepted:
       return "accepted";
@@ -247,18 +249,21 @@ void Engine::emit(const Record& r) {
 
 void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
   ++stats_.windows;
-  for (const Record& r : window_records(w)) emit(r);
+  fill_window_records(w, window_docs_);
+  for (const Record& r : window_docs_) emit(r);
 
-  Record ticker;
-  ticker.doc_type = "ticker";
-  ticker.symbol = s.symbol;
-  ticker.ts = w.end;
-  ticker.add("bid", opt(w.best_bid));
-  ticker.add("ask", opt(w.best_ask));
-  ticker.add("last", opt(w.last_trade_price ? w.last_trade_price : s.last_trade));
-  ticker.add("volume_" + s.pair.base, w.trade_volume);
-  ticker.add("volume_" + s.pair.quote, w.trade_notional);
-  ticker.add("trades", static_cast<std::int64_t>(w.trades));
+  Record& ticker = ticker_doc_;
+  if (ticker.doc_type != "ticker") ticker.doc_type = "ticker";
+  if (ticker.symbol != s.symbol) ticker.symbol = s.symbol;
+  {
+    RecordRewriter f(ticker, w.end);
+    f.put("bid", w.best_bid);
+    f.put("ask", w.best_ask);
+    f.put("last", w.last_trade_price ? w.last_trade_price : s.last_trade);
+    f.put(s.volume_base_key, w.trade_volume);
+    f.put(s.volume_quote_key, w.trade_notional);
+    f.put("trades", static_cast<std::int64_t>(w.trades));
+  }
   emit(ticker);
 
   decide(s, w, now);
@@ -276,8 +281,12 @@ std::optional<Decimal> Engine::equity_in(std::string_view quote,
     }
     if (b.amount.is_zero()) continue;
     const SymbolState* mark = nullptr;
+    // (Sizes and first letters first: most symbols differ there, without a memcmp call.)
+    const std::string& cur = b.currency;
     for (const SymbolState* st : traded_) {
-      if (st->pair.base == b.currency && st->pair.quote == quote) mark = st;
+      const std::string& base = st->pair.base;
+      if (base.size() != cur.size() || (!cur.empty() && base[0] != cur[0])) continue;
+      if (base == cur && st->pair.quote == quote) mark = st;
     }
     if (!mark) continue;  // another quote's world: not part of this equity
     auto mid = mark->book ? mark->book->mid() : std::nullopt;
@@ -293,13 +302,28 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   ++stats_.decisions;
   std::optional<SignalValue> sig = signal_ ? signal_->signal_at(s.symbol, w.end) : std::nullopt;
 
-  std::vector<Balance> balances = exchange_ ? exchange_->balances() : std::vector<Balance>{};
-  Balance base{s.pair.base, {}, {}, {}}, quote{s.pair.quote, {}, {}, {}};
-  for (const Balance& b : balances) {
-    if (b.currency == s.pair.base) base = b;
-    if (b.currency == s.pair.quote) quote = b;
+  // Balances and rules land in members kept between decisions (no allocation once warm).
+  std::vector<Balance>& balances = balances_;
+  if (exchange_) {
+    exchange_->balances_into(balances);
+  } else {
+    balances.clear();
   }
-  SymbolRules rules = exchange_ ? exchange_->rules(s.symbol) : SymbolRules{s.symbol};
+  static const Balance kNone{};  // a currency the account has never seen: all zero
+  const Balance* base_p = nullptr;
+  const Balance* quote_p = nullptr;
+  for (const Balance& b : balances) {
+    if (b.currency == s.pair.base) base_p = &b;
+    if (b.currency == s.pair.quote) quote_p = &b;
+  }
+  const Balance& base = base_p ? *base_p : kNone;
+  const Balance& quote = quote_p ? *quote_p : kNone;
+  SymbolRules& rules = rules_;
+  if (exchange_) {
+    exchange_->rules_into(s.symbol, rules);
+  } else {
+    rules = SymbolRules{s.symbol};
+  }
   auto eq = exchange_ ? equity_in(s.pair.quote, balances) : std::nullopt;
   if (eq) risk_.observe_equity(now, *eq);
   EnginePosition& pos = positions_[s.symbol];
@@ -309,23 +333,29 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   // A proof stamped ahead of the decision's time (receive time ahead of event time) counts
   // as now: the age is never negative.
   const TimeNs book_age = now - std::max(book.last_update(), std::min(s.proven_at, now));
-  Decision d = strategy_->decide(
-      StrategyInput{w, sig, base.available, quote.available, pos.last_buy_price, book, rules});
+  Decision& d = decision_;  // reused: its strings keep their buffers
+  strategy_->decide_into(
+      StrategyInput{w, sig, base.available, quote.available, pos.last_buy_price, book, rules}, d);
 
   bool taken = false;
-  std::string reason = d.reason, detail = d.detail;
+  // What the record says: the strategy's words unless something below overrides them (the
+  // overriding texts live in these locals, built only on those rarer paths).
+  std::string_view reason = d.reason, detail = d.detail;
+  std::string reason_text, detail_text;
   // The source may know why it gave nothing (an LSTM's dead band or warm-up): say that.
-  if (!sig && signal_ && d.reason == "no_signal")
-    if (auto why = signal_->why_no_signal(s.symbol)) {
-      reason = why->code;
-      detail = why->detail;
-    }
+  std::optional<NoSignalReason> why;
+  if (!sig && signal_ && d.reason == "no_signal") why = signal_->why_no_signal(s.symbol);
+  if (why) {
+    reason = why->code;
+    detail = why->detail;
+  }
   std::optional<std::string> risk_reason;
-  std::optional<OrderRequest> order = d.order;
+  std::optional<OrderRequest>& order = d.order;
   if (order) {
     if (!exchange_) {
       reason = "no_exchange";
-      detail = "no exchange configured: " + d.detail;
+      detail_text = "no exchange configured: " + d.detail;
+      detail = detail_text;
     } else {
       RiskContext ctx;
       ctx.book_whole = book.whole();
@@ -342,51 +372,76 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
         order->client_order_id = config_.run_id + "-" + std::to_string(next_order_seq_++);
       } else {
         ++stats_.rejected_by_risk;
-        reason = "risk_" + v.reason;
-        detail = v.detail + " (wanted: " + d.detail + ")";
+        reason_text = "risk_" + v.reason;
+        detail_text = v.detail + " (wanted: " + d.detail + ")";
+        reason = reason_text;
+        detail = detail_text;
       }
     }
   }
 
-  Record r;
-  r.doc_type = "decision";
-  r.symbol = s.symbol;
-  r.ts = w.end;
-  r.fields.reserve(36);  // 33 fields: no reallocation while the order waits
-  r.add("window_start", static_cast<std::int64_t>(w.start));
-  r.add("window_end", static_cast<std::int64_t>(w.end));
-  r.add("decided_at", static_cast<std::int64_t>(now));
-  r.add("ratio", opt(w.ratio));
-  r.add("ask_sum", w.ask_sum);
-  r.add("bid_sum", w.bid_sum);
-  r.add("signal", sig ? FieldValue(std::string(to_string(sig->side))) : FieldValue{});
-  r.add("signal_ds",
-        sig ? FieldValue(static_cast<std::int64_t>(sig->target_minute)) : FieldValue{});
-  r.add("yhat", sig ? opt(sig->yhat) : FieldValue{});
-  r.add("base_currency", s.pair.base);
-  r.add("base_available", base.available);
-  r.add("quote_currency", s.pair.quote);
-  r.add("quote_available", quote.available);
-  r.add("last_buy_price", opt(pos.last_buy_price));
-  r.add("best_bid", opt(w.best_bid));
-  r.add("best_ask", opt(w.best_ask));
-  r.add("book_whole", book.whole());
-  r.add("book_crossed", book.crossed());
-  r.add("book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
-  r.add("equity", opt(eq));
-  r.add("kill_switch", risk_.killed());
-  r.add("kill_reason", risk_.killed() ? FieldValue(risk_.kill_reason()) : FieldValue{});
-  r.add("daily_loss", risk_.daily_loss());
-  r.add("drawdown_pct", risk_.drawdown_pct());
-  r.add("action", std::string(to_string(d.action)));
-  r.add("taken", taken);
-  r.add("reason", reason);
-  r.add("detail", detail);
-  r.add("strategy_reason", d.reason);
-  r.add("risk_reason", risk_reason ? FieldValue(*risk_reason) : FieldValue{});
-  r.add("client_order_id", taken ? FieldValue(order->client_order_id) : FieldValue{});
-  r.add("amount", order ? FieldValue(order->amount) : FieldValue{});
-  r.add("price", order ? FieldValue(order->price) : FieldValue{});
+  Record& r = decision_doc_;
+  if (r.doc_type != "decision") r.doc_type = "decision";
+  if (r.symbol != s.symbol) r.symbol = s.symbol;
+  {
+    RecordRewriter f(r, w.end);
+    f.put("window_start", static_cast<std::int64_t>(w.start));
+    f.put("window_end", static_cast<std::int64_t>(w.end));
+    f.put("decided_at", static_cast<std::int64_t>(now));
+    f.put("ratio", w.ratio);
+    f.put("ask_sum", w.ask_sum);
+    f.put("bid_sum", w.bid_sum);
+    if (sig) {
+      f.put_string("signal", to_string(sig->side));
+      f.put("signal_ds", static_cast<std::int64_t>(sig->target_minute));
+      f.put("yhat", sig->yhat);
+    } else {
+      f.put("signal", std::monostate{});
+      f.put("signal_ds", std::monostate{});
+      f.put("yhat", std::monostate{});
+    }
+    f.put_string("base_currency", s.pair.base);
+    f.put("base_available", base.available);
+    f.put_string("quote_currency", s.pair.quote);
+    f.put("quote_available", quote.available);
+    f.put("last_buy_price", pos.last_buy_price);
+    f.put("best_bid", w.best_bid);
+    f.put("best_ask", w.best_ask);
+    f.put("book_whole", book.whole());
+    f.put("book_crossed", book.crossed());
+    f.put("book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
+    f.put("equity", eq);
+    f.put("kill_switch", risk_.killed());
+    if (risk_.killed()) {
+      f.put_string("kill_reason", risk_.kill_reason());
+    } else {
+      f.put("kill_reason", std::monostate{});
+    }
+    f.put("daily_loss", risk_.daily_loss());
+    f.put("drawdown_pct", risk_.drawdown_pct());
+    f.put_string("action", to_string(d.action));
+    f.put("taken", taken);
+    f.put_string("reason", reason);
+    f.put_string("detail", detail);
+    f.put_string("strategy_reason", d.reason);
+    if (risk_reason) {
+      f.put_string("risk_reason", *risk_reason);
+    } else {
+      f.put("risk_reason", std::monostate{});
+    }
+    if (taken) {
+      f.put_string("client_order_id", order->client_order_id);
+    } else {
+      f.put("client_order_id", std::monostate{});
+    }
+    if (order) {
+      f.put("amount", order->amount);
+      f.put("price", order->price);
+    } else {
+      f.put("amount", std::monostate{});
+      f.put("price", std::monostate{});
+    }
+  }
   emit(r);
 
   if (!taken) return;
@@ -408,19 +463,27 @@ void Engine::on_fill(const Fill& f) {
 
 void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
   if (!exchange_) return;
-  CurrencyPair pair = split_symbol(symbol);
-  std::vector<Balance> all = exchange_->balances();
+  // A traded symbol's currencies are in its state (no split per fill).
+  auto it = states_.find(symbol);
+  CurrencyPair split;
+  if (it == states_.end()) split = split_symbol(symbol);
+  const CurrencyPair& pair = it != states_.end() ? it->second->pair : split;
+  std::vector<Balance>& all = fill_balances_;
+  exchange_->balances_into(all);
+  static const Balance kNone{};  // a currency the account has never seen: all zero
   for (const std::string* cur : {&pair.base, &pair.quote}) {
-    Balance b{*cur, {}, {}, {}};
+    const Balance* b = &kNone;
     for (const Balance& x : all)
-      if (x.currency == *cur) b = x;
-    Record r;
-    r.doc_type = "balance";
-    r.ts = ts;
-    r.add("currency", b.currency);
-    r.add("amount", b.amount);
-    r.add("available", b.available);
-    r.add("availableForWithdrawal", b.available_for_withdrawal);
+      if (x.currency == *cur) b = &x;
+    Record& r = balance_doc_;  // symbol stays empty: a balance belongs to the account
+    if (r.doc_type != "balance") r.doc_type = "balance";
+    {
+      RecordRewriter f(r, ts);
+      f.put_string("currency", *cur);
+      f.put("amount", b->amount);
+      f.put("available", b->available);
+      f.put("availableForWithdrawal", b->available_for_withdrawal);
+    }
     emit(r);
   }
 }
@@ -447,36 +510,37 @@ void Engine::on_order_update(const Order& order) {
 }
 
 void Engine::adopt_order(const Order& order) {
-  accounted_[order.client_order_id.empty() ? order.order_id : order.client_order_id] =
-      Accounted{order.executed_amount, order.avg_execution_price * order.executed_amount,
-                order.fee};
+  accounted_[order.client_order_id.empty() ? order.order_id : order.client_order_id] = Accounted{
+      order.executed_amount, order.avg_execution_price * order.executed_amount, order.fee};
 }
 
 void Engine::emit_order(const OrderRequest* req, const OrderOutcome& o) {
   const Order& ord = o.order;
   // A rejection may carry no order object: fall back to what was asked.
   bool known = !req || !ord.client_order_id.empty() || !ord.order_id.empty();
-  Record r;
-  r.doc_type = "order";
-  r.symbol = known ? ord.symbol : req->symbol;
-  r.ts = ord.timestamp ? ord.timestamp : now_;
-  r.fields.reserve(20);
-  r.add("order_id", ord.order_id);
-  r.add("client_order_id", known ? ord.client_order_id : req->client_order_id);
-  r.add("side", std::string(to_string(known ? ord.side : req->side)));
-  r.add("type", ord.type);
-  r.add("options", std::string(to_gemini_option(known ? ord.tif : req->tif)));
-  r.add("price", known ? ord.price : req->price);
-  r.add("original_amount", known ? ord.original_amount : req->amount);
-  r.add("executed_amount", ord.executed_amount);
-  r.add("remaining_amount", known ? ord.remaining_amount : req->amount);
-  r.add("avg_execution_price", ord.avg_execution_price);
-  r.add("fee", ord.fee);
-  r.add("is_live", ord.is_live);
-  r.add("is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
-  r.add("reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
-  r.add("outcome", outcome_name(o.kind));
-  r.add("message", o.message);
+  Record& r = order_doc_;
+  if (r.doc_type != "order") r.doc_type = "order";
+  const std::string& symbol = known ? ord.symbol : req->symbol;
+  if (r.symbol != symbol) r.symbol = symbol;
+  {
+    RecordRewriter f(r, ord.timestamp ? ord.timestamp : now_);
+    f.put_string("order_id", ord.order_id);
+    f.put_string("client_order_id", known ? ord.client_order_id : req->client_order_id);
+    f.put_string("side", to_string(known ? ord.side : req->side));
+    f.put_string("type", ord.type);
+    f.put_string("options", to_gemini_option(known ? ord.tif : req->tif));
+    f.put("price", known ? ord.price : req->price);
+    f.put("original_amount", known ? ord.original_amount : req->amount);
+    f.put("executed_amount", ord.executed_amount);
+    f.put("remaining_amount", known ? ord.remaining_amount : req->amount);
+    f.put("avg_execution_price", ord.avg_execution_price);
+    f.put("fee", ord.fee);
+    f.put("is_live", ord.is_live);
+    f.put("is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
+    f.put_string("reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
+    f.put_string("outcome", outcome_name(o.kind));
+    f.put_string("message", o.message);
+  }
   emit(r);
 }
 

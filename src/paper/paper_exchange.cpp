@@ -75,6 +75,27 @@ SymbolRules PaperExchange::rules(const std::string& symbol) const {
   return r;
 }
 
+void PaperExchange::rules_into(const std::string& symbol, SymbolRules& out) const {
+  // The same answer as rules(), copied into `out`'s strings (no temporaries when the
+  // symbol is already upper case, as the engine's are).
+  const bool upper_case = std::none_of(symbol.begin(), symbol.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c));
+  });
+  if (!upper_case) {
+    out = rules(symbol);
+    return;
+  }
+  const SymbolRules* found = nullptr;
+  if (auto it = config_.rules.find(symbol); it != config_.rules.end()) found = &it->second;
+  if (!found) found = find_builtin_symbol_rules(symbol);
+  if (!found) found = &config_.default_rules;
+  out.symbol.assign(found == &config_.default_rules ? std::string_view(symbol) : found->symbol);
+  out.tick_size = found->tick_size;
+  out.quote_increment = found->quote_increment;
+  out.min_order_size = found->min_order_size;
+  if (out.status != found->status) out.status = found->status;
+}
+
 Decimal PaperExchange::fee_for(Decimal notional, bool maker) const {
   return notional * (maker ? maker_rate_ : taker_rate_);
 }
@@ -129,6 +150,21 @@ std::vector<Balance> PaperExchange::balances() const {
   return out;
 }
 
+void PaperExchange::balances_into(std::vector<Balance>& out) const {
+  const auto h = holds();  // empty (no allocation) while no order rests
+  out.resize(amounts_.size());
+  auto b = out.begin();
+  for (const auto& [currency, amount] : amounts_) {
+    auto hit = h.find(currency);
+    const Decimal avail = hit == h.end() ? amount : amount - hit->second;
+    if (b->currency != currency) b->currency = currency;
+    b->amount = amount;
+    b->available = avail;
+    b->available_for_withdrawal = avail;
+    ++b;
+  }
+}
+
 std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderRequest& r,
                                                                 const SymbolRules& rules,
                                                                 const OrderBook*& book) const {
@@ -142,30 +178,31 @@ std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderReque
   if (!alnum || pair.base.empty() || pair.quote.empty())
     return Rejection{"InvalidSymbol", "Received bad symbol '" + r.symbol + "'"};
 
-  const std::string qty = r.amount.to_string();
-  const std::string px = r.price.to_string();
+  // The texts only a rejection needs (built then, not for every accepted order).
+  const auto qty = [&] { return r.amount.to_string(); };
+  const auto px = [&] { return r.price.to_string(); };
   if (!r.amount.is_positive())
     return Rejection{"InvalidQuantity",
-                     "Invalid quantity for symbol " + sym + ": " + qty + " must be positive"};
+                     "Invalid quantity for symbol " + sym + ": " + qty() + " must be positive"};
   if (r.amount < rules.min_order_size)
-    return Rejection{"InvalidQuantity", "Invalid quantity for symbol " + sym + ": " + qty +
+    return Rejection{"InvalidQuantity", "Invalid quantity for symbol " + sym + ": " + qty() +
                                             " is below the minimum order size " +
                                             rules.min_order_size.to_string()};
   if (!r.amount.is_multiple_of(rules.tick_size))
-    return Rejection{"InvalidQuantity", "Invalid quantity for symbol " + sym + ": " + qty +
+    return Rejection{"InvalidQuantity", "Invalid quantity for symbol " + sym + ": " + qty() +
                                             " is not a multiple of the tick size " +
                                             rules.tick_size.to_string()};
   if (!r.price.is_positive())
     return Rejection{"InvalidPrice",
-                     "Invalid price for symbol " + sym + ": " + px + " must be positive"};
+                     "Invalid price for symbol " + sym + ": " + px() + " must be positive"};
   if (!r.price.is_multiple_of(rules.quote_increment))
-    return Rejection{"InvalidPrice", "Invalid price for symbol " + sym + ": " + px +
+    return Rejection{"InvalidPrice", "Invalid price for symbol " + sym + ": " + px() +
                                          " is not a multiple of the quote increment " +
                                          rules.quote_increment.to_string()};
   const auto notional = r.price.checked_mul(r.amount);
   if (!notional)
-    return Rejection{"InvalidQuantity", "Invalid quantity for symbol " + sym + ": " + qty +
-                                            " at price " + px + " is too large"};
+    return Rejection{"InvalidQuantity", "Invalid quantity for symbol " + sym + ": " + qty() +
+                                            " at price " + px() + " is too large"};
 
   if (rules.status == "closed" || rules.status == "cancel_only" ||
       (rules.status == "post_only" && r.tif != TimeInForce::MakerOrCancel))
@@ -182,8 +219,8 @@ std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderReque
       r.side == OrderSide::Buy ? *notional + fee_for(*notional, maker_only) : r.amount;
   if (available_of(pay_currency) < need)
     return Rejection{"InsufficientFunds", "Failed to place " + std::string(to_string(r.side)) +
-                                              " order on symbol '" + sym + "' for price " + px +
-                                              " " + pair.quote + " and quantity " + qty + " " +
+                                              " order on symbol '" + sym + "' for price " + px() +
+                                              " " + pair.quote + " and quantity " + qty() + " " +
                                               pair.base + " due to insufficient funds"};
   return std::nullopt;
 }
@@ -263,7 +300,10 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   o.remaining_amount = request.amount;
   o.timestamp = now();
 
-  const SymbolRules sr = rules(o.symbol);
+  // The symbol's rules, in a member reused between orders (used only until the fills are
+  // planned: a listener placing another order afterwards may overwrite it).
+  SymbolRules& sr = place_rules_;
+  rules_into(o.symbol, sr);
   const OrderBook* book = nullptr;
   if (auto rej = validate(request, sr, book)) {
     ++stats_.rejected;

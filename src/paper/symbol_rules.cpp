@@ -1,7 +1,9 @@
 #include "rtcrypto/paper/symbol_rules.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <utility>
 
 namespace rtcrypto {
 namespace {
@@ -71,6 +73,21 @@ std::optional<SymbolRules> builtin_symbol_rules(std::string_view symbol) {
   for (const auto& r : builtin_symbol_rules())
     if (r.symbol == s) return r;
   return std::nullopt;
+}
+
+const SymbolRules* find_builtin_symbol_rules(std::string_view upper_symbol) {
+  // Sorted once (first entry of a symbol kept): the paper exchange asks on every decision.
+  using Entry = std::pair<std::string_view, const SymbolRules*>;
+  static const std::vector<Entry> kIndex = [] {
+    std::vector<Entry> index;
+    for (const auto& r : builtin_symbol_rules()) index.emplace_back(r.symbol, &r);
+    std::stable_sort(index.begin(), index.end(),
+                     [](const Entry& a, const Entry& b) { return a.first < b.first; });
+    return index;
+  }();
+  auto it = std::lower_bound(kIndex.begin(), kIndex.end(), upper_symbol,
+                             [](const Entry& e, std::string_view s) { return e.first < s; });
+  return it != kIndex.end() && it->first == upper_symbol ? it->second : nullptr;
 }
 
 SymbolRules generic_symbol_rules(std::string_view symbol) {

@@ -1,5 +1,8 @@
 #include "rtcrypto/window/window_aggregator.hpp"
 
+#include "rtcrypto/core/record_rewriter.hpp"
+#include "rtcrypto/window/book_depth.hpp"
+
 namespace rtcrypto {
 
 std::string_view to_string(RatioMode m) {
@@ -89,48 +92,44 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
     if (auto a = book->best_ask()) w.best_ask = a->price;
     w.mid = book->mid();
     w.spread = book->spread();
-    w.depth_bid = book->depth_quantity_within(Side::Bid, config_.depth_pct);
-    w.depth_ask = book->depth_quantity_within(Side::Ask, config_.depth_pct);
+    w.depth_bid = depth_quantity_within(*book, Side::Bid, config_.depth_pct);
+    w.depth_ask = depth_quantity_within(*book, Side::Ask, config_.depth_pct);
     w.book_whole = book->whole();
     w.book_crossed = book->crossed();
   }
   return w;
 }
 
-namespace {
-FieldValue opt_decimal(const std::optional<Decimal>& d) {
-  return d ? FieldValue(*d) : FieldValue(std::monostate{});
+void fill_window_records(const WindowResult& w, std::array<Record, 3>& out) {
+  static constexpr const char* kTypes[3] = {"ask", "bid", "price_volume"};
+  const auto start = static_cast<std::int64_t>(w.start);
+  const auto end = static_cast<std::int64_t>(w.end);
+  for (int i = 0; i < 3; ++i) {
+    Record& r = out[i];
+    if (r.doc_type != kTypes[i]) r.doc_type = kTypes[i];
+    if (r.symbol != w.symbol) r.symbol = w.symbol;
+    RecordRewriter f(r, w.end);
+    if (i == 0) f.put("value", w.ask_sum);
+    if (i == 1) f.put("value", w.bid_sum);
+    if (i == 2) f.put("value", w.ratio);
+    f.put("window_start", start);
+    f.put("window_end", end);
+    if (i != 2) continue;
+    f.put("bid_changes", static_cast<std::int64_t>(w.bid_changes));
+    f.put("ask_changes", static_cast<std::int64_t>(w.ask_changes));
+    f.put("trades", static_cast<std::int64_t>(w.trades));
+    f.put("best_bid", w.best_bid);
+    f.put("best_ask", w.best_ask);
+    f.put("mid", w.mid);
+    f.put("spread", w.spread);
+    f.put("depth_bid_1pct", w.depth_bid);
+    f.put("depth_ask_1pct", w.depth_ask);
+  }
 }
-}  // namespace
 
 std::array<Record, 3> window_records(const WindowResult& w) {
   std::array<Record, 3> out;
-  const char* types[3] = {"ask", "bid", "price_volume"};
-  for (int i = 0; i < 3; ++i) {
-    Record& r = out[i];
-    r.doc_type = types[i];
-    r.symbol = w.symbol;
-    r.ts = w.end;
-    r.fields.reserve(i == 2 ? 12 : 3);
-  }
-  out[0].fields.emplace_back("value", w.ask_sum);
-  out[1].fields.emplace_back("value", w.bid_sum);
-  out[2].fields.emplace_back("value",
-                             w.ratio ? FieldValue(*w.ratio) : FieldValue(std::monostate{}));
-  for (Record& r : out) {
-    r.fields.emplace_back("window_start", static_cast<std::int64_t>(w.start));
-    r.fields.emplace_back("window_end", static_cast<std::int64_t>(w.end));
-  }
-  auto& f = out[2].fields;
-  f.emplace_back("bid_changes", static_cast<std::int64_t>(w.bid_changes));
-  f.emplace_back("ask_changes", static_cast<std::int64_t>(w.ask_changes));
-  f.emplace_back("trades", static_cast<std::int64_t>(w.trades));
-  f.emplace_back("best_bid", opt_decimal(w.best_bid));
-  f.emplace_back("best_ask", opt_decimal(w.best_ask));
-  f.emplace_back("mid", opt_decimal(w.mid));
-  f.emplace_back("spread", opt_decimal(w.spread));
-  f.emplace_back("depth_bid_1pct", w.depth_bid);
-  f.emplace_back("depth_ask_1pct", w.depth_ask);
+  fill_window_records(w, out);
   return out;
 }
 

@@ -595,3 +595,37 @@ TEST_F(PaperExchangeTest, ImportRejectsInconsistentState) {
 
 }  // namespace
 }  // namespace rtcrypto
+
+namespace rtcrypto {
+namespace {
+
+// balances_into / rules_into: what balances() / rules() say, written into reused storage
+// (stale entries from an earlier call overwritten or dropped).
+TEST_F(PaperExchangeTest, BalancesIntoAndRulesIntoMatchTheCopies) {
+  std::vector<Balance> into{Balance{"ZZZ", "1"_d, "1"_d, "1"_d}, Balance{"A", {}, {}, {}},
+                            Balance{"B", {}, {}, {}}, Balance{"C", {}, {}, {}}};
+  buy("1", "99.50", TimeInForce::MakerOrCancel);  // a resting order: holds count
+  ex->balances_into(into);
+  const auto want = ex->balances();
+  ASSERT_EQ(into.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(into[i].currency, want[i].currency);
+    EXPECT_EQ(into[i].amount, want[i].amount);
+    EXPECT_EQ(into[i].available, want[i].available);
+    EXPECT_EQ(into[i].available_for_withdrawal, want[i].available_for_withdrawal);
+  }
+
+  SymbolRules rules;
+  for (const char* symbol : {"BTCUSD", "ethbtc", "ETHUSD", "NOSUCHUSD", "SOLUSD"}) {
+    ex->rules_into(symbol, rules);
+    const SymbolRules fresh = ex->rules(symbol);
+    EXPECT_EQ(rules.symbol, fresh.symbol) << symbol;
+    EXPECT_EQ(rules.tick_size, fresh.tick_size) << symbol;
+    EXPECT_EQ(rules.quote_increment, fresh.quote_increment) << symbol;
+    EXPECT_EQ(rules.min_order_size, fresh.min_order_size) << symbol;
+    EXPECT_EQ(rules.status, fresh.status) << symbol;
+  }
+}
+
+}  // namespace
+}  // namespace rtcrypto

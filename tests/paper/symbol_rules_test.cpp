@@ -86,3 +86,21 @@ TEST(SymbolRules, BuiltinTableMatchesRecordedDetails) {
 
 }  // namespace
 }  // namespace rtcrypto
+
+namespace rtcrypto {
+namespace {
+
+TEST(SymbolRules, FindBuiltinIsTheTableEntryWithoutACopy) {
+  for (const auto& entry : builtin_symbol_rules()) {
+    const SymbolRules* found = find_builtin_symbol_rules(entry.symbol);
+    ASSERT_NE(found, nullptr) << entry.symbol;
+    EXPECT_EQ(found->symbol, entry.symbol);
+    EXPECT_EQ(found->tick_size, builtin_symbol_rules(entry.symbol)->tick_size);
+  }
+  EXPECT_EQ(find_builtin_symbol_rules("NOSUCHUSD"), nullptr);
+  EXPECT_EQ(find_builtin_symbol_rules(""), nullptr);
+  EXPECT_EQ(find_builtin_symbol_rules("btcusd"), nullptr);  // upper case only
+}
+
+}  // namespace
+}  // namespace rtcrypto

@@ -120,6 +120,44 @@ INSTANTIATE_TEST_SUITE_P(SignalPositionRatioBook, BookStrategyTable,
                              Row{Sig::Sell, Pos::Flat, 1.0, Book::Both, N, "nothing_to_sell"},
                              Row{Sig::Sell, Pos::Dust, 1.0, Book::Both, N, "below_min_size"}));
 
+// The engine keeps one Decision and lets the strategy rewrite it: nothing of an earlier
+// decision (order, detail, the engine's client_order_id) may survive into the next one.
+TEST(BookStrategy, ReusedDecisionEqualsAFreshOne) {
+  BookStrategy s;
+  SymbolRules rules = btc_rules();
+  Decision reused;
+  const Sig sigs[] = {Sig::Buy, Sig::None, Sig::Sell, Sig::Buy, Sig::Sell, Sig::Sell};
+  const Pos poss[] = {Pos::Flat, Pos::Holding, Pos::Holding, Pos::Holding, Pos::Dust, Pos::Holding};
+  const std::optional<double> ratios[] = {1.0, 1.0, 3.0, std::nullopt, 1.0, 0.5};
+  const Book books[] = {Book::Both, Book::Both, Book::Both, Book::NoAsk, Book::Both, Book::NoBid};
+  for (int i = 0; i < 6; ++i) {
+    WindowResult w;
+    w.symbol = "BTCUSD";
+    w.ratio = ratios[i];
+    std::optional<SignalValue> sig;
+    if (sigs[i] != Sig::None) {
+      sig = SignalValue{};
+      sig->side = sigs[i] == Sig::Buy ? OrderSide::Buy : OrderSide::Sell;
+    }
+    OrderBook book = make_book(books[i]);
+    const StrategyInput in{w, sig, holdings(poss[i]), "100000"_d, std::nullopt, book, rules};
+    s.decide_into(in, reused);
+    const Decision fresh = s.decide(in);
+    EXPECT_EQ(reused.action, fresh.action) << i;
+    EXPECT_EQ(reused.reason, fresh.reason) << i;
+    EXPECT_EQ(reused.detail, fresh.detail) << i;
+    ASSERT_EQ(reused.order.has_value(), fresh.order.has_value()) << i;
+    if (reused.order) {
+      EXPECT_EQ(reused.order->client_order_id, "");
+      EXPECT_EQ(reused.order->symbol, fresh.order->symbol);
+      EXPECT_EQ(reused.order->side, fresh.order->side);
+      EXPECT_EQ(reused.order->amount, fresh.order->amount);
+      EXPECT_EQ(reused.order->price, fresh.order->price);
+      reused.order->client_order_id = "run-" + std::to_string(i);  // as the engine does
+    }
+  }
+}
+
 TEST(BookStrategy, BuySpendsTradePctAtTheAskFlooredToTick) {
   WindowResult w;
   w.symbol = "BTCUSD";

@@ -176,6 +176,18 @@ class Engine final : public MarketEventSink {
   // No open window ends before this: on_time skips its sweep over the symbols until then.
   TimeNs next_close_ = std::numeric_limits<TimeNs>::max();
   std::vector<RecordSink*> sinks_;
+  // The documents of a window close, rebuilt in place for every window (emit is synchronous
+  // and sinks copy what they keep), so a close allocates nothing once warmed up.
+  std::array<Record, 3> window_docs_;
+  Record ticker_doc_;
+  Record decision_doc_;
+  Decision decision_;              // the strategy's last decision, rewritten in place
+  std::vector<Balance> balances_;  // the exchange's balances at the last decision
+  SymbolRules rules_;              // the decided symbol's rules at the last decision
+  // The documents of an order outcome and of a fill, likewise rewritten in place.
+  Record order_doc_;
+  Record balance_doc_;
+  std::vector<Balance> fill_balances_;
   std::map<std::string, EnginePosition> positions_;
   // What each order had executed when last accounted, so a later update of the same
   // order (a resting order filling) only adds what is new.

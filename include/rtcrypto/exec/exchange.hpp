@@ -17,7 +17,12 @@
 namespace rtcrypto {
 
 // Gemini's order execution options for "exchange limit" orders.
-enum class TimeInForce : std::uint8_t { GoodTillCancel, ImmediateOrCancel, FillOrKill, MakerOrCancel };
+enum class TimeInForce : std::uint8_t {
+  GoodTillCancel,
+  ImmediateOrCancel,
+  FillOrKill,
+  MakerOrCancel
+};
 std::string_view to_gemini_option(TimeInForce tif);  // "", "immediate-or-cancel", ...
 
 struct OrderRequest {
@@ -42,10 +47,10 @@ struct Order {
   Decimal executed_amount;
   Decimal remaining_amount;
   Decimal avg_execution_price;
-  Decimal fee;               // in the quote currency
-  bool is_live = false;      // resting on the book
+  Decimal fee;           // in the quote currency
+  bool is_live = false;  // resting on the book
   bool is_cancelled = false;
-  std::string reason;        // why cancelled ("ImmediateOrCancelWillNotFill", ...)
+  std::string reason;  // why cancelled ("ImmediateOrCancelWillNotFill", ...)
   TimeNs timestamp = 0;
 };
 
@@ -69,7 +74,7 @@ struct Balance {
 struct SymbolRules {
   std::string symbol;
   Decimal tick_size = Decimal::from_raw(Decimal::kOne / 100'000'000);  // quantity step
-  Decimal quote_increment = Decimal::from_raw(Decimal::kOne / 100);     // price tick
+  Decimal quote_increment = Decimal::from_raw(Decimal::kOne / 100);    // price tick
   Decimal min_order_size = Decimal::from_raw(Decimal::kOne / 100'000);
   std::string status = "open";
 };
@@ -98,9 +103,16 @@ class Exchange {
   virtual void cancel(const std::string& order_id, OrderCallback done) = 0;
   // Last known balances (paper: exact; REST: as of the last refresh).
   virtual std::vector<Balance> balances() const = 0;
+  // The same, written into `out` (a caller that keeps `out` between calls lets an override
+  // reuse its storage: the engine asks on every decision).
+  virtual void balances_into(std::vector<Balance>& out) const { out = balances(); }
   virtual std::optional<Order> order_by_client_id(const std::string& client_order_id) const = 0;
   virtual std::vector<Order> open_orders() const = 0;
   virtual SymbolRules rules(const std::string& symbol) const = 0;
+  // The same, written into `out` (reusing its strings where an override can).
+  virtual void rules_into(const std::string& symbol, SymbolRules& out) const {
+    out = rules(symbol);
+  }
   // Every fill, including those of resting orders that fill later.
   virtual void set_fill_listener(FillListener listener) = 0;
   // Orders whose outcome is not known yet (none for paper).

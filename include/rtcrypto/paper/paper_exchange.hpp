@@ -58,9 +58,11 @@ class PaperExchange : public Exchange {
   void cancel(const std::string& order_id, OrderCallback done) override;
   // Every currency the account has seen, sorted by currency.
   std::vector<Balance> balances() const override;
+  void balances_into(std::vector<Balance>& out) const override;
   std::optional<Order> order_by_client_id(const std::string& client_order_id) const override;
   std::vector<Order> open_orders() const override;
   SymbolRules rules(const std::string& symbol) const override;
+  void rules_into(const std::string& symbol, SymbolRules& out) const override;
   void set_fill_listener(FillListener listener) override { fill_listener_ = std::move(listener); }
 
   // Fills resting orders of `symbol` that the book now crosses. Call after each book update.
@@ -120,6 +122,7 @@ class PaperExchange : public Exchange {
   FillListener fill_listener_;
   std::function<void(const Order&)> order_listener_;
   PaperStats stats_;
+  SymbolRules place_rules_;  // scratch of place()
 };
 
 }  // namespace rtcrypto

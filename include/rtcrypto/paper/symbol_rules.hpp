@@ -16,6 +16,8 @@ namespace rtcrypto {
 const std::vector<SymbolRules>& builtin_symbol_rules();
 // The table's entry for `symbol` (any case), or nullopt.
 std::optional<SymbolRules> builtin_symbol_rules(std::string_view symbol);
+// The same entry without a copy, for an already upper-case `symbol`; null when absent.
+const SymbolRules* find_builtin_symbol_rules(std::string_view upper_symbol);
 // What an unknown symbol gets: BTC-like steps (tick_size 1e-8, quote_increment 0.01,
 // min_order_size 0.00001), status "open".
 SymbolRules generic_symbol_rules(std::string_view symbol);

@@ -37,6 +37,9 @@ class Strategy {
  public:
   virtual ~Strategy() = default;
   virtual Decision decide(const StrategyInput& in) = 0;
+  // The same decision written into `out` (the engine keeps one per run, so a strategy that
+  // overrides this can reuse its strings' buffers: no allocation per decision).
+  virtual void decide_into(const StrategyInput& in, Decision& out) { out = decide(in); }
   virtual std::string name() const = 0;
 };
 
@@ -63,6 +66,7 @@ class BookStrategy final : public Strategy {
  public:
   explicit BookStrategy(BookStrategyConfig config = {}) : config_(config) {}
   Decision decide(const StrategyInput& in) override;
+  void decide_into(const StrategyInput& in, Decision& out) override;
   std::string name() const override { return "book"; }
   const BookStrategyConfig& config() const { return config_; }
 

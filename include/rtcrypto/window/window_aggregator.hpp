@@ -136,5 +136,8 @@ class WindowAggregator {
 // price_volume record adds bid_changes, ask_changes, trades, best_bid, best_ask, mid,
 // spread (decimals or null), depth_bid_1pct, depth_ask_1pct (base units).
 std::array<Record, 3> window_records(const WindowResult& w);
+// The same three records written into `out`, reusing its storage (a closer that keeps them
+// between windows allocates nothing once warmed up).
+void fill_window_records(const WindowResult& w, std::array<Record, 3>& out);
 
 }  // namespace rtcrypto

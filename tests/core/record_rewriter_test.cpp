@@ -1,0 +1,99 @@
+// FieldKey and RecordRewriter: keys that allocate nothing, records rebuilt in place that end
+// up exactly as records built afresh.
+#include "rtcrypto/core/record_rewriter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+
+namespace rtcrypto {
+namespace {
+
+TEST(FieldKey, LiteralsAreViewsAndRuntimeNamesAreInterned) {
+  FieldKey k = "window_start";
+  EXPECT_EQ(k, "window_start");
+  EXPECT_EQ(k.size(), 12u);
+
+  std::string name = "volume_";
+  name += "BTC";
+  FieldKey a(name), b(std::string("volume_BTC"));
+  EXPECT_EQ(a, "volume_BTC");
+  EXPECT_EQ(a.view().data(), b.view().data());  // one interned copy
+  name = "changed";
+  EXPECT_EQ(a, "volume_BTC");  // the key does not see its source change
+}
+
+TEST(Record, SetAddAndGetWorkWithKeys) {
+  Record r;
+  r.add("a", std::int64_t{1}).set("b", 2.5).set("a", std::string("x"));
+  r.set("dyn_" + std::string("USD"), true);
+  ASSERT_EQ(r.fields.size(), 3u);
+  EXPECT_EQ(r.fields[0].first, "a");
+  EXPECT_EQ(std::get<std::string>(*r.get("a")), "x");
+  EXPECT_EQ(std::get<double>(*r.get("b")), 2.5);
+  EXPECT_TRUE(std::get<bool>(*r.get("dyn_USD")));
+  EXPECT_EQ(r.get("missing"), nullptr);
+}
+
+Record fresh(int variant) {
+  Record r;
+  r.doc_type = "decision";
+  r.symbol = "BTCUSD";
+  r.ts = 5;
+  r.add("i", std::int64_t{variant});
+  r.add("s", variant % 2 ? FieldValue(std::string("a rather long detail text, heap allocated"))
+                         : FieldValue{});
+  r.add("d", variant % 3 ? FieldValue(decimal_or_throw("1.25")) : FieldValue(0.5));
+  r.add("b", variant % 2 == 0);
+  if (variant < 3) r.add("tail", std::string("t"));
+  return r;
+}
+
+void rewrite(Record& r, int variant) {
+  RecordRewriter f(r, 5);
+  f.put("i", std::int64_t{variant});
+  if (variant % 2) {
+    f.put_string("s", "a rather long detail text, heap allocated");
+  } else {
+    f.put("s", std::monostate{});
+  }
+  if (variant % 3) {
+    f.put("d", std::optional<Decimal>(decimal_or_throw("1.25")));
+  } else {
+    f.put("d", 0.5);
+  }
+  f.put("b", variant % 2 == 0);
+  if (variant < 3) f.put_string("tail", "t");
+}
+
+TEST(RecordRewriter, RewrittenRecordEqualsAFreshOne) {
+  Record r;
+  r.doc_type = "decision";
+  r.symbol = "BTCUSD";
+  for (int variant : {0, 1, 2, 3, 4, 5, 1, 0, 4}) {
+    rewrite(r, variant);
+    const Record want = fresh(variant);
+    EXPECT_EQ(to_document_json(r, "run"), to_document_json(want, "run")) << variant;
+    EXPECT_EQ(r.fields.size(), want.fields.size());
+  }
+}
+
+TEST(RecordRewriter, StringValueKeepsItsBuffer) {
+  Record r;
+  {
+    RecordRewriter f(r, 1);
+    f.put_string("detail", std::string(100, 'x'));
+  }
+  const char* buffer = std::get<std::string>(r.fields[0].second).data();
+  {
+    RecordRewriter f(r, 2);
+    f.put_string("detail", std::string(90, 'y'));
+  }
+  EXPECT_EQ(std::get<std::string>(r.fields[0].second), std::string(90, 'y'));
+  EXPECT_EQ(std::get<std::string>(r.fields[0].second).data(), buffer);
+  EXPECT_EQ(r.ts, 2);
+}
+
+}  // namespace
+}  // namespace rtcrypto

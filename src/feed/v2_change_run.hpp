@@ -1,8 +1,8 @@
 #pragma once
 // The hot loop of the v2 scanner: a run of changes of the usual shape
 // `["buy","29385.05","0.01"],["sell",...]`, read without the general cursor. Two kernels,
-// the baseline one (SSE2 on x86-64, none elsewhere) and an AVX2 one the CPU is asked for
-// at run time, so the binary still runs on any x86-64.
+// the baseline one (SSE2 on x86-64, none elsewhere), an AVX2 one and an AVX-512 one the CPU
+// is asked for at run time, so the binary still runs on any x86-64.
 #include "v2_l2_scanner.hpp"
 
 namespace rtcrypto::feed_detail {
@@ -24,6 +24,12 @@ bool avx2_usable();
 // One 32-byte load classifies a change's two decimals, which are converted together.
 // Only where avx2_usable().
 const char* change_run_avx2(const char* p, const char* limit, LevelBuffer& levels);
+
+// Whether this CPU (and OS) runs change_run_avx512 (AVX-512 F, BW, VL and VBMI).
+bool avx512_usable();
+// Numbers of up to 8 + 8 digits placed around their points by one byte permute, so they
+// share one scale; the rest read as change_run_avx2 does. Only where avx512_usable().
+const char* change_run_avx512(const char* p, const char* limit, LevelBuffer& levels);
 
 // The kernel the scanner uses: the best one this CPU runs, picked once.
 ChangeRunFn best_change_run();

@@ -1,7 +1,8 @@
-// The v2 scanner's change kernels (baseline SSE2 and, where the CPU has it, AVX2) give
-// exactly Decimal::parse's values or leave the change to the general reader: randomized and
-// edge decimals, frames of every size (padded copies and in-place with a tail copy), frames
-// ending at a guard page, and the shared frames, on which both kernels must agree.
+// The v2 scanner's change kernels (baseline SSE2 and, where the CPU has them, AVX2 and
+// AVX-512) give exactly Decimal::parse's values or leave the change to the general reader:
+// randomized and edge decimals, every length around the AVX-512 layout's 8 + 8 digits,
+// frames of every size (padded copies and in-place with a tail copy), frames ending at a
+// guard page, and the shared frames, on which all kernels must agree.
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@ struct Kernel {
 std::vector<Kernel> kernels() {
   std::vector<Kernel> k = {{"baseline", feed_detail::change_run_baseline}};
   if (feed_detail::avx2_usable()) k.push_back({"avx2", feed_detail::change_run_avx2});
+  if (feed_detail::avx512_usable()) k.push_back({"avx512", feed_detail::change_run_avx512});
   return k;
 }
 
@@ -193,6 +195,33 @@ TEST(V2ChangeRun, EdgeDecimalsReadAsDecimalParseDoes) {
   }
 }
 
+// Every split of up to 10 integral and 10 fractional digits (with and without a point, a
+// trailing point, a leading one) in the price and in the quantity: the lengths on both
+// sides of the AVX-512 layout's 8 + 8 digits and of its 32-byte window.
+TEST(V2ChangeRun, EveryLengthAroundTheLayoutReadsAsDecimalParseDoes) {
+  std::vector<std::string> shapes;
+  for (int i = 0; i <= 10; ++i) {
+    const std::string integral = std::string("9876543210").substr(0, i);
+    if (i > 0) shapes.push_back(integral);
+    for (int f = 0; f <= 10; ++f) {
+      shapes.push_back(integral + "." + std::string("1234567890").substr(0, f));
+    }
+  }
+  for (const Kernel& k : kernels()) {
+    for (const std::string& a : shapes) {
+      for (const std::string& b : shapes) {
+        const bool sell = (a.size() + b.size()) % 2 == 1;
+        std::vector<Change> few = {{!sell, "29385.05", "0.01"}, {sell, a, b}, {sell, "1.5", "2"}};
+        expect_scan(frame_of(few), few, k, a + " " + b);
+        std::vector<Change> big(70, Change{sell, "29385.05", "0.12345678"});
+        big.insert(big.begin() + 35, Change{!sell, a, b});
+        expect_scan(frame_of(big, true), big, k, a + " " + b + " in a big frame");
+        if (HasFatalFailure()) return;
+      }
+    }
+  }
+}
+
 // A frame read in place ends right before an unreadable page: nothing reads past it.
 TEST(V2ChangeRun, NoReadPastTheEndOfAFrame) {
   const long page = sysconf(_SC_PAGESIZE);
@@ -244,10 +273,11 @@ std::vector<std::string> read_lines(const std::filesystem::path& path) {
   return out;
 }
 
-// Both kernels give the same scan of every shared frame and of mutated ones.
+// Every kernel gives the baseline's scan of every shared frame and of mutated ones.
 TEST(V2ChangeRun, KernelsAgreeOnSharedAndMutatedFrames) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
-  if (!feed_detail::avx2_usable()) GTEST_SKIP() << "no AVX2 on this CPU";
+  const std::vector<Kernel> all = kernels();
+  if (all.size() < 2) GTEST_SKIP() << "no AVX2 on this CPU";
   std::vector<std::string> frames = read_lines(path);
   ASSERT_EQ(frames.size(), 4038u);
   std::mt19937_64 rng(5);
@@ -259,34 +289,36 @@ TEST(V2ChangeRun, KernelsAgreeOnSharedAndMutatedFrames) {
     f[rng() % f.size()] = bytes[rng() % bytes.size()];
     frames.push_back(f);
   }
-  std::size_t scanned = 0, levels_seen = 0;
-  for (const std::string& f : frames) {
-    L2Scan sa, sb;
-    LevelBuffer la, lb;
-    std::vector<PendingTrade> ta, tb;
-    const bool a = feed_detail::scan_l2_updates(f, 9, sa, la, ta, feed_detail::change_run_baseline);
-    const bool b = feed_detail::scan_l2_updates(f, 9, sb, lb, tb, feed_detail::change_run_avx2);
-    ASSERT_EQ(a, b) << f.substr(0, 300);
-    if (!a) continue;
-    ++scanned;
-    ASSERT_EQ(sa.symbol, sb.symbol);
-    ASSERT_EQ(sa.has_trades, sb.has_trades);
-    ASSERT_EQ(sa.has_auction_events, sb.has_auction_events);
-    ASSERT_EQ(la.size(), lb.size()) << f.substr(0, 300);
-    levels_seen += la.size();
-    for (std::size_t i = 0; i < la.size(); ++i) {
-      ASSERT_TRUE(la.levels()[i].signed_price == lb.levels()[i].signed_price &&
-                  la.levels()[i].quantity == lb.levels()[i].quantity)
-          << f.substr(0, 300) << " level " << i;
+  for (std::size_t kernel = 1; kernel < all.size(); ++kernel) {
+    std::size_t scanned = 0, levels_seen = 0;
+    for (const std::string& f : frames) {
+      L2Scan sa, sb;
+      LevelBuffer la, lb;
+      std::vector<PendingTrade> ta, tb;
+      const bool a = feed_detail::scan_l2_updates(f, 9, sa, la, ta, all[0].run);
+      const bool b = feed_detail::scan_l2_updates(f, 9, sb, lb, tb, all[kernel].run);
+      ASSERT_EQ(a, b) << all[kernel].name << " " << f.substr(0, 300);
+      if (!a) continue;
+      ++scanned;
+      ASSERT_EQ(sa.symbol, sb.symbol);
+      ASSERT_EQ(sa.has_trades, sb.has_trades);
+      ASSERT_EQ(sa.has_auction_events, sb.has_auction_events);
+      ASSERT_EQ(la.size(), lb.size()) << all[kernel].name << " " << f.substr(0, 300);
+      levels_seen += la.size();
+      for (std::size_t i = 0; i < la.size(); ++i) {
+        ASSERT_TRUE(la.levels()[i].signed_price == lb.levels()[i].signed_price &&
+                    la.levels()[i].quantity == lb.levels()[i].quantity)
+            << all[kernel].name << " " << f.substr(0, 300) << " level " << i;
+      }
+      ASSERT_EQ(ta.size(), tb.size());
+      for (std::size_t i = 0; i < ta.size(); ++i) {
+        ASSERT_TRUE(ta[i].price == tb[i].price && ta[i].quantity == tb[i].quantity &&
+                    ta[i].taker == tb[i].taker && ta[i].ts == tb[i].ts && ta[i].id == tb[i].id);
+      }
     }
-    ASSERT_EQ(ta.size(), tb.size());
-    for (std::size_t i = 0; i < ta.size(); ++i) {
-      ASSERT_TRUE(ta[i].price == tb[i].price && ta[i].quantity == tb[i].quantity &&
-                  ta[i].taker == tb[i].taker && ta[i].ts == tb[i].ts && ta[i].id == tb[i].id);
-    }
+    EXPECT_GT(scanned, 3900u) << all[kernel].name;
+    EXPECT_GE(levels_seen, 48'041u) << all[kernel].name;
   }
-  EXPECT_GT(scanned, 3900u);
-  EXPECT_GE(levels_seen, 48'041u);
 }
 
 }  // namespace

@@ -1,0 +1,171 @@
+#pragma once
+// The AVX2 reading of one change, shared by the AVX2 kernel and the AVX-512 one (which
+// falls back to it for the changes its own layout does not take). Only functions marked
+// RTC_AVX2 use AVX2; callers compile them inline into functions with the same or more
+// target features.
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "rtcrypto/core/pow10.hpp"
+#include "v2_change_run.hpp"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define RTC_HAVE_AVX2_KERNEL 1
+#define RTC_AVX2 __attribute__((target("avx2,bmi,bmi2")))
+#endif
+
+#if defined(RTC_HAVE_AVX2_KERNEL)
+namespace rtcrypto::feed_detail::avx2_change {
+
+// Eight bytes of text as a little-endian word (first byte lowest), as memcpy reads them.
+constexpr std::uint64_t le_word(const char (&s)[9]) {
+  std::uint64_t w = 0;
+  for (int i = 7; i >= 0; --i) w = (w << 8) | static_cast<unsigned char>(s[i]);
+  return w;
+}
+// A change's opening: `["buy","` (up to the price's quote) and `["sell",` (before it).
+inline constexpr std::uint64_t kBuyOpen = le_word("[\"buy\",\"");
+inline constexpr std::uint64_t kSellOpen = le_word("[\"sell\",");
+
+// Shuffle controls that right-align a number's digits in 16 bytes, dropping its point.
+// Sixteen bytes from kShift + L select, for a number of L characters at the start of a
+// 16-byte window, the window byte j + L - 16 into lane j: negative (lane zeroed) before
+// the number. Sixteen bytes from kPointShift + 32 + x are -1 in the lanes j with
+// 0 <= x + j < 16: added with x = the digits after the point, they move the lanes in front
+// of them one byte further left, past the point; x < -15 (no point) adds nothing.
+alignas(64) inline constexpr signed char kShift[32] = {
+    -16, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1,
+    0,   1,   2,   3,   4,   5,   6,   7,  8,  9,  10, 11, 12, 13, 14, 15};
+alignas(64) inline constexpr signed char kPointShift[64] = {
+    0,  0,  0,  0,  0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+    0,  0,  0,  0,  0, 0, 0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0,  0,  0,  0,  0,  0,  0,  0,  0,  0};
+
+// 10^(18 - max(x, 0)) at kScaleOf[32 + x]: the factor for x digits after the point.
+inline constexpr auto kScaleOf = [] {
+  std::array<std::uint64_t, 48> t{};
+  for (int x = -32; x < 16; ++x) t[x + 32] = kPow10U64[Decimal::kScale - (x > 0 ? x : 0)];
+  return t;
+}();
+
+struct alignas(32) Bytes32 {
+  char b[32];
+};
+constexpr Bytes32 splat(char c) {
+  Bytes32 v{};
+  for (char& x : v.b) x = c;
+  return v;
+}
+
+inline constexpr std::uint32_t kQuoteCommaQuote = '"' | (',' << 8) | ('"' << 16);
+inline constexpr std::uint16_t kQuoteBracket = '"' | (']' << 8);
+
+// The vector constants, read through a pointer GCC cannot see through: it then uses them
+// as memory operands or loads them once, instead of rebuilding each broadcast per change.
+// (The 128-bit ones use the first half.)
+struct Consts {
+  Bytes32 quote, point, zero, over9;  // over9: + 118 sets the top bit of bytes > 9
+  std::uint16_t w10[16];              // [10, 1] byte pairs
+  std::uint32_t w100[8];              // [100, 1] u16 pairs
+  std::uint32_t w10k[8];              // [10^4, 1] u16 pairs
+  std::uint64_t e8[4];
+};
+alignas(32) inline constexpr Consts kConsts = {
+    splat('"'),
+    splat('.'),
+    splat('0'),
+    splat(118),
+    {0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A,
+     0x010A, 0x010A, 0x010A, 0x010A},
+    {0x00010064, 0x00010064, 0x00010064, 0x00010064, 0x00010064, 0x00010064, 0x00010064,
+     0x00010064},
+    {0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710,
+     0x00012710},
+    {100000000, 100000000, 100000000, 100000000}};
+
+RTC_AVX2 inline __m256i vec(const void* v) {
+  return _mm256_load_si256(static_cast<const __m256i*>(v));
+}
+
+RTC_AVX2 inline __m128i vec128(const void* v) {
+  return _mm_load_si128(static_cast<const __m128i*>(v));
+}
+RTC_AVX2 inline __m128i load128(const void* v) {
+  return _mm_loadu_si128(static_cast<const __m128i*>(v));
+}
+
+// One change at p (64 readable bytes); writes it to `out` and returns the position after
+// its `]`, or nullptr when it is not of the shape this kernel takes.
+//
+// The window is the 32 bytes from the price's opening quote (bit i of a mask is byte i):
+// the quotes give the layout `"price","quantity"]`, checked with two loads, each number up
+// to 16 characters. Each number then goes through a shuffle (digits right-aligned, the
+// first point dropped), which must leave only digits, and the two through one
+// multiply-add reduction (the last steps on both at once). So a number is digits with at
+// most one point: what Decimal::parse's fast path reads, to the same value ("5." and ".5"
+// included). A price of "." reads as 0 and is refused with the other zero prices; a
+// quantity starting with a point is left to the general reader (which refuses ".").
+RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, ScannedLevel& out,
+                                                              const Consts& k) {
+  std::uint64_t head;
+  std::memcpy(&head, p, 8);
+  const bool sell = head == kSellOpen;
+  if (!sell && head != kBuyOpen) return nullptr;
+  const char* const w = p + 7 + sell;  // the price's opening quote
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+  const auto quotes =
+      static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, vec(&k.quote))));
+  const std::uint32_t q1 = quotes & ~1u;
+  const std::size_t e1 = _tzcnt_u32(q1);  // price in [1, e1); 32 when no quote
+  std::uint32_t sep;
+  std::memcpy(&sep, w + e1, 4);
+  if (!(quotes & 1u) || (sep & 0xFFFFFF) != kQuoteCommaQuote) return nullptr;
+  // The quantity in [s2, e2): the next quote after `","` (32 for none: then the one right
+  // after the window must close it).
+  const std::size_t s2 = e1 + 3;
+  const std::size_t e2 = _tzcnt_u32(_blsr_u32(_blsr_u32(q1)));
+  std::uint16_t close;
+  std::memcpy(&close, w + e2, 2);
+  const std::size_t n1 = e1 - 1, n2 = e2 - s2;  // lengths, 1..16
+  if (close != kQuoteBracket || ((n1 - 1) | (n2 - 1)) > 15) return nullptr;
+  const auto points =
+      static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, vec(&k.point))));
+  const std::uint32_t qty_points = points >> s2;
+  if (qty_points & 1u) return nullptr;
+  // 32 + the digits after each number's first point (< 17 when it has none).
+  const std::size_t x1 = 32 + n1 - 1 - _tzcnt_u32(_bzhi_u32(points >> 1, n1));
+  const std::size_t x2 = 32 + n2 - 1 - _tzcnt_u32(_bzhi_u32(qty_points, n2));
+  // Digit values, right-aligned (16 lanes each).
+  const __m128i d1 =
+      _mm_shuffle_epi8(_mm_sub_epi8(load128(w + 1), vec128(&k.zero)),
+                       _mm_add_epi8(load128(kShift + n1), load128(kPointShift + x1)));
+  const __m128i d2 =
+      _mm_shuffle_epi8(_mm_sub_epi8(load128(w + s2), vec128(&k.zero)),
+                       _mm_add_epi8(load128(kShift + n2), load128(kPointShift + x2)));
+  if (_mm_movemask_epi8(_mm_or_si128(_mm_adds_epu8(d1, vec128(&k.over9)),
+                                     _mm_adds_epu8(d2, vec128(&k.over9)))) != 0) {
+    return nullptr;
+  }
+  // Pairs, then fours ([10, 1], [100, 1]); both numbers' fours packed as u16s, then eights
+  // ([10^4, 1]): price high, price low, quantity high, quantity low; then 16 digits each.
+  const __m128i p4 = _mm_madd_epi16(_mm_maddubs_epi16(d1, vec128(k.w10)), vec128(k.w100));
+  const __m128i q4 = _mm_madd_epi16(_mm_maddubs_epi16(d2, vec128(k.w10)), vec128(k.w100));
+  const __m128i d8 = _mm_madd_epi16(_mm_packus_epi32(p4, q4), vec128(k.w10k));
+  const __m128i d16 = _mm_add_epi64(_mm_mul_epu32(d8, vec128(k.e8)), _mm_srli_epi64(d8, 32));
+  const auto price = static_cast<std::uint64_t>(_mm_cvtsi128_si64(d16));
+  const auto qty = static_cast<std::uint64_t>(_mm_extract_epi64(d16, 1));
+  if (price == 0) return nullptr;  // the general reader rejects it
+  // Mantissas < 10^16 and factors <= 10^18: one 64x64->128 multiply each. The side rides
+  // in the sign of the price.
+  const auto sign = -static_cast<std::int64_t>(sell);
+  const auto factor = static_cast<std::int64_t>(kScaleOf[x1]);
+  out.signed_price = static_cast<Decimal::Rep>(static_cast<std::int64_t>(price)) *
+                     static_cast<Decimal::Rep>((factor ^ sign) - sign);
+  out.quantity = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(qty) * kScaleOf[x2]);
+  return w + e2 + 2;
+}
+
+}  // namespace rtcrypto::feed_detail::avx2_change
+#endif

@@ -71,6 +71,7 @@ struct Consts {
   std::uint32_t w100[8];              // [100, 1] u16 pairs
   std::uint32_t w10k[8];              // [10^4, 1] u16 pairs
   std::uint64_t e8[4];
+  Bytes32 open;  // '['
 };
 alignas(32) inline constexpr Consts kConsts = {
     splat('"'),
@@ -83,7 +84,8 @@ alignas(32) inline constexpr Consts kConsts = {
      0x00010064},
     {0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710,
      0x00012710},
-    {100000000, 100000000, 100000000, 100000000}};
+    {100000000, 100000000, 100000000, 100000000},
+    splat('[')};
 
 RTC_AVX2 inline __m256i vec(const void* v) {
   return _mm256_load_si256(static_cast<const __m256i*>(v));

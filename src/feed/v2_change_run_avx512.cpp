@@ -49,6 +49,8 @@ struct Consts512 {
   std::uint64_t price_frac[33];     // [e1 - pt1]
   std::uint64_t quantity_int[33];   // [pt2 - e1]: pt2 - e1 - 3 integral digits, at least 1
   std::uint64_t quantity_frac[33];  // [e2 - pt2]
+  std::int64_t factor[2];           // 10^10 for a bid's price, -10^10 for an ask's
+  std::uint64_t quantity_factor;    // 10^10
 };
 alignas(64) constexpr Consts512 kConsts512 = [] {
   Consts512 c{};
@@ -57,6 +59,9 @@ alignas(64) constexpr Consts512 kConsts512 = [] {
     c.around[j] = static_cast<signed char>(lane < 8 ? lane - 8 : lane - 7);
     c.nine.b[j] = 9;
   }
+  c.factor[0] = 10'000'000'000;
+  c.factor[1] = -c.factor[0];
+  c.quantity_factor = 10'000'000'000;
   for (int d = 0; d < 33; ++d) {
     c.price_int[d] = d == 0 ? kTooLong : int_lanes(d - 1);
     c.price_frac[d] = frac_lanes(d);
@@ -95,13 +100,13 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(const char* 
   if (!(quotes & 1u)) return nullptr;
   const std::uint32_t q1 = _blsr_u32(quotes);
   const std::uint32_t q2 = _blsr_u32(q1);  // from the quantity's opening quote (if e1 < 30)
-  const std::uint32_t e1 = _tzcnt_u32(q1);
-  const std::uint32_t pt1 = _tzcnt_u32(_blsr_u32(stops));
+  const std::size_t e1 = _tzcnt_u32(q1);
+  const std::size_t pt1 = _tzcnt_u32(_blsr_u32(stops));
   std::uint16_t sep;
   std::memcpy(&sep, w + e1 + 1, 2);
   if (sep != kCommaQuote) return nullptr;
-  const std::uint32_t e2 = _tzcnt_u32(_blsr_u32(q2));
-  const std::uint32_t pt2 = _tzcnt_u32(_andn_u32(_blsmsk_u32(q2), stops));
+  const std::size_t e2 = _tzcnt_u32(_blsr_u32(q2));
+  const std::size_t pt2 = _tzcnt_u32(_andn_u32(_blsmsk_u32(q2), stops));
   std::uint16_t close;
   std::memcpy(&close, w + e2, 2);
   if (close != kQuoteBracket) return nullptr;
@@ -124,11 +129,15 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(const char* 
   if (price == 0) return nullptr;
   // The value times 10^8 < 10^16, times 10^10: one 64x64->128 multiply each. The side
   // rides in the sign of the price.
-  constexpr std::int64_t kScale10 = 10'000'000'000;
-  out.signed_price =
-      static_cast<Decimal::Rep>(price) * static_cast<Decimal::Rep>(sell ? -kScale10 : kScale10);
-  out.quantity = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(qty) * kScale10);
+  out.signed_price = static_cast<Decimal::Rep>(price) * static_cast<Decimal::Rep>(k5.factor[sell]);
+  out.quantity =
+      static_cast<Decimal::Rep>(static_cast<unsigned __int128>(qty) * k5.quantity_factor);
   return w + e2 + 2;
+}
+
+// The AVX2 reading, out of line: it is rare, and inlined it crowded the loop's registers.
+RTC_AVX2 [[gnu::noinline]] const char* avx2_change(const char* p, ScannedLevel& out) {
+  return one_change(p, out, kConsts);
 }
 
 RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer& levels) {
@@ -142,16 +151,23 @@ RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer&
   ScannedLevel* out = first;
   const char* done = nullptr;
   while (p < limit) {
+    // The next change's `[`, found apart from this change's reading so the next iteration's
+    // loads need not wait for it: a change takes 15 to 46 bytes, and has no `[` after its
+    // first byte, so the next starts at the first `[` in [p + 16, p + 48) or is not there.
+    const std::uint32_t opens = _cvtmask32_u32(_mm256_cmpeq_epi8_mask(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open)));
+    const char* const next = p + 16 + _tzcnt_u32(opens);
     const char* q = aligned_change(p, *out, k, k5);
-    if (!q) q = one_change(p, *out, k);  // longer numbers, a quantity like ".5", ...
+    if (!q) q = avx2_change(p, *out);  // longer numbers, a quantity like ".5", ...
     if (!q) {
       done = out == first ? nullptr : p - 1;  // before the comma that follows the last one
       break;
     }
     ++out;
     done = q;
-    if (*q != ',') break;
-    p = q + 1;
+    // Otherwise the byte after the comma is no `[`, and no change would be taken there.
+    if (*q != ',' || q + 1 != next) break;
+    p = next;
   }
   levels.commit(static_cast<std::size_t>(out - first));
   return done;

@@ -61,6 +61,7 @@ constexpr Bytes32 splat(char c) {
 
 inline constexpr std::uint32_t kQuoteCommaQuote = '"' | (',' << 8) | ('"' << 16);
 inline constexpr std::uint16_t kQuoteBracket = '"' | (']' << 8);
+inline constexpr std::uint16_t kCommaOpen = ',' | ('[' << 8);
 
 // The vector constants, read through a pointer GCC cannot see through: it then uses them
 // as memory operands or loads them once, instead of rebuilding each broadcast per change.

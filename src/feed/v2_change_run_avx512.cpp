@@ -165,8 +165,10 @@ RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer&
     }
     ++out;
     done = q;
-    // Otherwise the byte after the comma is no `[`, and no change would be taken there.
-    if (*q != ',' || q + 1 != next) break;
+    // `,[` (then next is q + 1), or no change would be taken after this one.
+    std::uint16_t after;
+    std::memcpy(&after, q, 2);
+    if (after != kCommaOpen) break;
     p = next;
   }
   levels.commit(static_cast<std::size_t>(out - first));

@@ -73,20 +73,32 @@ struct Consts {
   std::uint32_t w10k[8];              // [10^4, 1] u16 pairs
   std::uint64_t e8[4];
   Bytes32 open;  // '['
+  // Copies of kShift, kPointShift and kScaleOf: indexed from the same base register.
+  signed char shift[32];
+  signed char point_shift[64];
+  std::uint64_t scale_of[48];
 };
-alignas(32) inline constexpr Consts kConsts = {
-    splat('"'),
-    splat('.'),
-    splat('0'),
-    splat(118),
-    {0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A,
-     0x010A, 0x010A, 0x010A, 0x010A},
-    {0x00010064, 0x00010064, 0x00010064, 0x00010064, 0x00010064, 0x00010064, 0x00010064,
-     0x00010064},
-    {0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710,
-     0x00012710},
-    {100000000, 100000000, 100000000, 100000000},
-    splat('[')};
+alignas(32) inline constexpr Consts kConsts = [] {
+  Consts c = {splat('"'),
+              splat('.'),
+              splat('0'),
+              splat(118),
+              {0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A,
+               0x010A, 0x010A, 0x010A, 0x010A, 0x010A, 0x010A},
+              {0x00010064, 0x00010064, 0x00010064, 0x00010064, 0x00010064, 0x00010064, 0x00010064,
+               0x00010064},
+              {0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710, 0x00012710,
+               0x00012710},
+              {100000000, 100000000, 100000000, 100000000},
+              splat('['),
+              {},
+              {},
+              {}};
+  for (int i = 0; i < 32; ++i) c.shift[i] = kShift[i];
+  for (int i = 0; i < 64; ++i) c.point_shift[i] = kPointShift[i];
+  for (int i = 0; i < 48; ++i) c.scale_of[i] = kScaleOf[i];
+  return c;
+}();
 
 RTC_AVX2 inline __m256i vec(const void* v) {
   return _mm256_load_si256(static_cast<const __m256i*>(v));
@@ -143,10 +155,10 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, Sca
   // Digit values, right-aligned (16 lanes each).
   const __m128i d1 =
       _mm_shuffle_epi8(_mm_sub_epi8(load128(w + 1), vec128(&k.zero)),
-                       _mm_add_epi8(load128(kShift + n1), load128(kPointShift + x1)));
+                       _mm_add_epi8(load128(k.shift + n1), load128(k.point_shift + x1)));
   const __m128i d2 =
       _mm_shuffle_epi8(_mm_sub_epi8(load128(w + s2), vec128(&k.zero)),
-                       _mm_add_epi8(load128(kShift + n2), load128(kPointShift + x2)));
+                       _mm_add_epi8(load128(k.shift + n2), load128(k.point_shift + x2)));
   if (_mm_movemask_epi8(_mm_or_si128(_mm_adds_epu8(d1, vec128(&k.over9)),
                                      _mm_adds_epu8(d2, vec128(&k.over9)))) != 0) {
     return nullptr;
@@ -163,10 +175,10 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, Sca
   // Mantissas < 10^16 and factors <= 10^18: one 64x64->128 multiply each. The side rides
   // in the sign of the price.
   const auto sign = -static_cast<std::int64_t>(sell);
-  const auto factor = static_cast<std::int64_t>(kScaleOf[x1]);
+  const auto factor = static_cast<std::int64_t>(k.scale_of[x1]);
   out.signed_price = static_cast<Decimal::Rep>(static_cast<std::int64_t>(price)) *
                      static_cast<Decimal::Rep>((factor ^ sign) - sign);
-  out.quantity = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(qty) * kScaleOf[x2]);
+  out.quantity = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(qty) * k.scale_of[x2]);
   return w + e2 + 2;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The hot loop of the v2 scanner: a run of changes of the usual shape
-// `["buy","29385.05","0.01"],["sell",...]`, read without the general cursor. Two kernels,
+// `["buy","29385.05","0.01"],["sell",...]`, read without the general cursor. Three kernels:
 // the baseline one (SSE2 on x86-64, none elsewhere), an AVX2 one and an AVX-512 one the CPU
 // is asked for at run time, so the binary still runs on any x86-64.
 #include "v2_l2_scanner.hpp"

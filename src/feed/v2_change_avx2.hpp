@@ -73,6 +73,8 @@ struct Consts {
   std::uint32_t w10k[8];              // [10^4, 1] u16 pairs
   std::uint64_t e8[4];
   Bytes32 open;  // '['
+  // kBuyOpen, kSellOpen: compared from memory (as immediates they take registers).
+  std::uint64_t buy_open, sell_open;
   // Copies of kShift, kPointShift and kScaleOf: indexed from the same base register.
   signed char shift[32];
   signed char point_shift[64];
@@ -91,6 +93,8 @@ alignas(32) inline constexpr Consts kConsts = [] {
                0x00012710},
               {100000000, 100000000, 100000000, 100000000},
               splat('['),
+              kBuyOpen,
+              kSellOpen,
               {},
               {},
               {}};
@@ -126,8 +130,8 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, Sca
                                                               const Consts& k) {
   std::uint64_t head;
   std::memcpy(&head, p, 8);
-  const bool sell = head == kSellOpen;
-  if (!sell && head != kBuyOpen) return nullptr;
+  const bool sell = head == k.sell_open;
+  if (!sell && head != k.buy_open) return nullptr;
   const char* const w = p + 7 + sell;  // the price's opening quote
   const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
   const auto quotes =

@@ -26,7 +26,8 @@ RTC_AVX2 const char* run_avx2(const char* p, const char* limit, LevelBuffer& lev
     // first byte, so the next starts at the first `[` in [p + 16, p + 48) or is not there.
     const auto opens = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(
         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open))));
-    const char* const next = p + 16 + _tzcnt_u32(opens);
+    // (64-bit count: no zero-extension. With no `[` it runs past p + 48, where `,[` can't be.)
+    const char* const next = p + 16 + _tzcnt_u64(opens);
     const char* q = one_change(p, *out, k);
     if (!q) {
       done = out == first ? nullptr : p - 1;  // before the comma that follows the last one

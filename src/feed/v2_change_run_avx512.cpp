@@ -156,7 +156,8 @@ RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer&
     // first byte, so the next starts at the first `[` in [p + 16, p + 48) or is not there.
     const std::uint32_t opens = _cvtmask32_u32(_mm256_cmpeq_epi8_mask(
         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open)));
-    const char* const next = p + 16 + _tzcnt_u32(opens);
+    // (64-bit count: no zero-extension. With no `[` it runs past p + 48, where `,[` can't be.)
+    const char* const next = p + 16 + _tzcnt_u64(opens);
     const char* q = aligned_change(p, *out, k, k5);
     if (!q) q = avx2_change(p, *out);  // longer numbers, a quantity like ".5", ...
     if (!q) {

@@ -1,5 +1,7 @@
 #include "https_session.hpp"
 
+#include <cstring>
+
 namespace rtcrypto::net {
 namespace {
 // Servers close idle keep-alive connections; do not risk an order on one that is stale.
@@ -13,10 +15,15 @@ HttpResult::Failure failure_of(const boost::system::error_code& ec) {
 }
 
 // Header values go into the request head verbatim: a line break would end or split it.
+// memchr, not find_first_of: that one tests each byte against the set in a call of its own
+// (microseconds over a signed order's ~600 bytes of payload and signature).
 std::string line_break_in(std::span<const HttpHeader> headers) {
-  for (const auto& h : headers)
-    if (h.value.find_first_of("\r\n") != std::string_view::npos)
+  for (const auto& h : headers) {
+    const char* p = h.value.data();
+    const std::size_t n = h.value.size();
+    if (std::memchr(p, '\r', n) || std::memchr(p, '\n', n))
       return "header " + std::string(h.name) + " holds a line break; not sent";
+  }
   return {};
 }
 }  // namespace

@@ -435,6 +435,20 @@ TEST_F(RestClientTest, OrderOnTheIoThreadBeforeAnyConnectionConnectsFirst) {
   EXPECT_EQ(fake_.count("/v1/order/new"), 1);
 }
 
+TEST_F(RestClientTest, KeyWithALineBreakIsNeverSent) {
+  fake_.on_private = [](const nlohmann::json&, int) { return TestReply{200, kOrderBody}; };
+  start_server();
+  ApiCredentials c = creds();
+  c.key = "testkey\r\nX-Injected: 1";
+  GeminiRestClient client(io_, config(), c);
+  std::optional<OrderOutcome> out;
+  client.new_order(order(), [&](const RestStatus&, OrderOutcome o) { out = o; });
+  ASSERT_TRUE(run_until(io_, [&] { return out.has_value(); }));
+  EXPECT_EQ(out->kind, OutcomeKind::Rejected);
+  EXPECT_NE(out->message.find("line break"), std::string::npos) << out->message;
+  EXPECT_EQ(server_->connections(), 0);
+}
+
 TEST_F(RestClientTest, PrivateCallWithoutKeyIsRefusedLocally) {
   start_server();
   GeminiRestClient client(io_, config());

@@ -17,10 +17,11 @@
 // queue behind the previous order's round trip or a fill's mytrades/balances calls. The
 // headline figures count only orders that went out on an idle lane ("idle"); the queued ones
 // are counted and shown apart. The event loop itself never waits for a round trip.
-// On an idle, connected lane the client builds and begins writing the order inside place(),
-// so t1 falls inside the frame handler (no event-loop hop before the bytes exist); an idle
-// order that must first (re)connect goes through the lane's coroutine, its t1 after the
-// handler: both are idle orders, their split is shown under the headline.
+// On an idle, connected lane the REST client signs and builds the order and begins its write
+// inside place(), so t1 falls inside the frame handler (no event-loop hop before the bytes
+// exist); the write itself (TLS record, loopback send) follows t1 before the handler returns.
+// An idle order that must first (re)connect goes through the lane's coroutine, its t1 after
+// the handler: both are idle orders, their split is shown under the headline.
 //
 // Where the work runs: the simulator has its own thread and io_context (it makes the frames
 // and answers the REST calls); the daemon side (feed client, parser, engine, exchange, REST
@@ -291,7 +292,7 @@ bool run_network(const Options& opt, const std::filesystem::path& cert_dir, Netw
       tm.tend[n] = tend;
     }
     ++out.frame_count;
-    out.frames.emplace_back(frame);  // outside the timed span: t1 comes later on the loop
+    out.frames.emplace_back(frame);  // for the baseline; after t1, outside the timed span
     if (tap.gap) {
       tap.gap = false;
       client->request_resync("BTCUSD", "sequence gap");

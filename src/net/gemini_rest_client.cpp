@@ -59,6 +59,7 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     if (!u || u->scheme != "https") throw std::invalid_argument("bad REST URL: " + cfg.base_url);
     base = *u;
     target_prefix = base.path_prefix();
+    order_new_target = target_prefix + "/v1/order/new";
     tls = make_client_tls_context(cfg.ca_file);
     pub.session = std::make_unique<HttpsSession>(io.get_executor(), tls, base);
     priv.session = std::make_unique<HttpsSession>(io.get_executor(), tls, base);
@@ -72,7 +73,8 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
   std::shared_ptr<NonceSource> nonces;
   std::optional<PayloadSigner> signer;  // keyed once with creds->secret
   Url base;
-  std::string target_prefix;  // base.path_prefix(), built once
+  std::string target_prefix;     // base.path_prefix(), built once
+  std::string order_new_target;  // full_target("/v1/order/new"), built once
   std::shared_ptr<ssl::context> tls;
   Lane pub, priv;
   std::mt19937_64 rng;
@@ -151,7 +153,6 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
 
   awaitable<Reply> send_once(Lane& lane, http::verb verb, std::string_view target,
                              std::span<const HttpHeader> headers, BeforeWrite before_write) {
-    Reply r;
     TimeNs wait = lane.limiter.delay(wall_now_ns());
     if (wait > 0) {
       bump([](RestStats& s) { ++s.throttle_waits; });
@@ -161,22 +162,28 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     bump([](RestStats& s) { ++s.requests; });
     HttpResult h =
         co_await lane.session->request(verb, target, headers, cfg.request_timeout, before_write);
+    co_return classify(std::move(h));
+  }
+
+  // A request's HTTP result as the REST call sees it (counted in the stats).
+  Reply classify(HttpResult h) {
+    Reply r;
     r.maybe_sent = h.sent;
     switch (h.failure) {
       case HttpResult::Failure::Timeout:
         r.status.error = RestError::Timeout;
         r.status.message = h.error;
         bump([](RestStats& s) { ++s.timeouts; });
-        co_return r;
+        return r;
       case HttpResult::Failure::Network:
         r.status.error = RestError::Network;
         r.status.message = h.error;
         bump([](RestStats& s) { ++s.network_errors; });
-        co_return r;
+        return r;
       case HttpResult::Failure::Tls:
         r.status.error = RestError::Tls;
         r.status.message = h.error;
-        co_return r;
+        return r;
       case HttpResult::Failure::None:
         break;
     }
@@ -185,7 +192,7 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     auto err = parse_error_body(r.body);
     if (h.status == 200 && !err) {
       r.status.error = RestError::Ok;
-      co_return r;
+      return r;
     }
     if (err) {
       r.status.reason = err->reason;
@@ -196,7 +203,7 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     r.status.error = classify_rest_error(h.status, r.status.reason);
     if (h.status == 429) bump([](RestStats& s) { ++s.http_429; });
     if (h.status >= 500) bump([](RestStats& s) { ++s.server_errors; });
-    co_return r;
+    return r;
   }
 
   void report_auth_failure(const RestStatus& s, const std::string& path) {
@@ -212,12 +219,22 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // The signed headers of a private call; views into `sig` and `creds`.
+  std::array<HttpHeader, 5> private_headers(const SignedPayload& sig) const {
+    return {HttpHeader{"Content-Type", "text/plain"}, HttpHeader{"Cache-Control", "no-cache"},
+            HttpHeader{"X-GEMINI-APIKEY", creds->key}, HttpHeader{"X-GEMINI-PAYLOAD", sig.payload},
+            HttpHeader{"X-GEMINI-SIGNATURE", sig.signature}};
+  }
+
   // Sends with retries. `build` makes the JSON payload for a nonce (private) or is empty
   // (public GET). `order_new`: an unclear failure is returned for lookup, never resent.
+  // `first_write`: the first attempt was built and written already (send_order_now); this
+  // is its write's outcome, and the call goes on with reading the response.
   // GCC 12 may destroy temporaries of a co_await full-expression twice: every coroutine
   // here takes its arguments by value from named locals, and awaits named awaitables.
   awaitable<Reply> call(bool is_private, std::string path, std::string extra,
-                        std::shared_ptr<const OrderRequest> order) {
+                        std::shared_ptr<const OrderRequest> order,
+                        std::optional<boost::system::error_code> first_write = std::nullopt) {
     const bool order_new = order != nullptr;
     Lane& lane = is_private ? priv : pub;
     if (is_private && !creds) {
@@ -236,33 +253,36 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     }
     int nonce_retries = 0;
     for (int attempt = 1;; ++attempt) {
-      if (stopped) {
-        Reply r;
-        r.status.error = RestError::Cancelled;
-        co_return r;
+      Reply r;
+      if (attempt == 1 && first_write) {
+        auto reading = lane.session->after_write(*first_write);
+        HttpResult h = co_await std::move(reading);
+        r = classify(std::move(h));
+      } else {
+        if (stopped) {
+          r.status.error = RestError::Cancelled;
+          co_return r;
+        }
+        // Views into `sig` and `creds`, both alive until the request is written.
+        SignedPayload sig;
+        std::array<HttpHeader, 5> header_block;
+        std::span<const HttpHeader> headers;
+        if (is_private) {
+          const std::string& account = creds->account;
+          std::string json = order ? order_new_payload(*order, nonces->next(), account)
+                                   : private_payload(path, nonces->next(), extra, account);
+          sig = signer->sign(json);
+          header_block = private_headers(sig);
+          headers = header_block;
+        }
+        const std::string target = full_target(path);
+        ProbeCall probe{this, order.get(), lane.current_waited || attempt > 1};
+        BeforeWrite before_write;
+        if (order_probe && order) before_write = BeforeWrite{&ProbeCall::fire, &probe};
+        auto sending = send_once(lane, is_private ? http::verb::post : http::verb::get, target,
+                                 headers, before_write);
+        r = co_await std::move(sending);
       }
-      // Views into `sig` and `creds`, both alive until the request is written.
-      SignedPayload sig;
-      std::array<HttpHeader, 5> header_block;
-      std::span<const HttpHeader> headers;
-      if (is_private) {
-        const std::string& account = creds->account;
-        std::string json = order ? order_new_payload(*order, nonces->next(), account)
-                                 : private_payload(path, nonces->next(), extra, account);
-        sig = signer->sign(json);
-        header_block = {
-            HttpHeader{"Content-Type", "text/plain"}, HttpHeader{"Cache-Control", "no-cache"},
-            HttpHeader{"X-GEMINI-APIKEY", creds->key}, HttpHeader{"X-GEMINI-PAYLOAD", sig.payload},
-            HttpHeader{"X-GEMINI-SIGNATURE", sig.signature}};
-        headers = header_block;
-      }
-      const std::string target = full_target(path);
-      ProbeCall probe{this, order.get(), lane.current_waited || attempt > 1};
-      BeforeWrite before_write;
-      if (order_probe && order) before_write = BeforeWrite{&ProbeCall::fire, &probe};
-      auto sending = send_once(lane, is_private ? http::verb::post : http::verb::get, target,
-                               headers, before_write);
-      Reply r = co_await std::move(sending);
       r.status.attempts = attempt;
       const RestError e = r.status.error;
       if (e == RestError::Ok) co_return r;
@@ -290,11 +310,12 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     return call(true, path, extra, nullptr);
   }
 
-  awaitable<OrderOutcome> place(OrderRequest req, RestStatus& status_out) {
+  awaitable<OrderOutcome> place(std::shared_ptr<const OrderRequest> order_ptr,
+                                RestStatus& status_out,
+                                std::optional<boost::system::error_code> first_write) {
     OrderOutcome out;
-    auto order_ptr = std::make_shared<const OrderRequest>(std::move(req));
-    const OrderRequest& order = *order_ptr;  // `req` was moved from
-    auto sending = call(true, "/v1/order/new", std::string(), order_ptr);
+    const OrderRequest& order = *order_ptr;
+    auto sending = call(true, "/v1/order/new", std::string(), order_ptr, first_write);
     Reply r = co_await std::move(sending);
     status_out = r.status;
     if (r.status.ok()) {
@@ -356,6 +377,51 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
       }
     }
     co_return out;  // still Unknown: keep in flight
+  }
+
+  // One order/new on the private lane, answered through `done`.
+  std::function<awaitable<void>()> order_job(std::shared_ptr<const OrderRequest> order,
+                                             Done<OrderOutcome> done,
+                                             std::optional<boost::system::error_code> first_write) {
+    auto self = shared_from_this();
+    return [self, order, done, first_write]() -> awaitable<void> {
+      RestStatus status;
+      auto placing = self->place(order, status, first_write);
+      OrderOutcome out = co_await std::move(placing);
+      if (done) done(status, std::move(out));
+    };
+  }
+
+  // An order decided on the io thread while the private lane is idle, connected and within
+  // its rate: nonce, payload, signature and request bytes are made here, and the write is
+  // begun before returning (no event-loop hop before the bytes exist). The lane is taken at
+  // once, so every later private call queues behind this order and gets a later nonce. The
+  // response is read by the lane's usual coroutine, started when the write completes.
+  // False (nothing taken, nothing sent) when those conditions do not hold.
+  bool send_order_now(const OrderRequest& request, const Done<OrderOutcome>& done) {
+    Lane& lane = priv;
+    if (stopped || !creds || signature_refused || lane.running || !lane.jobs.empty()) return false;
+    if (!io.get_executor().running_in_this_thread() || !lane.session->connected()) return false;
+    const TimeNs now = wall_now_ns();
+    if (lane.limiter.delay(now) > 0) return false;
+    SignedPayload sig = signer->sign(order_new_payload(request, nonces->next(), creds->account));
+    const std::array<HttpHeader, 5> headers = private_headers(sig);
+    std::string error;
+    // A bad header (a line break in the key): the queued path reports it.
+    if (!lane.session->build(http::verb::post, order_new_target, headers, error)) return false;
+    lane.limiter.record(now);
+    bump([](RestStats& s) { ++s.requests; });
+    lane.running = true;
+    if (order_probe) order_probe(order_probe_context, request, false);
+    auto self = shared_from_this();
+    auto order = std::make_shared<const OrderRequest>(request);
+    lane.session->start_write(
+        cfg.request_timeout, [self, order, done](boost::system::error_code ec) {
+          Lane& l = self->priv;
+          l.jobs.push_front(Lane::Job{self->order_job(order, done, ec), false});
+          asio::co_spawn(self->io, self->drain(l), asio::detached);
+        });
+    return true;
   }
 };
 
@@ -449,12 +515,9 @@ void GeminiRestClient::balances(Done<std::vector<Balance>> done) {
 
 void GeminiRestClient::new_order(const OrderRequest& request, Done<OrderOutcome> done) {
   auto impl = impl_;
-  impl->enqueue(impl->priv, [impl, request, done]() -> awaitable<void> {
-    RestStatus status;
-    auto placing = impl->place(request, status);
-    OrderOutcome out = co_await std::move(placing);
-    if (done) done(status, std::move(out));
-  });
+  if (impl->send_order_now(request, done)) return;
+  impl->enqueue(impl->priv,
+                impl->order_job(std::make_shared<const OrderRequest>(request), done, std::nullopt));
 }
 
 void GeminiRestClient::order_status(const std::string& client_order_id, Done<Order> done) {

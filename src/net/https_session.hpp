@@ -38,6 +38,23 @@ class HttpsSession {
   awaitable<HttpResult> request(http::verb verb, std::string_view target,
                                 std::span<const HttpHeader> headers, TimeNs timeout,
                                 BeforeWrite before_write = {});
+
+  // The same request in three steps, for a caller that builds and writes it without a
+  // coroutine hop (an order decided in a frame handler): connected() says whether a request
+  // can go out without connecting; build() makes its bytes (false with `error` set when a
+  // header holds a line break); start_write() initiates the write (Asio tries the socket at
+  // once) and hands its error code to `done`; after_write(ec) then reads the response.
+  bool connected() const;
+  bool build(http::verb verb, std::string_view target, std::span<const HttpHeader> headers,
+             std::string& error);
+  template <class Done>
+  void start_write(TimeNs timeout, Done done) {
+    beast::get_lowest_layer(*stream_).expires_after(to_duration(timeout));
+    asio::async_write(*stream_, asio::buffer(wire_),
+                      [done = std::move(done)](const boost::system::error_code& ec,
+                                               std::size_t) mutable { done(ec); });
+  }
+  awaitable<HttpResult> after_write(boost::system::error_code ec);
   void close();
 
  private:

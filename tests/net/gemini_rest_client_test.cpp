@@ -264,6 +264,191 @@ TEST_F(RestClientTest, TypedRejections) {
   EXPECT_EQ(fake_.count("/v1/order/new"), 1);
 }
 
+// Counts the order/new writes the client reports, and which orders they were.
+struct WriteProbe {
+  int writes = 0;
+  int waited = 0;
+  std::vector<std::string> cids;
+  static void on_write(void* p, const OrderRequest& r, bool waited) {
+    auto* self = static_cast<WriteProbe*>(p);
+    ++self->writes;
+    self->waited += waited ? 1 : 0;
+    self->cids.push_back(r.client_order_id);
+  }
+};
+
+std::string kind_name(OutcomeKind k) {
+  return k == OutcomeKind::Accepted   ? "accepted"
+         : k == OutcomeKind::Rejected ? "rejected"
+                                      : "unknown";
+}
+
+// Runs `f` on the io thread (as a frame handler would) and waits for it.
+template <class F>
+void on_io_thread(asio::io_context& io, F f) {
+  bool done = false;
+  asio::post(io, [&] {
+    f();
+    done = true;
+  });
+  ASSERT_TRUE(run_until(io, [&] { return done; }));
+}
+
+const char* kBalancesBody =
+    R"([{"type":"exchange","currency":"USD","amount":"100","available":"90","availableForWithdrawal":"90"}])";
+
+TEST_F(RestClientTest, OrderOnAnIdleConnectedLaneIsBuiltAndWrittenInsideNewOrder) {
+  fake_.on_private = [](const nlohmann::json& j, int) {
+    if (j["request"] == "/v1/order/new") return TestReply{200, kOrderBody};
+    return TestReply{200, kBalancesBody};
+  };
+  start_server();
+  GeminiRestClient client(io_, config(), creds());
+  WriteProbe probe;
+  client.set_order_write_probe(&WriteProbe::on_write, &probe);
+  bool warm = false;  // connects the private lane
+  client.balances([&](const RestStatus& s, std::vector<Balance>) { warm = s.ok(); });
+  ASSERT_TRUE(run_until(io_, [&] { return warm; }));
+
+  std::optional<OrderOutcome> out;
+  int writes_on_return = -1;
+  on_io_thread(io_, [&] {
+    client.new_order(order(), [&](const RestStatus&, OrderOutcome o) { out = o; });
+    writes_on_return = probe.writes;
+  });
+  EXPECT_EQ(writes_on_return, 1);  // the bytes were ready before new_order returned
+  ASSERT_TRUE(run_until(io_, [&] { return out.has_value(); }));
+  EXPECT_EQ(out->kind, OutcomeKind::Accepted);
+  EXPECT_EQ(out->order.order_id, "777");
+  EXPECT_EQ(probe.waited, 0);
+  EXPECT_EQ(fake_.count("/v1/order/new"), 1);
+  ASSERT_EQ(fake_.payloads.size(), 2u);
+  EXPECT_EQ(fake_.payloads[1]["client_order_id"], "cid-1");
+  EXPECT_GT(fake_.payloads[1]["nonce"].get<std::int64_t>(),
+            fake_.payloads[0]["nonce"].get<std::int64_t>());
+  EXPECT_EQ(client.stats().requests, 2u);
+  EXPECT_EQ(server_->connections(), 1);  // the kept-alive connection carried both
+}
+
+TEST_F(RestClientTest, CallsAfterAnOrderWrittenInsideNewOrderQueueBehindItInNonceOrder) {
+  fake_.on_private = [](const nlohmann::json& j, int) {
+    if (j["request"] == "/v1/order/new") return TestReply{200, kOrderBody};
+    return TestReply{200, kBalancesBody};
+  };
+  start_server();
+  GeminiRestClient client(io_, config(), creds());
+  WriteProbe probe;
+  client.set_order_write_probe(&WriteProbe::on_write, &probe);
+  bool warm = false;
+  client.balances([&](const RestStatus& s, std::vector<Balance>) { warm = s.ok(); });
+  ASSERT_TRUE(run_until(io_, [&] { return warm; }));
+
+  int answered = 0;
+  std::vector<std::string> outcomes;
+  OrderRequest second = order();
+  second.client_order_id = "cid-2";
+  int writes_on_return = -1;
+  on_io_thread(io_, [&] {
+    client.new_order(order(), [&](const RestStatus&, OrderOutcome o) {
+      outcomes.push_back("1:" + kind_name(o.kind));
+      ++answered;
+    });
+    client.balances([&](const RestStatus& s, std::vector<Balance>) {
+      outcomes.push_back(s.ok() ? "balances" : "balances failed");
+      ++answered;
+    });
+    client.new_order(second, [&](const RestStatus&, OrderOutcome o) {
+      outcomes.push_back("2:" + kind_name(o.kind));
+      ++answered;
+    });
+    writes_on_return = probe.writes;
+  });
+  EXPECT_EQ(writes_on_return, 1);  // only the first: the lane was busy for the others
+  ASSERT_TRUE(run_until(io_, [&] { return answered == 3; }));
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"1:accepted", "balances", "2:accepted"}));
+  EXPECT_EQ(probe.cids, (std::vector<std::string>{"cid-1", "cid-2"}));
+  EXPECT_EQ(probe.waited, 1);  // the second order queued
+  ASSERT_EQ(fake_.payloads.size(), 4u);
+  EXPECT_EQ(fake_.payloads[1]["request"], "/v1/order/new");
+  EXPECT_EQ(fake_.payloads[2]["request"], "/v1/balances");
+  EXPECT_EQ(fake_.payloads[3]["client_order_id"], "cid-2");
+  for (std::size_t i = 1; i < fake_.payloads.size(); ++i)
+    EXPECT_GT(fake_.payloads[i]["nonce"].get<std::int64_t>(),
+              fake_.payloads[i - 1]["nonce"].get<std::int64_t>());
+}
+
+TEST_F(RestClientTest, TimedOutOrderWrittenInsideNewOrderIsLookedUpNeverResent) {
+  fake_.on_private = [](const nlohmann::json& j, int) {
+    std::string path = j["request"];
+    if (path == "/v1/order/new") {
+      TestReply r{200, kOrderBody};
+      r.delay = 1500 * kNsPerMs;  // too late: the order is on the book though
+      return r;
+    }
+    if (path == "/v1/order/status") return TestReply{200, kOrderBody};
+    return TestReply{200, kBalancesBody};
+  };
+  start_server();
+  RestConfig c = config();
+  c.request_timeout = 300 * kNsPerMs;
+  GeminiRestClient client(io_, c, creds());
+  WriteProbe probe;
+  client.set_order_write_probe(&WriteProbe::on_write, &probe);
+  bool warm = false;
+  client.balances([&](const RestStatus& s, std::vector<Balance>) { warm = s.ok(); });
+  ASSERT_TRUE(run_until(io_, [&] { return warm; }));
+
+  std::optional<OrderOutcome> out;
+  int writes_on_return = -1;
+  on_io_thread(io_, [&] {
+    client.new_order(order(), [&](const RestStatus&, OrderOutcome o) { out = o; });
+    writes_on_return = probe.writes;
+  });
+  EXPECT_EQ(writes_on_return, 1);
+  ASSERT_TRUE(run_until(io_, [&] { return out.has_value(); }));
+  EXPECT_EQ(out->kind, OutcomeKind::Accepted);
+  EXPECT_EQ(out->order.order_id, "777");
+  EXPECT_EQ(fake_.count("/v1/order/new"), 1);
+  EXPECT_GE(fake_.count("/v1/order/status"), 1);
+  EXPECT_EQ(probe.writes, 1);
+  EXPECT_EQ(client.stats().timeouts, 1u);
+  EXPECT_EQ(client.stats().order_lookups, 1u);
+}
+
+TEST_F(RestClientTest, OrderOnTheIoThreadBeforeAnyConnectionConnectsFirst) {
+  fake_.on_private = [](const nlohmann::json&, int) { return TestReply{200, kOrderBody}; };
+  start_server();
+  GeminiRestClient client(io_, config(), creds());
+  WriteProbe probe;
+  client.set_order_write_probe(&WriteProbe::on_write, &probe);
+  std::optional<OrderOutcome> out;
+  int writes_on_return = -1;
+  on_io_thread(io_, [&] {
+    client.new_order(order(), [&](const RestStatus&, OrderOutcome o) { out = o; });
+    writes_on_return = probe.writes;
+  });
+  EXPECT_EQ(writes_on_return, 0);  // no connection yet: the lane's coroutine connects
+  ASSERT_TRUE(run_until(io_, [&] { return out.has_value(); }));
+  EXPECT_EQ(out->kind, OutcomeKind::Accepted);
+  EXPECT_EQ(probe.writes, 1);
+  EXPECT_EQ(probe.waited, 0);
+  EXPECT_EQ(fake_.count("/v1/order/new"), 1);
+}
+
+TEST_F(RestClientTest, KeyWithALineBreakIsNeverSent) {
+  fake_.on_private = [](const nlohmann::json&, int) { return TestReply{200, kOrderBody}; };
+  start_server();
+  ApiCredentials c = creds();
+  c.key = "testkey\r\nX-Injected: 1";
+  GeminiRestClient client(io_, config(), c);
+  std::optional<OrderOutcome> out;
+  client.new_order(order(), [&](const RestStatus&, OrderOutcome o) { out = o; });
+  ASSERT_TRUE(run_until(io_, [&] { return out.has_value(); }));
+  EXPECT_EQ(out->kind, OutcomeKind::Rejected);
+  EXPECT_NE(out->message.find("line break"), std::string::npos) << out->message;
+  EXPECT_EQ(server_->connections(), 0);
+}
+
 TEST_F(RestClientTest, PrivateCallWithoutKeyIsRefusedLocally) {
   start_server();
   GeminiRestClient client(io_, config());

@@ -81,6 +81,9 @@ class GeminiRestClient {
   void balances(Done<std::vector<Balance>> done);
   // Outcome: Accepted (order known), Rejected (typed reason), or Unknown (still unclear
   // after the lookups; the caller must keep it in flight and ask again later).
+  // Called on the io thread while the private lane is idle and connected (an order decided
+  // in a frame handler), the request is signed and built and its write begun before this
+  // returns; otherwise it queues on the lane like every private call.
   void new_order(const OrderRequest& request, Done<OrderOutcome> done);
   void order_status(const std::string& client_order_id, Done<Order> done);
   void order_status_by_id(const std::string& order_id, Done<Order> done);

@@ -1,12 +1,9 @@
 // Gemini v2 market data (`l2` subscription).
 #include <algorithm>
 #include <array>
-#include <cstddef>
-#include <cstring>
 #include <map>
 #include <span>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "json_util.hpp"
@@ -61,13 +58,6 @@ const char* read_trade(dom::object o, TimeNs recv_ts, PendingTrade& t) {
 
 using SymbolEntry = std::pair<const std::string, SymbolState>;
 
-// The scanner's level and the batch's level are the same 32 bytes (copied bytewise).
-static_assert(sizeof(ScannedLevel) == sizeof(PackedLevel));
-static_assert(std::is_trivially_copyable_v<ScannedLevel> &&
-              std::is_trivially_copyable_v<PackedLevel>);
-static_assert(offsetof(ScannedLevel, signed_price) == offsetof(PackedLevel, signed_price));
-static_assert(offsetof(ScannedLevel, quantity) == offsetof(PackedLevel, quantity));
-
 // Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
 // while the book is live), then its trades, then the frame time.
 void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
@@ -76,12 +66,14 @@ void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
   const std::string& symbol = entry.first;
   SymbolState& st = entry.second;
   // The frame's levels go out as one LevelBatch: one symbol lookup and one dispatch per
-  // frame downstream. The scanner's levels have the batch's layout; the copy is a memcpy.
+  // frame downstream.
   auto send = [&](bool snap) {
     const std::span<const ScannedLevel> all = levels.levels();
     if (all.empty()) return;
     if (packed.size() < all.size()) packed.resize(std::max(all.size(), 2 * packed.size()));
-    std::memcpy(static_cast<void*>(packed.data()), all.data(), all.size_bytes());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      packed[i] = PackedLevel{all[i].signed_price, all[i].quantity};
+    }
     LevelBatch b;
     b.symbol = symbol;
     b.ts = recv_ts;

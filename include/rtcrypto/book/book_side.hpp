@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <type_traits>
 #include <utility>
@@ -61,16 +62,17 @@ class BookSide {
   void push_back(const BookSlot& s) { *reserve(1) = s, ++n_; }
   // Keeps the first m slots.
   void truncate(std::size_t m) { n_ = std::min(n_, m); }
-  // Inserts at i / erases slot i, moving the slots above (few: the best end is the back).
+  // Inserts at i / erases slot i, moving the slots above: few, as the best end is the
+  // back, so a short move is a plain loop and only a long one calls memmove.
   void insert(std::size_t i, const BookSlot& s) {
     BookSlot* d = reserve(1) - n_;
-    for (std::size_t j = n_; j > i; --j) d[j] = d[j - 1];
+    move(d + i + 1, d + i, n_ - i);
     d[i] = s;
     ++n_;
   }
   void erase(std::size_t i) {
     BookSlot* d = buf_.get();
-    for (std::size_t j = i + 1; j < n_; ++j) d[j - 1] = d[j];
+    move(d + i, d + i + 1, n_ - i - 1);
     --n_;
   }
 
@@ -83,6 +85,15 @@ class BookSide {
   static std::unique_ptr<BookSlot[], Free> allocate(std::size_t n) {
     return std::unique_ptr<BookSlot[], Free>(
         n ? static_cast<BookSlot*>(::operator new(n * sizeof(BookSlot))) : nullptr);
+  }
+  static void move(BookSlot* to, const BookSlot* from, std::size_t k) {
+    if (k > 4) {
+      std::memmove(static_cast<void*>(to), from, k * sizeof(BookSlot));
+    } else if (to > from) {
+      for (std::size_t j = k; j-- > 0;) to[j] = from[j];
+    } else {
+      for (std::size_t j = 0; j < k; ++j) to[j] = from[j];
+    }
   }
   void grow(std::size_t cap) {
     auto next = allocate(cap);

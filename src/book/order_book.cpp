@@ -26,63 +26,71 @@ constexpr Decimal::Rep flip(Decimal::Rep x) {
   return kAsk ? -x : x;
 }
 
-// Index of the first slot whose key is not below `x` (a lower bound), branch-free: the
-// trip count depends only on the length.
-inline std::size_t lower_bound_key(const BookSlot* first, std::size_t len, std::int64_t x) {
+// Index of the first key not below `x` (a lower bound), branch-free: the trip count
+// depends only on the length.
+inline std::size_t lower_bound_key(const std::int64_t* first, std::size_t len, std::int64_t x) {
   if (len == 0) return 0;
-  const BookSlot* const base = first;
+  const std::int64_t* const base = first;
   while (len > 1) {
     const std::size_t half = len / 2;
-    first = first[half].key < x ? first + half : first;
+    first = first[half] < x ? first + half : first;
     len -= half;
   }
-  return static_cast<std::size_t>(first - base) + static_cast<std::size_t>(first->key < x);
+  return static_cast<std::size_t>(first - base) + static_cast<std::size_t>(*first < x);
 }
 
 // Position of a signed price in a side: the index of the first level not before it in the
-// vector's order. Most changes land a few levels from the best end (the back): a scan down
-// from the top finds them in a few one-compare steps; past the top 16 levels, a binary
-// search takes the rest.
+// vector's order. Most changes land near the best end (the back): within the top 16
+// levels, the keys below the price are counted without branches; deeper prices take a
+// binary search of the rest.
 template <bool kAsk>
 inline std::size_t find_pos(const BookSide& v, std::int64_t key, Decimal::Rep signed_p) {
   constexpr std::size_t kTop = 16;
   const std::size_t n = v.size();
-  const BookSlot* s = v.begin();
-  const BookSlot* const stop = s + (n > kTop ? n - kTop : 0);
-  const BookSlot* p = s + n;
-  while (p != stop && p[-1].key >= key) --p;
-  std::size_t i = static_cast<std::size_t>(p - s);
-  if (p == stop && p != s) i = lower_bound_key(s, i, key);
+  const std::int64_t* k = v.keys();
+  std::size_t i;
+  if (n <= kTop) {
+    i = lower_bound_key(k, n, key);
+  } else if (k[n - kTop] < key) {
+    const std::int64_t* top = k + n - kTop;
+    std::size_t below = 0;
+    for (std::size_t j = 0; j < kTop; ++j) below += static_cast<std::size_t>(top[j] < key);
+    i = n - kTop + below;
+  } else {
+    i = lower_bound_key(k, n - kTop, key);
+  }
   // Prices within one key (never two on a tick grid): the exact price decides.
-  while (i < n && s[i].key == key && flip<kAsk>(s[i].level.price.raw()) < signed_p) ++i;
+  const BookLevel* l = v.levels();
+  while (i < n && k[i] == key && flip<kAsk>(l[i].price.raw()) < signed_p) ++i;
   return i;
 }
 
-// Sets one level of a side (see OrderBook::set_level). Inserts and erases move the few
-// slots above i (the best end is the back).
+// Sets one level of a side (see OrderBook::set_level).
 template <bool kAsk>
 [[gnu::always_inline]] inline Decimal set_in(BookSide& v, Decimal::Rep signed_p, Decimal qty) {
   const std::int64_t key = search_key(signed_p);
   const Decimal price = Decimal::from_raw(flip<kAsk>(signed_p));
   const std::size_t i = find_pos<kAsk>(v, key, signed_p);
-  const std::size_t n = v.size();
+  BookLevel* l = v.levels();
   Decimal prev;
-  if (i < n && v[i].level.price == price) {
-    prev = v[i].level.quantity;
+  if (i < v.size() && l[i].price == price) {
+    prev = l[i].quantity;
     if (qty.is_positive()) {
-      v[i].level.quantity = qty;
+      l[i].quantity = qty;
     } else {
       v.erase(i);
     }
   } else if (qty.is_positive()) {
-    v.insert(i, BookSlot{BookLevel{price, qty}, key});
+    v.insert(i, BookLevel{price, qty}, key);
   }
   return prev;
 }
 
 template <bool kAsk>
 void set_keys(BookSide& v) {
-  for (BookSlot& s : v) s.key = search_key(flip<kAsk>(s.level.price.raw()));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    v.keys()[i] = search_key(flip<kAsk>(v.levels()[i].price.raw()));
+  }
 }
 
 }  // namespace
@@ -111,8 +119,9 @@ namespace {
 // still sorted.
 template <bool kAsk>
 bool load_run(BookSide& v, bool sorted, const PackedLevel* first, std::size_t n) {
-  // Headroom for the inserts that follow a snapshot, so that they rarely grow the side.
-  BookSlot* const out = v.reserve(n + n / 4 + 16);
+  v.reserve(n);
+  BookLevel* const out = v.levels() + v.size();
+  std::int64_t* const out_keys = v.keys() + v.size();
   if (sorted && v.empty()) {
     // Backwards, the keys of a best-first run ascend (strictly ascending keys mean
     // strictly ascending prices; a run with prices within one key takes the sort).
@@ -124,7 +133,8 @@ bool load_run(BookSide& v, bool sorted, const PackedLevel* first, std::size_t n)
       const std::int64_t key = search_key(l.signed_price);
       ok &= (prev < key) & q.is_positive();
       prev = key;
-      out[k] = BookSlot{BookLevel{Decimal::from_raw(flip<kAsk>(l.signed_price)), q}, key};
+      out[k] = BookLevel{Decimal::from_raw(flip<kAsk>(l.signed_price)), q};
+      out_keys[k] = key;
     }
     if (ok) {
       v.commit(n);
@@ -132,8 +142,8 @@ bool load_run(BookSide& v, bool sorted, const PackedLevel* first, std::size_t n)
     }
   }
   for (std::size_t k = 0; k < n; ++k) {
-    out[k] = BookSlot{BookLevel{Decimal::from_raw(flip<kAsk>(first[k].signed_price)),
-                                Decimal::from_raw(first[k].quantity)}};
+    out[k] = BookLevel{Decimal::from_raw(flip<kAsk>(first[k].signed_price)),
+                       Decimal::from_raw(first[k].quantity)};
   }
   v.commit(n);
   return false;
@@ -176,33 +186,35 @@ namespace {
 // sets its keys.
 template <bool kAsk>
 void sort_side(BookSide& v) {
-  auto less = [](const BookSlot& a, const BookSlot& b) {
-    return flip<kAsk>(a.level.price.raw()) < flip<kAsk>(b.level.price.raw());
+  BookLevel* const first = v.levels();
+  BookLevel* const last = first + v.size();
+  auto less = [](const BookLevel& a, const BookLevel& b) {
+    return flip<kAsk>(a.price.raw()) < flip<kAsk>(b.price.raw());
   };
   // One pass: is the side strictly ordered best-first (a snapshot), or already in the
   // vector's order, and does it hold levels to drop (zero quantities)?
   bool best_first = true, in_order = true, zeros = false;
   for (std::size_t i = 0; i < v.size(); ++i) {
-    zeros |= !v[i].level.quantity.is_positive();
+    zeros |= !first[i].quantity.is_positive();
     if (i == 0) continue;
-    best_first &= less(v[i], v[i - 1]);
-    in_order &= less(v[i - 1], v[i]);
+    best_first &= less(first[i], first[i - 1]);
+    in_order &= less(first[i - 1], first[i]);
   }
   if (best_first || in_order) {
     // Strictly ordered: no price repeats, so only zero quantities go.
-    if (best_first) std::reverse(v.begin(), v.end());
+    if (best_first) std::reverse(first, last);
     if (zeros) {
-      auto kept = std::remove_if(v.begin(), v.end(),
-                                 [](const BookSlot& s) { return !s.level.quantity.is_positive(); });
-      v.truncate(static_cast<std::size_t>(kept - v.begin()));
+      BookLevel* kept =
+          std::remove_if(first, last, [](const BookLevel& l) { return !l.quantity.is_positive(); });
+      v.truncate(static_cast<std::size_t>(kept - first));
     }
   } else {
     // Stable sort keeps arrival order among equal prices, so the last one is the total.
-    std::stable_sort(v.begin(), v.end(), less);
+    std::stable_sort(first, last, less);
     std::size_t out = 0;
     for (std::size_t i = 0; i < v.size(); ++i) {
-      if (i + 1 < v.size() && v[i + 1].level.price == v[i].level.price) continue;  // later wins
-      if (v[i].level.quantity.is_positive()) v[out++] = v[i];
+      if (i + 1 < v.size() && first[i + 1].price == first[i].price) continue;  // later wins
+      if (first[i].quantity.is_positive()) first[out++] = first[i];
     }
     v.truncate(out);
   }
@@ -220,7 +232,7 @@ void OrderBook::end_bulk() {
 std::optional<BookLevel> OrderBook::best(Side side) const {
   const auto& v = slots(side);
   if (v.empty()) return std::nullopt;
-  return v.back().level;
+  return v.back();
 }
 
 std::optional<Decimal> OrderBook::quantity_at(Side side, Decimal price) const {
@@ -228,34 +240,33 @@ std::optional<Decimal> OrderBook::quantity_at(Side side, Decimal price) const {
   const std::size_t i = side == Side::Bid
                             ? find_pos<false>(v, search_key(price.raw()), price.raw())
                             : find_pos<true>(v, search_key(-price.raw()), -price.raw());
-  if (i < v.size() && v[i].level.price == price) return v[i].level.quantity;
+  if (i < v.size() && v.levels()[i].price == price) return v.levels()[i].quantity;
   return std::nullopt;
 }
 
 std::optional<Decimal> OrderBook::mid() const {
   if (bids_.empty() || asks_.empty()) return std::nullopt;
-  Decimal sum = bids_.back().level.price + asks_.back().level.price;
+  Decimal sum = bids_.back().price + asks_.back().price;
   return Decimal::from_raw(sum.raw() / 2);
 }
 
 std::optional<Decimal> OrderBook::spread() const {
   if (bids_.empty() || asks_.empty()) return std::nullopt;
-  return asks_.back().level.price - bids_.back().level.price;
+  return asks_.back().price - bids_.back().price;
 }
 
 bool OrderBook::crossed() const {
-  return !bids_.empty() && !asks_.empty() && bids_.back().level.price >= asks_.back().level.price;
+  return !bids_.empty() && !asks_.empty() && bids_.back().price >= asks_.back().price;
 }
 
 namespace {
 template <class F>
 void for_band(const BookSide& v, Side side, double mid, double pct, F f) {
   double lo = mid * (1.0 - pct / 100.0), hi = mid * (1.0 + pct / 100.0);
-  for (auto it = std::make_reverse_iterator(v.end()); it != std::make_reverse_iterator(v.begin());
-       ++it) {
-    double p = it->level.price.to_double();
+  for (const BookLevel* it = v.levels() + v.size(); it-- != v.levels();) {
+    double p = it->price.to_double();
     if (side == Side::Bid ? p < lo : p > hi) break;  // sorted from best outward
-    if (p >= lo && p <= hi) f(p, it->level.quantity.to_double());
+    if (p >= lo && p <= hi) f(p, it->quantity.to_double());
   }
 }
 }  // namespace

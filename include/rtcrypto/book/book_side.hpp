@@ -1,8 +1,9 @@
 #pragma once
-// One side of an OrderBook: its levels sorted with the best at the back, each with the
-// search key order_book.cpp compares (8 bytes, one instruction per step). A flat array
-// written through raw pointers: inserts, erases and snapshot loads make no library call,
-// and growing it does not first zero the new room (a snapshot overwrites it at once).
+// One side of an OrderBook: its levels sorted with the best at the back, and beside them
+// each level's search key (order_book.cpp), an 8-byte integer a search compares in one
+// instruction. Flat arrays written through raw pointers: inserts, erases and snapshot
+// loads make no library call for short moves, and growing does not first zero the new
+// room (a snapshot overwrites it at once).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -20,16 +21,13 @@ struct BookLevel {
   Decimal quantity;
 };
 
-struct BookSlot {
-  BookLevel level;
-  std::int64_t key = 0;
-};
-
 class BookSide {
  public:
   BookSide() = default;
-  BookSide(const BookSide& o) : cap_(o.n_), n_(o.n_), buf_(allocate(o.n_)) {
-    std::copy(o.begin(), o.end(), begin());
+  BookSide(const BookSide& o)
+      : cap_(o.n_), n_(o.n_), levels_(allocate<BookLevel>(o.n_)), keys_(allocate<Key>(o.n_)) {
+    std::copy(o.levels(), o.levels() + n_, levels());
+    std::copy(o.keys(), o.keys() + n_, keys());
   }
   BookSide(BookSide&& o) noexcept { swap(o); }
   BookSide& operator=(BookSide o) noexcept {
@@ -39,56 +37,64 @@ class BookSide {
   void swap(BookSide& o) noexcept {
     std::swap(cap_, o.cap_);
     std::swap(n_, o.n_);
-    std::swap(buf_, o.buf_);
+    std::swap(levels_, o.levels_);
+    std::swap(keys_, o.keys_);
   }
 
+  using Key = std::int64_t;
   std::size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
-  BookSlot* begin() { return buf_.get(); }
-  BookSlot* end() { return buf_.get() + n_; }
-  const BookSlot* begin() const { return buf_.get(); }
-  const BookSlot* end() const { return buf_.get() + n_; }
-  BookSlot& operator[](std::size_t i) { return buf_[i]; }
-  const BookSlot& operator[](std::size_t i) const { return buf_[i]; }
-  const BookSlot& back() const { return buf_[n_ - 1]; }
+  BookLevel* levels() { return levels_.get(); }
+  const BookLevel* levels() const { return levels_.get(); }
+  Key* keys() { return keys_.get(); }
+  const Key* keys() const { return keys_.get(); }
+  const BookLevel& back() const { return levels_[n_ - 1]; }
 
   void clear() { n_ = 0; }
-  // Room for k more slots: the first free one is returned; commit(m) then takes m <= k.
-  BookSlot* reserve(std::size_t k) {
-    if (n_ + k > cap_) grow(std::max({n_ + k, 2 * cap_, std::size_t{16}}));
-    return buf_.get() + n_;
+  // Room for k more levels (from size() on); commit(m) then takes m <= k of them.
+  void reserve(std::size_t k) {
+    if (n_ + k > cap_) grow(std::max({n_ + k, cap_ + cap_ / 2, std::size_t{16}}));
   }
   void commit(std::size_t m) { n_ += m; }
-  void push_back(const BookSlot& s) { *reserve(1) = s, ++n_; }
-  // Keeps the first m slots.
+  void push_back(const BookLevel& l, Key key) {
+    reserve(1);
+    levels_[n_] = l;
+    keys_[n_] = key;
+    ++n_;
+  }
+  // Keeps the first m levels.
   void truncate(std::size_t m) { n_ = std::min(n_, m); }
-  // Inserts at i / erases slot i, moving the slots above: few, as the best end is the
+  // Inserts at i / erases level i, moving the levels above: few, as the best end is the
   // back, so a short move is a plain loop and only a long one calls memmove.
-  void insert(std::size_t i, const BookSlot& s) {
-    BookSlot* d = reserve(1) - n_;
-    move(d + i + 1, d + i, n_ - i);
-    d[i] = s;
+  void insert(std::size_t i, const BookLevel& l, Key key) {
+    reserve(1);
+    move(levels() + i + 1, levels() + i, n_ - i);
+    move(keys() + i + 1, keys() + i, n_ - i);
+    levels_[i] = l;
+    keys_[i] = key;
     ++n_;
   }
   void erase(std::size_t i) {
-    BookSlot* d = buf_.get();
-    move(d + i, d + i + 1, n_ - i - 1);
+    move(levels() + i, levels() + i + 1, n_ - i - 1);
+    move(keys() + i, keys() + i + 1, n_ - i - 1);
     --n_;
   }
 
  private:
-  // Uninitialized storage: BookSlot is trivially copyable and destructible, and a slot is
-  // always written before it is read.
+  // Uninitialized storage: both element types are trivially copyable and destructible,
+  // and an element is always written before it is read.
   struct Free {
-    void operator()(BookSlot* p) const { ::operator delete(p); }
+    void operator()(void* p) const { ::operator delete(p); }
   };
-  static std::unique_ptr<BookSlot[], Free> allocate(std::size_t n) {
-    return std::unique_ptr<BookSlot[], Free>(
-        n ? static_cast<BookSlot*>(::operator new(n * sizeof(BookSlot))) : nullptr);
+  template <class T>
+  static std::unique_ptr<T[], Free> allocate(std::size_t n) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    return std::unique_ptr<T[], Free>(n ? static_cast<T*>(::operator new(n * sizeof(T))) : nullptr);
   }
-  static void move(BookSlot* to, const BookSlot* from, std::size_t k) {
+  template <class T>
+  static void move(T* to, const T* from, std::size_t k) {
     if (k > 4) {
-      std::memmove(static_cast<void*>(to), from, k * sizeof(BookSlot));
+      std::memmove(static_cast<void*>(to), from, k * sizeof(T));
     } else if (to > from) {
       for (std::size_t j = k; j-- > 0;) to[j] = from[j];
     } else {
@@ -96,17 +102,19 @@ class BookSide {
     }
   }
   void grow(std::size_t cap) {
-    auto next = allocate(cap);
-    std::copy(begin(), end(), next.get());
-    buf_ = std::move(next);
+    auto levels = allocate<BookLevel>(cap);
+    auto keys = allocate<Key>(cap);
+    std::copy(this->levels(), this->levels() + n_, levels.get());
+    std::copy(this->keys(), this->keys() + n_, keys.get());
+    levels_ = std::move(levels);
+    keys_ = std::move(keys);
     cap_ = cap;
   }
 
   std::size_t cap_ = 0;
   std::size_t n_ = 0;
-  std::unique_ptr<BookSlot[], Free> buf_;
+  std::unique_ptr<BookLevel[], Free> levels_;
+  std::unique_ptr<Key[], Free> keys_;
 };
-
-static_assert(std::is_trivially_copyable_v<BookSlot> && std::is_trivially_destructible_v<BookSlot>);
 
 }  // namespace rtcrypto

@@ -27,7 +27,7 @@ class OrderBook {
   // Sets the level's total quantity (zero or less removes it). Returns the previous total.
   Decimal set_level(Side side, Decimal price, Decimal quantity) {
     if (bulk_) {  // a snapshot level: appended now, sorted once by end_bulk()
-      slots(side).push_back(BookSlot{BookLevel{price, quantity}});
+      slots(side).push_back(BookLevel{price, quantity}, 0);  // keys set by end_bulk()
       (side == Side::Bid ? bids_sorted_ : asks_sorted_) = false;
       return Decimal{};
     }
@@ -60,7 +60,7 @@ class OrderBook {
   // i = 0 is the best level.
   const BookLevel& level(Side side, std::size_t i) const {
     const auto& v = slots(side);
-    return v[v.size() - 1 - i].level;
+    return v.levels()[v.size() - 1 - i];
   }
   std::optional<BookLevel> best(Side side) const;
   std::optional<BookLevel> best_bid() const { return best(Side::Bid); }

@@ -25,6 +25,10 @@ template <bool kAsk>
 constexpr Decimal::Rep flip(Decimal::Rep x) {
   return kAsk ? -x : x;
 }
+// The same with the side as a mask (0 bids, -1 asks): no branch on the side.
+constexpr Decimal::Rep flip(Decimal::Rep x, Decimal::Rep mask) {
+  return (x ^ mask) - mask;
+}
 
 // Index of the first key not below `x` (a lower bound), branch-free: the trip count
 // depends only on the length.
@@ -40,37 +44,31 @@ inline std::size_t lower_bound_key(const std::int64_t* first, std::size_t len, s
 }
 
 // Position of a signed price in a side: the index of the first level not before it in the
-// vector's order. Most changes land near the best end (the back): within the top 16
-// levels, the keys below the price are counted without branches; deeper prices take a
-// binary search of the rest.
-template <bool kAsk>
-inline std::size_t find_pos(const BookSide& v, std::int64_t key, Decimal::Rep signed_p) {
+// vector's order. Most changes land near the best end (the back): a price within the top
+// 16 levels takes a 4-step search there, a deeper one a search of the rest. Both searches
+// are branch-free (their trip counts depend only on the depth).
+inline std::size_t find_pos(const BookSide& v, std::int64_t key, Decimal::Rep signed_p,
+                            Decimal::Rep mask) {
   constexpr std::size_t kTop = 16;
   const std::size_t n = v.size();
   const std::int64_t* k = v.keys();
-  std::size_t i;
-  if (n <= kTop) {
-    i = lower_bound_key(k, n, key);
-  } else if (k[n - kTop] < key) {
-    const std::int64_t* top = k + n - kTop;
-    std::size_t below = 0;
-    for (std::size_t j = 0; j < kTop; ++j) below += static_cast<std::size_t>(top[j] < key);
-    i = n - kTop + below;
-  } else {
-    i = lower_bound_key(k, n - kTop, key);
-  }
+  const std::int64_t* const stop = k + (n > kTop ? n - kTop : 0);
+  const std::int64_t* p = k + n;
+  while (p != stop && p[-1] >= key) --p;
+  std::size_t i = static_cast<std::size_t>(p - k);
+  if (p == stop && p != k) i = lower_bound_key(k, i, key);
   // Prices within one key (never two on a tick grid): the exact price decides.
   const BookLevel* l = v.levels();
-  while (i < n && k[i] == key && flip<kAsk>(l[i].price.raw()) < signed_p) ++i;
+  while (i < n && k[i] == key && flip(l[i].price.raw(), mask) < signed_p) ++i;
   return i;
 }
 
-// Sets one level of a side (see OrderBook::set_level).
-template <bool kAsk>
-[[gnu::always_inline]] inline Decimal set_in(BookSide& v, Decimal::Rep signed_p, Decimal qty) {
+// Sets one level of a side (see OrderBook::set_level); `mask` is the side (see flip).
+[[gnu::always_inline]] inline Decimal set_in(BookSide& v, Decimal::Rep signed_p, Decimal::Rep mask,
+                                             Decimal qty) {
   const std::int64_t key = search_key(signed_p);
-  const Decimal price = Decimal::from_raw(flip<kAsk>(signed_p));
-  const std::size_t i = find_pos<kAsk>(v, key, signed_p);
+  const Decimal price = Decimal::from_raw(flip(signed_p, mask));
+  const std::size_t i = find_pos(v, key, signed_p, mask);
   BookLevel* l = v.levels();
   Decimal prev;
   if (i < v.size() && l[i].price == price) {
@@ -96,18 +94,17 @@ void set_keys(BookSide& v) {
 }  // namespace
 
 Decimal OrderBook::update_level(Side side, Decimal price, Decimal quantity) {
-  return side == Side::Bid ? set_in<false>(bids_, price.raw(), quantity)
-                           : set_in<true>(asks_, -price.raw(), quantity);
+  const Decimal::Rep mask = side == Side::Ask ? -1 : 0;
+  return set_in(slots(side), flip(price.raw(), mask), mask, quantity);
 }
 
 void OrderBook::apply(std::span<const PackedLevel> levels) {
   if (bulk_) return load_bulk(levels);
   for (const PackedLevel& l : levels) {
-    if (l.side() == Side::Bid) {
-      set_in<false>(bids_, l.signed_price, l.remaining());
-    } else {
-      set_in<true>(asks_, l.signed_price, l.remaining());
-    }
+    // Frames mix the sides at random: the side is data (a mask, a selected side), not a
+    // branch to mispredict.
+    const Decimal::Rep mask = l.signed_price >> 127;
+    set_in(mask ? asks_ : bids_, l.signed_price, mask, l.remaining());
   }
 }
 
@@ -119,7 +116,7 @@ namespace {
 // still sorted.
 template <bool kAsk>
 bool load_run(BookSide& v, bool sorted, const PackedLevel* first, std::size_t n) {
-  v.reserve(n);
+  v.reserve(n + n / 8 + 16);  // room for the inserts that follow
   BookLevel* const out = v.levels() + v.size();
   std::int64_t* const out_keys = v.keys() + v.size();
   if (sorted && v.empty()) {
@@ -237,9 +234,9 @@ std::optional<BookLevel> OrderBook::best(Side side) const {
 
 std::optional<Decimal> OrderBook::quantity_at(Side side, Decimal price) const {
   const auto& v = slots(side);
-  const std::size_t i = side == Side::Bid
-                            ? find_pos<false>(v, search_key(price.raw()), price.raw())
-                            : find_pos<true>(v, search_key(-price.raw()), -price.raw());
+  const Decimal::Rep mask = side == Side::Ask ? -1 : 0;
+  const Decimal::Rep sp = flip(price.raw(), mask);
+  const std::size_t i = find_pos(v, search_key(sp), sp, mask);
   if (i < v.size() && v.levels()[i].price == price) return v.levels()[i].quantity;
   return std::nullopt;
 }

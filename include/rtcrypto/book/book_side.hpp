@@ -68,15 +68,27 @@ class BookSide {
   // back, so a short move is a plain loop and only a long one calls memmove.
   void insert(std::size_t i, const BookLevel& l, Key key) {
     reserve(1);
-    move(levels() + i + 1, levels() + i, n_ - i);
-    move(keys() + i + 1, keys() + i, n_ - i);
-    levels_[i] = l;
-    keys_[i] = key;
+    BookLevel* lv = levels();
+    Key* ks = keys();
+    if (const std::size_t k = n_ - i; k <= kShortMove) {
+      for (std::size_t j = n_; j > i; --j) lv[j] = lv[j - 1], ks[j] = ks[j - 1];
+    } else {
+      std::memmove(static_cast<void*>(lv + i + 1), lv + i, k * sizeof(BookLevel));
+      std::memmove(ks + i + 1, ks + i, k * sizeof(Key));
+    }
+    lv[i] = l;
+    ks[i] = key;
     ++n_;
   }
   void erase(std::size_t i) {
-    move(levels() + i, levels() + i + 1, n_ - i - 1);
-    move(keys() + i, keys() + i + 1, n_ - i - 1);
+    BookLevel* lv = levels();
+    Key* ks = keys();
+    if (const std::size_t k = n_ - i - 1; k <= kShortMove) {
+      for (std::size_t j = i + 1; j < n_; ++j) lv[j - 1] = lv[j], ks[j - 1] = ks[j];
+    } else {
+      std::memmove(static_cast<void*>(lv + i), lv + i + 1, k * sizeof(BookLevel));
+      std::memmove(ks + i, ks + i + 1, k * sizeof(Key));
+    }
     --n_;
   }
 
@@ -91,16 +103,7 @@ class BookSide {
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
     return std::unique_ptr<T[], Free>(n ? static_cast<T*>(::operator new(n * sizeof(T))) : nullptr);
   }
-  template <class T>
-  static void move(T* to, const T* from, std::size_t k) {
-    if (k > 4) {
-      std::memmove(static_cast<void*>(to), from, k * sizeof(T));
-    } else if (to > from) {
-      for (std::size_t j = k; j-- > 0;) to[j] = from[j];
-    } else {
-      for (std::size_t j = 0; j < k; ++j) to[j] = from[j];
-    }
-  }
+  static constexpr std::size_t kShortMove = 8;  // levels moved by a loop, not memmove
   void grow(std::size_t cap) {
     auto levels = allocate<BookLevel>(cap);
     auto keys = allocate<Key>(cap);

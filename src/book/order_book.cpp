@@ -44,9 +44,9 @@ inline std::size_t lower_bound_key(const std::int64_t* first, std::size_t len, s
 }
 
 // Position of a signed price in a side: the index of the first level not before it in the
-// vector's order. Most changes land near the best end (the back): a price within the top
-// 16 levels takes a 4-step search there, a deeper one a search of the rest. Both searches
-// are branch-free (their trip counts depend only on the depth).
+// vector's order. Most changes land a few levels from the best end (the back): a scan
+// down the top 16 keys finds them in a few one-compare steps; a deeper price takes a
+// binary search of the rest.
 inline std::size_t find_pos(const BookSide& v, std::int64_t key, Decimal::Rep signed_p,
                             Decimal::Rep mask) {
   constexpr std::size_t kTop = 16;

@@ -91,6 +91,11 @@ class NullSink final : public MarketEventSink {
     ++changes;
     check += static_cast<std::uint64_t>(c.remaining.raw() != 0);
   }
+  // The parser's batches as the book and the engine take them (no LevelChange per level).
+  void on_level_batch(const LevelBatch& b) override {
+    changes += b.levels.size();
+    for (const PackedLevel& l : b.levels) check += static_cast<std::uint64_t>(l.quantity != 0);
+  }
   void on_snapshot_end(std::string_view, TimeNs) override {}
   void on_trade(const TradeEvent&) override {}
   void on_gap(std::string_view, TimeNs, std::string_view) override {}

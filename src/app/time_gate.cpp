@@ -83,6 +83,15 @@ void TimeGate::on_levels(std::span<const LevelChange> cs) {
   }
 }
 
+void TimeGate::on_level_batch(const LevelBatch& b) {
+  if (b.levels.empty()) return;
+  if (pass(b.ts)) {
+    next_.on_level_batch(b);
+  } else if (!open_ && !past_end_ && wanted(b.symbol)) {
+    warm_.on_level_batch(b);
+  }
+}
+
 void TimeGate::on_snapshot_end(std::string_view symbol, TimeNs ts) {
   // A snapshot's end belongs with its begin: when the gate opened in between, the books
   // already went downstream and the remaining levels pass through on_level.

@@ -61,6 +61,17 @@ void BookBuilder::on_levels(std::span<const LevelChange> cs) {
   stats_.changes += cs.size();
 }
 
+void BookBuilder::on_level_batch(const LevelBatch& b) {
+  const std::size_t n = b.levels.size();
+  if (n == 0) return;
+  if (next_) return MarketEventSink::on_level_batch(b);  // via on_levels: change by change
+  OrderBook& book = get(b.symbol);
+  book.apply(b.levels);
+  book.touch(b.ts);
+  stats_.changes += n;
+  if (!book.whole() && !b.snapshot) stats_.changes_while_not_whole += n;
+}
+
 void BookBuilder::on_snapshot_end(std::string_view symbol, TimeNs ts) {
   OrderBook& b = get(symbol);
   b.end_bulk();

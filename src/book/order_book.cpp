@@ -1,71 +1,167 @@
 #include "rtcrypto/book/order_book.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 namespace rtcrypto {
 namespace {
 
-// Position of `price` in a side vector: the index of the first level that is not "better"
-// than price in the vector's order (a lower bound). Most changes land near the best end
-// (the back), so the top 8 levels are counted without branches first; deeper prices take
-// a branch-free binary search (its trip count depends only on the depth).
-template <class Less>
-std::size_t lower_bound_in(const BookLevel* first, std::size_t len, Decimal price, Less less) {
+// A level's search key: its signed price (asks negated, so that both sides ascend toward
+// the best) in units of 2^29 * 1e-18 (~5.4e-10, finer than any exchange's tick),
+// saturated to the int64 range (prices up to ~4.9e9 keep distinct keys). Monotone in the
+// signed price, so keys order levels except within one key, where the exact price decides.
+inline std::int64_t search_key(Decimal::Rep signed_p) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  const Decimal::Rep k = signed_p >> 29;
+  const auto low = static_cast<std::int64_t>(k);
+  if (low == k) [[likely]]
+    return low;
+  return k < 0 ? -kMax : kMax;
+}
+
+// Side price <-> signed price.
+template <bool kAsk>
+constexpr Decimal::Rep flip(Decimal::Rep x) {
+  return kAsk ? -x : x;
+}
+// The same with the side as a mask (0 bids, -1 asks): no branch on the side.
+constexpr Decimal::Rep flip(Decimal::Rep x, Decimal::Rep mask) {
+  return (x ^ mask) - mask;
+}
+
+// Index of the first key not below `x` (a lower bound), branch-free: the trip count
+// depends only on the length.
+inline std::size_t lower_bound_key(const std::int64_t* first, std::size_t len, std::int64_t x) {
   if (len == 0) return 0;
-  const BookLevel* const base = first;
+  const std::int64_t* const base = first;
   while (len > 1) {
     const std::size_t half = len / 2;
-    first += half & (std::size_t{0} - static_cast<std::size_t>(less(first[half].price, price)));
+    first = first[half] < x ? first + half : first;
     len -= half;
   }
-  return static_cast<std::size_t>(first - base) +
-         static_cast<std::size_t>(less(first->price, price));
+  return static_cast<std::size_t>(first - base) + static_cast<std::size_t>(*first < x);
 }
 
-template <class Less>
-std::size_t find_pos(const std::vector<BookLevel>& v, Decimal price, Less less) {
-  constexpr std::size_t kTop = 8;
+// Position of a signed price in a side: the index of the first level not before it in the
+// vector's order. Most changes land a few levels from the best end (the back): a scan
+// down the top 16 keys finds them in a few one-compare steps; a deeper price takes a
+// binary search of the rest.
+inline std::size_t find_pos(const BookSide& v, std::int64_t key, Decimal::Rep signed_p,
+                            Decimal::Rep mask) {
+  constexpr std::size_t kTop = 16;
   const std::size_t n = v.size();
-  if (n <= kTop) return lower_bound_in(v.data(), n, price, less);
-  const BookLevel* top = v.data() + (n - kTop);
-  if (!less(top[0].price, price)) return lower_bound_in(v.data(), n - kTop, price, less);
-  std::size_t below = 0;  // top levels before price in the vector's order
-  for (std::size_t k = 0; k < kTop; ++k)
-    below += static_cast<std::size_t>(less(top[k].price, price));
-  return n - kTop + below;
+  const std::int64_t* k = v.keys();
+  const std::int64_t* const stop = k + (n > kTop ? n - kTop : 0);
+  const std::int64_t* p = k + n;
+  while (p != stop && p[-1] >= key) --p;
+  std::size_t i = static_cast<std::size_t>(p - k);
+  if (p == stop && p != k) i = lower_bound_key(k, i, key);
+  // Prices within one key (never two on a tick grid): the exact price decides.
+  const BookLevel* l = v.levels();
+  while (i < n && k[i] == key && flip(l[i].price.raw(), mask) < signed_p) ++i;
+  return i;
 }
 
-// On the raw integers: the defaulted <=> of Decimal costs a three-way compare per step.
-struct BidLess {
-  bool operator()(Decimal a, Decimal b) const { return a.raw() < b.raw(); }
-};
-struct AskLess {
-  bool operator()(Decimal a, Decimal b) const { return a.raw() > b.raw(); }
-};
-
-template <class Less>
-Decimal set_in(std::vector<BookLevel>& v, Decimal price, Decimal qty, Less less) {
-  std::size_t i = find_pos(v, price, less);
-  bool found = i < v.size() && v[i].price == price;
+// Sets one level of a side (see OrderBook::set_level); `mask` is the side (see flip).
+[[gnu::always_inline]] inline Decimal set_in(BookSide& v, Decimal::Rep signed_p, Decimal::Rep mask,
+                                             Decimal qty) {
+  const std::int64_t key = search_key(signed_p);
+  const Decimal price = Decimal::from_raw(flip(signed_p, mask));
+  const std::size_t i = find_pos(v, key, signed_p, mask);
+  BookLevel* l = v.levels();
   Decimal prev;
-  if (found) {
-    prev = v[i].quantity;
+  if (i < v.size() && l[i].price == price) {
+    prev = l[i].quantity;
     if (qty.is_positive()) {
-      v[i].quantity = qty;
+      l[i].quantity = qty;
     } else {
-      v.erase(v.begin() + static_cast<std::ptrdiff_t>(i));
+      v.erase(i);
     }
   } else if (qty.is_positive()) {
-    v.insert(v.begin() + static_cast<std::ptrdiff_t>(i), BookLevel{price, qty});
+    v.insert(i, BookLevel{price, qty}, key);
   }
   return prev;
+}
+
+template <bool kAsk>
+void set_keys(BookSide& v) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    v.keys()[i] = search_key(flip<kAsk>(v.levels()[i].price.raw()));
+  }
 }
 
 }  // namespace
 
 Decimal OrderBook::update_level(Side side, Decimal price, Decimal quantity) {
-  return side == Side::Bid ? set_in(bids_, price, quantity, BidLess{})
-                           : set_in(asks_, price, quantity, AskLess{});
+  const Decimal::Rep mask = side == Side::Ask ? -1 : 0;
+  return set_in(slots(side), flip(price.raw(), mask), mask, quantity);
+}
+
+void OrderBook::apply(std::span<const PackedLevel> levels) {
+  if (bulk_) return load_bulk(levels);
+  for (const PackedLevel& l : levels) {
+    // Frames mix the sides at random: the side is data (a mask, a selected side), not a
+    // branch to mispredict.
+    const Decimal::Rep mask = l.signed_price >> 127;
+    set_in(mask ? asks_ : bids_, l.signed_price, mask, l.remaining());
+  }
+}
+
+namespace {
+// Appends one side's run of snapshot levels. A run that is strictly best first with
+// positive quantities (as exchanges send snapshots) and starts an empty side goes in
+// read backwards, which is the vector's order (keys set); anything else is appended in
+// arrival order and the side is left for end_bulk's sort. Returns whether the side is
+// still sorted.
+template <bool kAsk>
+bool load_run(BookSide& v, bool sorted, const PackedLevel* first, std::size_t n) {
+  v.reserve(n + n / 8 + 16);  // room for the inserts that follow
+  BookLevel* const out = v.levels() + v.size();
+  std::int64_t* const out_keys = v.keys() + v.size();
+  if (sorted && v.empty()) {
+    // Backwards, the keys of a best-first run ascend (strictly ascending keys mean
+    // strictly ascending prices; a run with prices within one key takes the sort).
+    bool ok = true;
+    std::int64_t prev = std::numeric_limits<std::int64_t>::min();
+    for (std::size_t k = 0; k < n; ++k) {
+      const PackedLevel& l = first[n - 1 - k];
+      const Decimal q = Decimal::from_raw(l.quantity);
+      const std::int64_t key = search_key(l.signed_price);
+      ok &= (prev < key) & q.is_positive();
+      prev = key;
+      out[k] = BookLevel{Decimal::from_raw(flip<kAsk>(l.signed_price)), q};
+      out_keys[k] = key;
+    }
+    if (ok) {
+      v.commit(n);
+      return true;
+    }
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    out[k] = BookLevel{Decimal::from_raw(flip<kAsk>(first[k].signed_price)),
+                       Decimal::from_raw(first[k].quantity)};
+  }
+  v.commit(n);
+  return false;
+}
+}  // namespace
+
+void OrderBook::load_bulk(std::span<const PackedLevel> levels) {
+  const PackedLevel* p = levels.data();
+  const PackedLevel* const end = p + levels.size();
+  while (p != end) {  // runs of one side: usually all bids, then all asks
+    const Side side = p->side();
+    const PackedLevel* q = p + 1;
+    while (q != end && q->side() == side) ++q;
+    const auto n = static_cast<std::size_t>(q - p);
+    if (side == Side::Bid) {
+      bids_sorted_ = load_run<false>(bids_, bids_sorted_, p, n);
+    } else {
+      asks_sorted_ = load_run<true>(asks_, asks_sorted_, p, n);
+    }
+    p = q;
+  }
 }
 
 void OrderBook::clear() {
@@ -77,57 +173,71 @@ void OrderBook::clear() {
 
 void OrderBook::begin_bulk() {
   bulk_ = true;
+  // Levels already there (without a clear) are in order; later ones append after them.
+  bids_sorted_ = bids_.empty();
+  asks_sorted_ = asks_.empty();
 }
 
 namespace {
-template <class Less>
-void sort_side(std::vector<BookLevel>& v, Less less) {
+// Sorts a side filled in arrival order (last value per price wins, zeros dropped) and
+// sets its keys.
+template <bool kAsk>
+void sort_side(BookSide& v) {
+  BookLevel* const first = v.levels();
+  BookLevel* const last = first + v.size();
+  auto less = [](const BookLevel& a, const BookLevel& b) {
+    return flip<kAsk>(a.price.raw()) < flip<kAsk>(b.price.raw());
+  };
   // One pass: is the side strictly ordered best-first (a snapshot), or already in the
   // vector's order, and does it hold levels to drop (zero quantities)?
   bool best_first = true, in_order = true, zeros = false;
   for (std::size_t i = 0; i < v.size(); ++i) {
-    zeros |= !v[i].quantity.is_positive();
+    zeros |= !first[i].quantity.is_positive();
     if (i == 0) continue;
-    best_first &= less(v[i].price, v[i - 1].price);
-    in_order &= less(v[i - 1].price, v[i].price);
+    best_first &= less(first[i], first[i - 1]);
+    in_order &= less(first[i - 1], first[i]);
   }
   if (best_first || in_order) {
     // Strictly ordered: no price repeats, so only zero quantities go.
-    if (best_first) std::reverse(v.begin(), v.end());
+    if (best_first) std::reverse(first, last);
     if (zeros) {
-      std::erase_if(v, [](const BookLevel& l) { return !l.quantity.is_positive(); });
+      BookLevel* kept =
+          std::remove_if(first, last, [](const BookLevel& l) { return !l.quantity.is_positive(); });
+      v.truncate(static_cast<std::size_t>(kept - first));
     }
-    return;
+  } else {
+    // Stable sort keeps arrival order among equal prices, so the last one is the total.
+    std::stable_sort(first, last, less);
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i + 1 < v.size() && first[i + 1].price == first[i].price) continue;  // later wins
+      if (first[i].quantity.is_positive()) first[out++] = first[i];
+    }
+    v.truncate(out);
   }
-  // Stable sort keeps arrival order among equal prices, so the last one is the total.
-  std::stable_sort(v.begin(), v.end(),
-                   [&](const BookLevel& a, const BookLevel& b) { return less(a.price, b.price); });
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (i + 1 < v.size() && v[i + 1].price == v[i].price) continue;  // a later value wins
-    if (v[i].quantity.is_positive()) v[out++] = v[i];
-  }
-  v.resize(out);
+  set_keys<kAsk>(v);
 }
 }  // namespace
 
 void OrderBook::end_bulk() {
   if (!bulk_) return;
   bulk_ = false;
-  sort_side(bids_, BidLess{});
-  sort_side(asks_, AskLess{});
+  if (!bids_sorted_) sort_side<false>(bids_);
+  if (!asks_sorted_) sort_side<true>(asks_);
 }
 
 std::optional<BookLevel> OrderBook::best(Side side) const {
-  const auto& v = levels(side);
+  const auto& v = slots(side);
   if (v.empty()) return std::nullopt;
   return v.back();
 }
 
 std::optional<Decimal> OrderBook::quantity_at(Side side, Decimal price) const {
-  const auto& v = levels(side);
-  std::size_t i = side == Side::Bid ? find_pos(v, price, BidLess{}) : find_pos(v, price, AskLess{});
-  if (i < v.size() && v[i].price == price) return v[i].quantity;
+  const auto& v = slots(side);
+  const Decimal::Rep mask = side == Side::Ask ? -1 : 0;
+  const Decimal::Rep sp = flip(price.raw(), mask);
+  const std::size_t i = find_pos(v, search_key(sp), sp, mask);
+  if (i < v.size() && v.levels()[i].price == price) return v.levels()[i].quantity;
   return std::nullopt;
 }
 
@@ -148,9 +258,9 @@ bool OrderBook::crossed() const {
 
 namespace {
 template <class F>
-void for_band(const std::vector<BookLevel>& v, Side side, double mid, double pct, F f) {
+void for_band(const BookSide& v, Side side, double mid, double pct, F f) {
   double lo = mid * (1.0 - pct / 100.0), hi = mid * (1.0 + pct / 100.0);
-  for (auto it = v.rbegin(); it != v.rend(); ++it) {
+  for (const BookLevel* it = v.levels() + v.size(); it-- != v.levels();) {
     double p = it->price.to_double();
     if (side == Side::Bid ? p < lo : p > hi) break;  // sorted from best outward
     if (p >= lo && p <= hi) f(p, it->quantity.to_double());
@@ -162,7 +272,7 @@ double OrderBook::depth_quantity_within(Side side, double pct) const {
   auto m = mid();
   if (!m) return 0.0;
   double sum = 0;
-  for_band(levels(side), side, m->to_double(), pct, [&](double, double q) { sum += q; });
+  for_band(slots(side), side, m->to_double(), pct, [&](double, double q) { sum += q; });
   return sum;
 }
 
@@ -170,7 +280,7 @@ double OrderBook::depth_notional_within(Side side, double pct) const {
   auto m = mid();
   if (!m) return 0.0;
   double sum = 0;
-  for_band(levels(side), side, m->to_double(), pct, [&](double p, double q) { sum += p * q; });
+  for_band(slots(side), side, m->to_double(), pct, [&](double p, double q) { sum += p * q; });
   return sum;
 }
 

@@ -142,6 +142,23 @@ void Engine::on_levels(std::span<const LevelChange> cs) {
   note_window(*s);
 }
 
+void Engine::on_level_batch(const LevelBatch& b) {
+  if (b.levels.empty()) return;
+  SymbolState* s = state_for(b.symbol);
+  if (!s->traded) return;
+  // One instant, as in on_levels: advance once, apply the batch, add its changes.
+  stats_.changes += b.levels.size();
+  if (b.ts > now_) now_ = b.ts;
+  advance(*s, b.ts);
+  builder_.on_level_batch(b);
+  if (!b.snapshot) {  // the window ignores snapshot levels
+    for (std::size_t i = 0; i < b.levels.size(); ++i) s->window.add(b.change(i));
+  }
+  s->updated = true;
+  s->suspect = false;
+  note_window(*s);
+}
+
 void Engine::on_snapshot_begin(std::string_view symbol, TimeNs ts) {
   SymbolState* s = state_for(symbol);
   if (!s->traded) return;

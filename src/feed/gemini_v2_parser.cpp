@@ -60,33 +60,27 @@ using SymbolEntry = std::pair<const std::string, SymbolState>;
 
 // Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
 // while the book is live), then its trades, then the frame time.
-using LevelBatch = std::array<LevelChange, 64>;
-
 void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
-             const std::vector<PendingTrade>& trades, TimeNs recv_ts, LevelBatch& batch,
-             FeedStats& stats, MarketEventSink& out) {
+             const std::vector<PendingTrade>& trades, TimeNs recv_ts,
+             std::vector<PackedLevel>& packed, FeedStats& stats, MarketEventSink& out) {
   const std::string& symbol = entry.first;
   SymbolState& st = entry.second;
-  // The levels go out through on_levels in batches that stay in the first-level cache
-  // through every pass downstream (one symbol lookup per batch there).
+  // The frame's levels go out as one LevelBatch: one symbol lookup and one dispatch per
+  // frame downstream.
   auto send = [&](bool snap) {
-    const ChangeReason reason = snap ? ChangeReason::Snapshot : ChangeReason::Update;
     const std::span<const ScannedLevel> all = levels.levels();
-    for (std::size_t i = 0; i < all.size(); i += batch.size()) {
-      const std::size_t n = std::min(batch.size(), all.size() - i);
-      for (std::size_t k = 0; k < n; ++k) {
-        const ScannedLevel& l = all[i + k];
-        LevelChange& c = batch[k];  // delta, has_delta and seq keep their defaults
-        c.symbol = symbol;
-        c.side = l.side();
-        c.price = l.price();
-        c.remaining = l.remaining();
-        c.ts = recv_ts;
-        c.snapshot = snap;
-        c.reason = reason;
-      }
-      out.on_levels(std::span<const LevelChange>(batch.data(), n));
+    if (all.empty()) return;
+    if (packed.size() < all.size()) packed.resize(std::max(all.size(), 2 * packed.size()));
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      packed[i] = PackedLevel{all[i].signed_price, all[i].quantity};
     }
+    LevelBatch b;
+    b.symbol = symbol;
+    b.ts = recv_ts;
+    b.snapshot = snap;
+    b.reason = snap ? ChangeReason::Snapshot : ChangeReason::Update;
+    b.levels = std::span<const PackedLevel>(packed.data(), all.size());
+    out.on_level_batch(b);
   };
   if (snapshot) {
     out.on_snapshot_begin(symbol, recv_ts);
@@ -125,7 +119,7 @@ struct GeminiV2Parser::Impl {
   std::string upper;  // scratch for symbol normalization
   LevelBuffer levels;
   std::vector<PendingTrade> trades;
-  LevelBatch batch;  // the LevelChanges handed out, reused
+  std::vector<PackedLevel> packed;  // the levels handed out, reused
   // The last symbol looked up, as written in the frame (runs of one symbol are common).
   std::string last_raw;
   SymbolEntry* last_entry = nullptr;
@@ -176,7 +170,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
   if (scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) {
     SymbolEntry& entry = m.state(scan.symbol);
     const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
-    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, m.batch, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, m.packed, stats_, out);
     return;
   }
   dom::element root;
@@ -261,7 +255,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
     }
 
     // The whole frame is valid: emit.
-    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, m.batch, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, m.packed, stats_, out);
     return;
   }
 

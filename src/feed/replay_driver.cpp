@@ -23,6 +23,9 @@ class ReplayDriver::Sink final : public MarketEventSink {
   void on_levels(std::span<const LevelChange> cs) override {
     if (!cs.empty() && admit(cs.front().symbol)) next_.on_levels(cs);
   }
+  void on_level_batch(const LevelBatch& b) override {
+    if (!b.levels.empty() && admit(b.symbol)) next_.on_level_batch(b);
+  }
   void on_snapshot_end(std::string_view s, TimeNs ts) override {
     if (admit(s)) next_.on_snapshot_end(s, ts);
   }
@@ -42,16 +45,18 @@ class ReplayDriver::Sink final : public MarketEventSink {
 
  private:
   bool admit(std::string_view s) {
-    if (has_last_ && same_symbol(s, last_)) return last_ok_;
-    last_.assign(s);
-    has_last_ = true;
+    if (last_ && same_symbol(s, last_->symbol)) return last_->ok;
     // Symbols alternate frame by frame: remember each one's answer (seen_ only grows).
     Slot& slot = slots_[symbol_hash(s) % slots_.size()];
-    if (slot.used && same_symbol(s, slot.symbol)) return last_ok_ = slot.ok;
-    last_ok_ = filter_.empty() || filter_.contains(s);
-    if (last_ok_ && seen_.insert(last_).second) seen_order_.push_back(last_);
-    slot = Slot{true, last_, last_ok_};
-    return last_ok_;
+    if (!slot.used || !same_symbol(s, slot.symbol)) {
+      const bool ok = filter_.empty() || filter_.contains(s);
+      if (ok && seen_.emplace(s).second) seen_order_.emplace_back(s);
+      slot.used = true;
+      slot.symbol.assign(s);
+      slot.ok = ok;
+    }
+    last_ = &slot;  // the slot of the last symbol (checked by content: slots get reused)
+    return slot.ok;
   }
 
   struct Slot {
@@ -65,9 +70,7 @@ class ReplayDriver::Sink final : public MarketEventSink {
   const std::set<std::string, std::less<>>& filter_;
   std::set<std::string, std::less<>> seen_;
   std::vector<std::string> seen_order_;
-  std::string last_;
-  bool has_last_ = false;
-  bool last_ok_ = false;
+  const Slot* last_ = nullptr;
 };
 
 ReplayDriver::ReplayDriver(MarketEventSink& sink, ReplayOptions options)

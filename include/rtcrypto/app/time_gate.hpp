@@ -24,6 +24,7 @@ class TimeGate final : public MarketEventSink {
   void on_snapshot_begin(std::string_view symbol, TimeNs ts) override;
   void on_level(const LevelChange& c) override;
   void on_levels(std::span<const LevelChange> cs) override;
+  void on_level_batch(const LevelBatch& b) override;
   void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
   void on_trade(const TradeEvent& t) override;
   void on_ticker(const TickerEvent& t) override;

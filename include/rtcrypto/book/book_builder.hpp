@@ -32,6 +32,8 @@ class BookBuilder : public MarketEventSink {
   void on_level(const LevelChange& c) override;
   // Same as on_level for each (one symbol); without a next sink the book is looked up once.
   void on_levels(std::span<const LevelChange> cs) override;
+  // The same for a batch; without a next sink the book takes the batch whole.
+  void on_level_batch(const LevelBatch& b) override;
   void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
   void on_trade(const TradeEvent& t) override;
   void on_ticker(const TickerEvent& t) override;

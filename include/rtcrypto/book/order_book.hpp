@@ -4,20 +4,19 @@
 // move few elements and lookups stay in cache.
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "rtcrypto/book/book_side.hpp"
 #include "rtcrypto/core/decimal.hpp"
+#include "rtcrypto/core/events.hpp"
 #include "rtcrypto/core/time.hpp"
 #include "rtcrypto/core/types.hpp"
 
 namespace rtcrypto {
-
-struct BookLevel {
-  Decimal price;
-  Decimal quantity;
-};
 
 class OrderBook {
  public:
@@ -28,11 +27,14 @@ class OrderBook {
   // Sets the level's total quantity (zero or less removes it). Returns the previous total.
   Decimal set_level(Side side, Decimal price, Decimal quantity) {
     if (bulk_) {  // a snapshot level: appended now, sorted once by end_bulk()
-      levels(side).push_back(BookLevel{price, quantity});
+      slots(side).push_back(BookLevel{price, quantity}, 0);  // keys set by end_bulk()
+      (side == Side::Bid ? bids_sorted_ : asks_sorted_) = false;
       return Decimal{};
     }
     return update_level(side, price, quantity);
   }
+  // set_level for each level in order (a batch of one frame).
+  void apply(std::span<const PackedLevel> levels);
   // Drops every level and marks the book not whole (a snapshot will follow).
   void clear();
   // Snapshot loading: between begin_bulk() and end_bulk() levels are appended unsorted and
@@ -42,9 +44,8 @@ class OrderBook {
   void end_bulk();
   // Room for `n` more snapshot levels on each side (a snapshot's size is known in advance).
   void reserve_bulk(std::size_t n) {
-    for (auto* v : {&bids_, &asks_}) {
-      if (v->capacity() < v->size() + n) v->reserve(std::max(v->size() + n, 2 * v->capacity()));
-    }
+    bids_.reserve(n);
+    asks_.reserve(n);
   }
   bool in_bulk() const { return bulk_; }
 
@@ -54,12 +55,12 @@ class OrderBook {
   TimeNs last_update() const { return last_update_; }
   void touch(TimeNs t) { last_update_ = t; }
 
-  std::size_t depth(Side side) const { return levels(side).size(); }
+  std::size_t depth(Side side) const { return slots(side).size(); }
   bool empty() const { return bids_.empty() && asks_.empty(); }
   // i = 0 is the best level.
   const BookLevel& level(Side side, std::size_t i) const {
-    const auto& v = levels(side);
-    return v[v.size() - 1 - i];
+    const auto& v = slots(side);
+    return v.levels()[v.size() - 1 - i];
   }
   std::optional<BookLevel> best(Side side) const;
   std::optional<BookLevel> best_bid() const { return best(Side::Bid); }
@@ -78,15 +79,20 @@ class OrderBook {
 
  private:
   Decimal update_level(Side side, Decimal price, Decimal quantity);  // outside a snapshot
+  void load_bulk(std::span<const PackedLevel> levels);               // apply() in a snapshot
   // Bids ascending, asks descending: the best level is at the back of both.
-  std::vector<BookLevel>& levels(Side s) { return s == Side::Bid ? bids_ : asks_; }
-  const std::vector<BookLevel>& levels(Side s) const { return s == Side::Bid ? bids_ : asks_; }
+  BookSide& slots(Side s) { return s == Side::Bid ? bids_ : asks_; }
+  const BookSide& slots(Side s) const { return s == Side::Bid ? bids_ : asks_; }
 
   std::string symbol_;
-  std::vector<BookLevel> bids_;
-  std::vector<BookLevel> asks_;
+  BookSide bids_;
+  BookSide asks_;
   bool whole_ = false;
   bool bulk_ = false;
+  // In a snapshot: the side holds its levels in the vector's order (strictly ordered,
+  // positive quantities, keys set), so end_bulk() has nothing to do for it.
+  bool bids_sorted_ = true;
+  bool asks_sorted_ = true;
   TimeNs last_update_ = 0;
 };
 

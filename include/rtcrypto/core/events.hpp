@@ -1,6 +1,7 @@
 #pragma once
 // The normalized market-event stream every feed parser produces and the engine consumes.
 // Events hold string_views into the frame being parsed: valid only during the callback.
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -20,12 +21,51 @@ struct LevelChange {
   Side side = Side::Bid;
   Decimal price;
   Decimal remaining;
-  Decimal delta;           // valid when has_delta (v1 feeds carry it)
+  Decimal delta;  // valid when has_delta (v1 feeds carry it)
   bool has_delta = false;
   ChangeReason reason = ChangeReason::Update;
-  TimeNs ts = 0;           // event time (exchange time, else receive time)
-  std::int64_t seq = -1;   // protocol sequence where one exists
-  bool snapshot = false;   // part of a full-book snapshot (not flow)
+  TimeNs ts = 0;          // event time (exchange time, else receive time)
+  std::int64_t seq = -1;  // protocol sequence where one exists
+  bool snapshot = false;  // part of a full-book snapshot (not flow)
+};
+
+// One price level in 32 bytes, the side in the sign of the price (prices are > 0): the
+// lean shape in which a frame's levels travel as one LevelBatch.
+struct PackedLevel {
+  Decimal::Rep signed_price = 0;  // > 0 bid, < 0 ask
+  Decimal::Rep quantity = 0;      // the level's new total (0 removes it)
+
+  static constexpr PackedLevel make(Side side, Decimal price, Decimal quantity) {
+    return {side == Side::Ask ? -price.raw() : price.raw(), quantity.raw()};
+  }
+  constexpr Side side() const { return signed_price < 0 ? Side::Ask : Side::Bid; }
+  constexpr Decimal price() const {
+    return Decimal::from_raw(signed_price < 0 ? -signed_price : signed_price);
+  }
+  constexpr Decimal remaining() const { return Decimal::from_raw(quantity); }
+};
+
+// A frame's level changes of one symbol at one instant, all snapshot levels or all flow,
+// in stream order: what LevelChange repeats per change is said once.
+struct LevelBatch {
+  std::string_view symbol;
+  TimeNs ts = 0;
+  bool snapshot = false;
+  ChangeReason reason = ChangeReason::Update;
+  std::span<const PackedLevel> levels;
+
+  // Level i as the LevelChange on_level would have carried (no delta, no sequence).
+  LevelChange change(std::size_t i) const {
+    LevelChange c;
+    c.symbol = symbol;
+    c.side = levels[i].side();
+    c.price = levels[i].price();
+    c.remaining = levels[i].remaining();
+    c.reason = reason;
+    c.ts = ts;
+    c.snapshot = snapshot;
+    return c;
+  }
 };
 
 struct TradeEvent {
@@ -57,6 +97,9 @@ class MarketEventSink {
   virtual void on_levels(std::span<const LevelChange> changes) {
     for (const LevelChange& c : changes) on_level(c);
   }
+  // A whole batch (the v2 parser sends each frame's levels this way). The default hands it
+  // to on_levels as LevelChanges, 64 at a time; the book and the engine take it as is.
+  virtual void on_level_batch(const LevelBatch& batch);
   virtual void on_snapshot_end(std::string_view symbol, TimeNs ts) = 0;
   virtual void on_trade(const TradeEvent& trade) = 0;
   virtual void on_ticker(const TickerEvent&) {}

@@ -11,6 +11,7 @@ class ForwardingSink : public MarketEventSink {
   void on_snapshot_begin(std::string_view s, TimeNs ts) override { next_.on_snapshot_begin(s, ts); }
   void on_level(const LevelChange& c) override { next_.on_level(c); }
   void on_levels(std::span<const LevelChange> cs) override { next_.on_levels(cs); }
+  void on_level_batch(const LevelBatch& b) override { next_.on_level_batch(b); }
   void on_snapshot_end(std::string_view s, TimeNs ts) override { next_.on_snapshot_end(s, ts); }
   void on_trade(const TradeEvent& t) override { next_.on_trade(t); }
   void on_ticker(const TickerEvent& t) override { next_.on_ticker(t); }

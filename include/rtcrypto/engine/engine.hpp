@@ -97,6 +97,7 @@ class Engine final : public MarketEventSink {
   void on_snapshot_begin(std::string_view symbol, TimeNs ts) override;
   void on_level(const LevelChange& c) override;
   void on_levels(std::span<const LevelChange> cs) override;  // same as on_level for each
+  void on_level_batch(const LevelBatch& b) override;         // the same, one lookup
   void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
   void on_trade(const TradeEvent& t) override;
   void on_ticker(const TickerEvent& t) override;

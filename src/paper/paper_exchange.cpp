@@ -246,6 +246,7 @@ std::vector<PaperExchange::Planned> PaperExchange::plan_taker(std::string_view s
 
 void PaperExchange::apply_fill(PaperOpenOrder& po, Decimal price, Decimal amount, Decimal displayed,
                                Decimal level_price, bool maker, std::vector<Fill>& fills) {
+  ++epoch_;
   Order& o = po.order;
   const auto pair = split_symbol(o.symbol);
   const Decimal notional = price * amount;
@@ -290,6 +291,7 @@ void PaperExchange::notify(const std::vector<Fill>& fills) {
 }
 
 void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
+  ++epoch_;
   Order o;
   o.client_order_id = request.client_order_id;
   o.symbol = normalize_symbol(request.symbol);
@@ -356,11 +358,13 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
     close(std::move(po));
   }
 
+  ++epoch_;  // again: settled before anyone hears of it
   notify(fills);
   if (done) done(OrderOutcome{OutcomeKind::Accepted, std::move(snapshot), {}, {}});
 }
 
 void PaperExchange::cancel(const std::string& order_id, OrderCallback done) {
+  ++epoch_;
   const auto seq = parse_id(order_id);
   if (seq) {
     if (auto it = open_.find(*seq); it != open_.end()) {
@@ -437,6 +441,7 @@ void PaperExchange::on_book_update(std::string_view symbol) {
     }
   }
 
+  ++epoch_;  // (fills, and orders closed after them)
   notify(fills);
   if (order_listener_)
     for (const auto& o : updated) order_listener_(o);
@@ -468,6 +473,7 @@ PaperState PaperExchange::export_state() const {
 }
 
 void PaperExchange::import_state(const PaperState& state) {
+  ++epoch_;
   std::map<std::string, Decimal, std::less<>> amounts;
   for (const auto& [currency, amount] : state.balances) {
     if (amount.is_negative())
@@ -513,6 +519,7 @@ void PaperExchange::import_state(const PaperState& state) {
     if (!po.order.client_order_id.empty())
       by_client_id_[po.order.client_order_id] = po.order.order_id;
   overlay_.clear();
+  ++epoch_;
 }
 
 }  // namespace rtcrypto

@@ -63,6 +63,9 @@ class PaperExchange : public Exchange {
   std::vector<Order> open_orders() const override;
   SymbolRules rules(const std::string& symbol) const override;
   void rules_into(const std::string& symbol, SymbolRules& out) const override;
+  // Moves on every place, cancel, fill and state import; the rules are fixed by the config.
+  std::uint64_t balances_epoch() const override { return epoch_; }
+  std::uint64_t rules_epoch() const override { return 1; }
   void set_fill_listener(FillListener listener) override { fill_listener_ = std::move(listener); }
 
   // Fills resting orders of `symbol` that the book now crosses. Call after each book update.
@@ -123,6 +126,7 @@ class PaperExchange : public Exchange {
   std::function<void(const Order&)> order_listener_;
   PaperStats stats_;
   SymbolRules place_rules_;  // scratch of place()
+  std::uint64_t epoch_ = 1;  // balances_epoch(); never 0
 };
 
 }  // namespace rtcrypto

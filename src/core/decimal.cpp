@@ -226,6 +226,9 @@ void Decimal::append_to(std::string& out) const {
   int pos = 64;
   if (ip == 0) {
     buf[--pos] = '0';
+  } else if ((ip >> 64) == 0) {  // 64-bit digits: no 128-bit library division per digit
+    for (auto v = static_cast<std::uint64_t>(ip); v > 0; v /= 10)
+      buf[--pos] = static_cast<char>('0' + static_cast<int>(v % 10));
   } else {
     while (ip > 0) {
       buf[--pos] = static_cast<char>('0' + static_cast<int>(ip % 10));
@@ -282,6 +285,21 @@ std::optional<Decimal> Decimal::checked_div(Decimal o) const {
   bool neg = (a < 0) != (b < 0);
   if (a < 0) a = -a;
   if (b < 0) b = -b;
+  // q = floor(a*1e18/b). Operands below ~3.4e29 raw (|value| < ~3.4e11) take two steps
+  // of base 1e9 (a*1e9 and r*1e9 fit 128 unsigned bits): the same quotient as the long
+  // division below, with 2 library divisions instead of 19.
+  constexpr URep kE9 = 1'000'000'000;
+  constexpr URep kLimit = ~URep{0} / kE9;
+  if (static_cast<URep>(a) <= kLimit && static_cast<URep>(b) <= kLimit) {
+    const URep ua = static_cast<URep>(a) * kE9, ub = static_cast<URep>(b);
+    const URep q1 = ua / ub, r1 = ua % ub;
+    const URep d = r1 * kE9 / ub;
+    constexpr URep kRepMax = ~URep{0} >> 1;
+    if (q1 <= kRepMax / kE9) {
+      const URep uq = q1 * kE9 + d;
+      if (uq <= kRepMax) return from_raw(neg ? -static_cast<Rep>(uq) : static_cast<Rep>(uq));
+    }
+  }
   // Long division in base 10 keeps 128-bit intermediates: q = a*1e18/b.
   Rep q = a / b;
   Rep r = a % b;

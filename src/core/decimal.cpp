@@ -262,7 +262,10 @@ std::optional<Decimal> Decimal::checked_mul(Decimal o) const {
   bool neg = (a < 0) != (b < 0);
   if (a < 0) a = -a;
   if (b < 0) b = -b;
-  Rep ai = a / kOne, af = a % kOne, bi = b / kOne, bf = b % kOne;
+  // (Split by divmod_1e18: a 64-bit or hardware division where a library call would be.)
+  const DivMod1e18 da = divmod_1e18(static_cast<URep>(a)), db = divmod_1e18(static_cast<URep>(b));
+  Rep ai = static_cast<Rep>(da.quot), af = static_cast<Rep>(da.rem);
+  Rep bi = static_cast<Rep>(db.quot), bf = static_cast<Rep>(db.rem);
   Rep t1, t2, t3, sum;
   if (__builtin_mul_overflow(ai, bi, &t1) || __builtin_mul_overflow(t1, kOne, &t1)) return {};
   if (__builtin_mul_overflow(ai, bf, &t2) || __builtin_mul_overflow(af, bi, &t3)) return {};

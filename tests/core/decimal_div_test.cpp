@@ -1,7 +1,8 @@
 // Decimal::checked_div takes two base-1e9 steps for operands below ~3.4e29 raw and the
 // base-10 long division otherwise: both must give floor(a*1e18/b) (truncated toward zero),
 // compared here against a plain digit-by-digit long division on random and edge operands.
-// Decimal::to_string of values with 64-bit and 128-bit integral parts likewise.
+// Decimal::checked_mul against the plain 128-bit arithmetic it replaced, and to_string of
+// values with 64-bit and 128-bit integral parts.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -88,6 +89,43 @@ TEST(DecimalDiv, RandomOperandsAgreeWithLongDivision) {
   EXPECT_EQ(d("1234.5").checked_div(d("0.5"))->to_string(), "2469");
   EXPECT_EQ(d("100").checked_div(d("87123.45"))->to_string(), "0.00114779660355507");
   EXPECT_EQ(d("-1").checked_div(d("3"))->to_string(), "-0.333333333333333333");
+}
+
+// checked_mul as it was written with plain 128-bit divisions (the reference for the split
+// by divmod_1e18).
+std::optional<Rep> reference_mul(Rep a, Rep b) {
+  const Rep one = Decimal::kOne;
+  const bool neg = (a < 0) != (b < 0);
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
+  Rep ai = a / one, af = a % one, bi = b / one, bf = b % one;
+  Rep t1, t2, t3, sum;
+  if (__builtin_mul_overflow(ai, bi, &t1) || __builtin_mul_overflow(t1, one, &t1)) return {};
+  if (__builtin_mul_overflow(ai, bf, &t2) || __builtin_mul_overflow(af, bi, &t3)) return {};
+  const Rep t4 = af * bf / one;
+  if (__builtin_add_overflow(t1, t2, &sum) || __builtin_add_overflow(sum, t3, &sum) ||
+      __builtin_add_overflow(sum, t4, &sum))
+    return {};
+  return neg ? -sum : sum;
+}
+
+TEST(DecimalMul, RandomOperandsAgreeWithPlainArithmetic) {
+  std::mt19937_64 rng(1121);
+  for (int i = 0; i < 200'000; ++i) {
+    const auto draw = [&] {
+      const int bits = 1 + static_cast<int>(rng() % 126);
+      const URep v = (static_cast<URep>(rng()) << 64) | rng();
+      const Rep m = static_cast<Rep>(v & ((URep{1} << bits) - 1));
+      return rng() % 2 ? m : -m;
+    };
+    const Rep a = draw(), b = draw();
+    const auto got = Decimal::from_raw(a).checked_mul(Decimal::from_raw(b));
+    const auto want = reference_mul(a, b);
+    ASSERT_EQ(got.has_value(), want.has_value());
+    if (got) {
+      ASSERT_TRUE(got->raw() == *want);
+    }
+  }
 }
 
 TEST(DecimalToString, IntegralPartsOf64And128Bits) {

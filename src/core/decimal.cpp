@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -217,6 +218,14 @@ double Decimal::to_double() const {
   return static_cast<double>(neg ? -ip : ip) + frac;
 }
 
+namespace {
+// "00" .. "99": two digits per division by 100 instead of one per division by 10.
+constexpr char kDigitPairs[] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243"
+    "4445464748495051525354555657585960616263646566676869707172737475767778798081828384858687"
+    "888990919293949596979899";
+}  // namespace
+
 void Decimal::append_to(std::string& out) const {
   URep u = raw_ < 0 ? static_cast<URep>(-(raw_ + 1)) + 1 : static_cast<URep>(raw_);
   const DivMod1e18 d = divmod_1e18(u);
@@ -227,8 +236,17 @@ void Decimal::append_to(std::string& out) const {
   if (ip == 0) {
     buf[--pos] = '0';
   } else if ((ip >> 64) == 0) {  // 64-bit digits: no 128-bit library division per digit
-    for (auto v = static_cast<std::uint64_t>(ip); v > 0; v /= 10)
-      buf[--pos] = static_cast<char>('0' + static_cast<int>(v % 10));
+    auto v = static_cast<std::uint64_t>(ip);
+    for (; v >= 100; v /= 100) {
+      pos -= 2;
+      std::memcpy(buf + pos, kDigitPairs + 2 * (v % 100), 2);
+    }
+    if (v >= 10) {
+      pos -= 2;
+      std::memcpy(buf + pos, kDigitPairs + 2 * v, 2);
+    } else {
+      buf[--pos] = static_cast<char>('0' + v);
+    }
   } else {
     while (ip > 0) {
       buf[--pos] = static_cast<char>('0' + static_cast<int>(ip % 10));
@@ -239,10 +257,8 @@ void Decimal::append_to(std::string& out) const {
   out.append(buf + pos, buf + 64);
   if (fp != 0) {
     char fb[18];
-    for (int k = 17; k >= 0; --k) {
-      fb[k] = static_cast<char>('0' + fp % 10);
-      fp /= 10;
-    }
+    for (int k = 16; k >= 0; k -= 2, fp /= 100)
+      std::memcpy(fb + k, kDigitPairs + 2 * (fp % 100), 2);
     int last = 17;
     while (fb[last] == '0') --last;
     out.push_back('.');

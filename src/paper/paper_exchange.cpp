@@ -449,7 +449,7 @@ void PaperExchange::on_book_update(std::string_view symbol) {
     }
   }
 
-  ++epoch_;  // (fills, and orders closed after them)
+  if (!fills.empty()) ++epoch_;  // (fills, and orders closed after them)
   notify(fills);
   if (order_listener_)
     for (const auto& o : updated) order_listener_(o);

@@ -1,6 +1,8 @@
 #include "rtcrypto/engine/engine.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 
 #include "rtcrypto/core/record_rewriter.hpp"
 
@@ -24,7 +26,21 @@ struct Engine::SymbolState {
   FieldKey volume_quote_key = FieldKey("volume_" + pair.quote);
   SymbolState(std::string sym, bool tr, const WindowConfig& wc)
       : symbol(sym), traded(tr), pair(split_symbol(sym)), window(std::move(sym), wc) {}
+
+  // decide()'s answers, kept between decisions: the rules while the exchange's
+  // rules_epoch() stays (0: none kept); where base and quote sit in Engine::balances_ and
+  // how each balance counts in the equity (marks_into) while its currencies and traded_ stay.
+  std::uint64_t rules_epoch = 0;
+  SymbolRules rules;
+  std::uint64_t currencies_epoch = 0;
+  std::size_t seen_traded = 0;
+  std::size_t base_at = SIZE_MAX, quote_at = SIZE_MAX;
+  std::vector<const SymbolState*> marks;
+  static const SymbolState* const kFaceValue;  // marks' entry for the quote (never read)
 };
+
+const Engine::SymbolState* const Engine::SymbolState::kFaceValue =
+    reinterpret_cast<const Engine::SymbolState*>(alignof(std::max_align_t));
 
 namespace {
 
@@ -286,17 +302,15 @@ void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
   decide(s, w, now);
 }
 
-std::optional<Decimal> Engine::equity_in(std::string_view quote,
-                                         const std::vector<Balance>& balances) const {
-  // Quote currency at face value, each base of a traded symbol quoted in it at the book's
-  // mid. A holding that cannot be marked makes the equity unknown (never a guess).
-  Decimal total;
-  for (const Balance& b : balances) {
+void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const {
+  // Per balance: kFaceValue for the quote, the traded symbol that marks a base in the quote,
+  // or none (another quote's world, not part of this equity).
+  out.clear();
+  for (const Balance& b : balances_) {
     if (b.currency == quote) {
-      total += b.amount;
+      out.push_back(SymbolState::kFaceValue);
       continue;
     }
-    if (b.amount.is_zero()) continue;
     const SymbolState* mark = nullptr;
     // (Sizes and first letters first: most symbols differ there, without a memcmp call.)
     const std::string& cur = b.currency;
@@ -305,9 +319,24 @@ std::optional<Decimal> Engine::equity_in(std::string_view quote,
       if (base.size() != cur.size() || (!cur.empty() && base[0] != cur[0])) continue;
       if (base == cur && st->pair.quote == quote) mark = st;
     }
-    if (!mark) continue;  // another quote's world: not part of this equity
-    auto mid = mark->book ? mark->book->mid() : std::nullopt;
-    if (!mid || !mark->book->whole()) return std::nullopt;
+    out.push_back(mark);
+  }
+}
+
+std::optional<Decimal> Engine::equity_of(const std::vector<const SymbolState*>& marks) const {
+  // A holding that cannot be marked makes the equity unknown (never a guess).
+  Decimal total;
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    const Balance& b = balances_[i];
+    const SymbolState* mark = marks[i];
+    if (mark == SymbolState::kFaceValue) {
+      total += b.amount;
+      continue;
+    }
+    if (!mark || b.amount.is_zero()) continue;
+    const OrderBook* book = mark->book;
+    auto mid = book ? book->mid() : std::nullopt;
+    if (!mid || !book->whole()) return std::nullopt;
     auto v = b.amount.checked_mul(*mid);
     if (!v) return std::nullopt;
     total += *v;
@@ -315,33 +344,53 @@ std::optional<Decimal> Engine::equity_in(std::string_view quote,
   return total;
 }
 
+void Engine::refresh_balances() {
+  const std::uint64_t epoch = exchange_ ? exchange_->balances_epoch() : 0;
+  if (epoch != 0 && epoch == balances_epoch_) return;
+  balances_epoch_ = epoch;
+  // Same currencies in the same order keep every symbol's indices (the usual case: an
+  // order or a fill moves amounts, rarely brings a new currency).
+  previous_currencies_.clear();
+  for (const Balance& b : balances_) previous_currencies_.push_back(b.currency);
+  if (exchange_) {
+    exchange_->balances_into(balances_);
+  } else {
+    balances_.clear();
+  }
+  bool same = previous_currencies_.size() == balances_.size() && currencies_epoch_ != 0;
+  for (std::size_t i = 0; same && i < balances_.size(); ++i)
+    same = previous_currencies_[i] == balances_[i].currency;
+  if (!same) ++currencies_epoch_;
+}
+
 void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   ++stats_.decisions;
   std::optional<SignalValue> sig = signal_ ? signal_->signal_at(s.symbol, w.end) : std::nullopt;
 
-  // Balances and rules land in members kept between decisions (no allocation once warm).
-  std::vector<Balance>& balances = balances_;
-  if (exchange_) {
-    exchange_->balances_into(balances);
-  } else {
-    balances.clear();
+  // Balances and rules land in members kept between decisions (no allocation once warm),
+  // asked again only when the exchange's epochs have moved (or it promises none).
+  refresh_balances();
+  if (!exchange_) {
+    s.rules = SymbolRules{s.symbol};
+  } else if (const std::uint64_t re = exchange_->rules_epoch(); re == 0 || re != s.rules_epoch) {
+    exchange_->rules_into(s.symbol, s.rules);
+    s.rules_epoch = re;
+  }
+  if (s.currencies_epoch != currencies_epoch_ || s.seen_traded != traded_.size()) {
+    s.base_at = s.quote_at = SIZE_MAX;
+    for (std::size_t i = 0; i < balances_.size(); ++i) {
+      if (balances_[i].currency == s.pair.base) s.base_at = i;
+      if (balances_[i].currency == s.pair.quote) s.quote_at = i;
+    }
+    marks_into(s.pair.quote, s.marks);
+    s.currencies_epoch = currencies_epoch_;
+    s.seen_traded = traded_.size();
   }
   static const Balance kNone{};  // a currency the account has never seen: all zero
-  const Balance* base_p = nullptr;
-  const Balance* quote_p = nullptr;
-  for (const Balance& b : balances) {
-    if (b.currency == s.pair.base) base_p = &b;
-    if (b.currency == s.pair.quote) quote_p = &b;
-  }
-  const Balance& base = base_p ? *base_p : kNone;
-  const Balance& quote = quote_p ? *quote_p : kNone;
-  SymbolRules& rules = rules_;
-  if (exchange_) {
-    exchange_->rules_into(s.symbol, rules);
-  } else {
-    rules = SymbolRules{s.symbol};
-  }
-  auto eq = exchange_ ? equity_in(s.pair.quote, balances) : std::nullopt;
+  const Balance& base = s.base_at != SIZE_MAX ? balances_[s.base_at] : kNone;
+  const Balance& quote = s.quote_at != SIZE_MAX ? balances_[s.quote_at] : kNone;
+  const SymbolRules& rules = s.rules;
+  auto eq = exchange_ ? equity_of(s.marks) : std::nullopt;
   if (eq) risk_.observe_equity(now, *eq);
   EnginePosition& pos = positions_[s.symbol];
 

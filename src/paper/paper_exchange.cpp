@@ -166,12 +166,12 @@ void PaperExchange::balances_into(std::vector<Balance>& out) const {
 }
 
 std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderRequest& r,
+                                                                const std::string& sym,
+                                                                const CurrencyPair& pair,
                                                                 const SymbolRules& rules,
                                                                 const OrderBook*& book) const {
-  const std::string sym = normalize_symbol(r.symbol);
   if (r.client_order_id.size() >= 100)
     return Rejection{"ClientOrderIdTooLong", "client_order_id must be shorter than 100 characters"};
-  const auto pair = split_symbol(sym);
   const bool alnum = !sym.empty() && std::all_of(sym.begin(), sym.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c));
   });
@@ -244,10 +244,11 @@ std::vector<PaperExchange::Planned> PaperExchange::plan_taker(std::string_view s
   return plan;
 }
 
-void PaperExchange::apply_fill(PaperOpenOrder& po, Decimal price, Decimal amount, Decimal displayed,
-                               Decimal level_price, bool maker, std::vector<Fill>& fills) {
+void PaperExchange::apply_fill(PaperOpenOrder& po, const CurrencyPair& pair, Decimal price,
+                               Decimal amount, Decimal displayed, Decimal level_price, bool maker,
+                               std::vector<Fill>& fills) {
+  ++epoch_;
   Order& o = po.order;
-  const auto pair = split_symbol(o.symbol);
   const Decimal notional = price * amount;
   const Decimal fee = fee_for(notional, maker);
   if (o.side == OrderSide::Buy) {
@@ -290,6 +291,7 @@ void PaperExchange::notify(const std::vector<Fill>& fills) {
 }
 
 void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
+  ++epoch_;
   Order o;
   o.client_order_id = request.client_order_id;
   o.symbol = normalize_symbol(request.symbol);
@@ -303,9 +305,14 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   // The symbol's rules, in a member reused between orders (used only until the fills are
   // planned: a listener placing another order afterwards may overwrite it).
   SymbolRules& sr = place_rules_;
-  rules_into(o.symbol, sr);
+  if (place_rules_for_.empty() || place_rules_for_ != o.symbol) {
+    place_rules_for_.clear();  // (rules_into may throw: no stale key meanwhile)
+    rules_into(o.symbol, sr);
+    place_rules_for_ = o.symbol;
+  }
+  const CurrencyPair pair = split_symbol(o.symbol);
   const OrderBook* book = nullptr;
-  if (auto rej = validate(request, sr, book)) {
+  if (auto rej = validate(request, o.symbol, pair, sr, book)) {
     ++stats_.rejected;
     OrderOutcome out{OutcomeKind::Rejected, std::move(o), std::move(rej->reason),
                      std::move(rej->message)};
@@ -339,7 +346,7 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
       cancel_with("FillOrKillWouldNotFill");
     }
     for (const auto& p : plan)
-      apply_fill(po, p.price, p.amount, p.displayed, p.price, /*maker=*/false, fills);
+      apply_fill(po, pair, p.price, p.amount, p.displayed, p.price, /*maker=*/false, fills);
     if (ord.tif == TimeInForce::ImmediateOrCancel && ord.remaining_amount.is_positive())
       cancel_with("ImmediateOrCancelWouldPost");
   }
@@ -356,11 +363,13 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
     close(std::move(po));
   }
 
+  ++epoch_;  // again: settled before anyone hears of it
   notify(fills);
   if (done) done(OrderOutcome{OutcomeKind::Accepted, std::move(snapshot), {}, {}});
 }
 
 void PaperExchange::cancel(const std::string& order_id, OrderCallback done) {
+  ++epoch_;
   const auto seq = parse_id(order_id);
   if (seq) {
     if (auto it = open_.find(*seq); it != open_.end()) {
@@ -410,6 +419,7 @@ void PaperExchange::on_book_update(std::string_view symbol) {
   });
 
   const Decimal tick = rules(sym).tick_size;
+  std::optional<CurrencyPair> pair;  // split at the first fill
   std::vector<Fill> fills;
   std::vector<Order> updated;
   for (std::uint64_t seq : ids) {
@@ -423,7 +433,9 @@ void PaperExchange::on_book_update(std::string_view symbol) {
       const Decimal avail = overlay_.available(sym, opp, level.price, level.quantity);
       const Decimal take = min(po.order.remaining_amount, avail.floor_to(tick));
       if (!take.is_positive()) continue;
-      apply_fill(po, po.order.price, take, level.quantity, level.price, /*maker=*/true, fills);
+      if (!pair) pair = split_symbol(sym);
+      apply_fill(po, *pair, po.order.price, take, level.quantity, level.price, /*maker=*/true,
+                 fills);
     }
     if (fills.size() == before) continue;
     if (po.order.remaining_amount.is_positive()) {
@@ -437,6 +449,7 @@ void PaperExchange::on_book_update(std::string_view symbol) {
     }
   }
 
+  if (!fills.empty()) ++epoch_;  // (fills, and orders closed after them)
   notify(fills);
   if (order_listener_)
     for (const auto& o : updated) order_listener_(o);
@@ -468,6 +481,7 @@ PaperState PaperExchange::export_state() const {
 }
 
 void PaperExchange::import_state(const PaperState& state) {
+  ++epoch_;
   std::map<std::string, Decimal, std::less<>> amounts;
   for (const auto& [currency, amount] : state.balances) {
     if (amount.is_negative())
@@ -513,6 +527,7 @@ void PaperExchange::import_state(const PaperState& state) {
     if (!po.order.client_order_id.empty())
       by_client_id_[po.order.client_order_id] = po.order.order_id;
   overlay_.clear();
+  ++epoch_;
 }
 
 }  // namespace rtcrypto

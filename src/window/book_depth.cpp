@@ -43,17 +43,21 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct) {
   }
   double sum = 0;
   const std::size_t n = book.depth(side);
-  for (std::size_t i = 0; i < n; ++i) {  // from the best level outward
-    const BookLevel& level = book.level(side, i);
-    const Decimal::Rep r = level.price.raw();
+  if (n == 0) return sum;
+  // From the best level outward: the side's levels are contiguous, best last.
+  const bool bid = side == Side::Bid;
+  const BookLevel* const best = &book.level(side, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const BookLevel* level = best - i;
+    const Decimal::Rep r = level->price.raw();
     if (r > inside_from && r < inside_to) {
-      sum += decimal_to_double(level.quantity);
+      sum += decimal_to_double(level->quantity);
       continue;
     }
     // Near an edge or beyond it: exactly as OrderBook decides.
-    const double p = level.price.to_double();
-    if (side == Side::Bid ? p < lo : p > hi) break;
-    if (p >= lo && p <= hi) sum += decimal_to_double(level.quantity);
+    const double p = level->price.to_double();
+    if (bid ? p < lo : p > hi) break;
+    if (p >= lo && p <= hi) sum += decimal_to_double(level->quantity);
   }
   return sum;
 }

@@ -95,5 +95,24 @@ TEST(RecordRewriter, StringValueKeepsItsBuffer) {
   EXPECT_EQ(r.ts, 2);
 }
 
+TEST(RecordRewriter, StringValueMayBeAPieceOfItself) {
+  Record r;
+  {
+    RecordRewriter f(r, 1);
+    f.put_string("detail", "abcdefghijklmnopqrstuvwxyz");
+  }
+  const std::string& held = std::get<std::string>(r.fields[0].second);
+  {
+    RecordRewriter f(r, 2);
+    f.put_string("detail", std::string_view(held).substr(3, 5));
+  }
+  EXPECT_EQ(std::get<std::string>(r.fields[0].second), "defgh");
+  {
+    RecordRewriter f(r, 3);
+    f.put_string("detail", "xy");
+  }
+  EXPECT_EQ(std::get<std::string>(r.fields[0].second), "xy");
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -627,5 +627,45 @@ TEST_F(PaperExchangeTest, BalancesIntoAndRulesIntoMatchTheCopies) {
   }
 }
 
+// The engine keeps balances while balances_epoch() stays: it must move with every change
+// and may stay otherwise.
+TEST_F(PaperExchangeTest, BalancesEpochMovesWithEveryChangeOfTheBalances) {
+  EXPECT_NE(ex->balances_epoch(), 0u);
+  EXPECT_EQ(ex->rules_epoch(), 1u);
+  auto epoch = ex->balances_epoch();
+  const auto moved = [&] {
+    const auto now_epoch = ex->balances_epoch();
+    const bool m = now_epoch != epoch;
+    epoch = now_epoch;
+    return m;
+  };
+  ex->on_book_update("BTCUSD");  // no open order: nothing changes
+  EXPECT_FALSE(moved());
+
+  buy("2", "100.50", TimeInForce::GoodTillCancel, "gtc-1");  // takes 1, rests 1
+  EXPECT_TRUE(moved());
+  const auto after_place = ex->balances();
+
+  book.set_level(Side::Bid, "96"_d, "1"_d);  // does not reach the resting buy
+  ex->on_book_update("BTCUSD");
+  EXPECT_FALSE(moved());
+  EXPECT_EQ(ex->balances()[1].available, after_place[1].available);
+
+  book.set_level(Side::Ask, "100.40"_d, "0.6"_d);  // fills part of it
+  ex->on_book_update("BTCUSD");
+  EXPECT_TRUE(moved());
+  EXPECT_NE(ex->balances()[1].amount, after_place[1].amount);
+
+  const auto open = ex->open_orders();
+  ASSERT_EQ(open.size(), 1u);
+  ex->cancel(open[0].order_id, nullptr);
+  EXPECT_TRUE(moved());
+
+  const PaperState state = ex->export_state();
+  EXPECT_FALSE(moved());
+  ex->import_state(state);
+  EXPECT_TRUE(moved());
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -29,7 +29,8 @@ void expect_same(const OrderBook& book, double pct) {
 TEST(BookDepth, DecimalToDoubleIsDecimalsOwn) {
   for (const char* text :
        {"0", "0.000000000000000001", "0.1", "1", "18.446744073709551615", "18.446744073709551616",
-        "12345.678901234567890123", "-3.5", "9223372036854775807.999999999999999999"}) {
+        "12345.678901234567890123", "-3.5", "-0.000000000000000001", "-18.446744073709551616",
+        "9223372036854775807.999999999999999999"}) {
     const Decimal d = decimal_or_throw(text);
     EXPECT_EQ(bits(decimal_to_double(d)), bits(d.to_double())) << text;
   }

@@ -6,6 +6,7 @@
 // exactly those of the puts, as if the record had been built afresh with Record::add.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,19 @@
 #include "rtcrypto/core/record.hpp"
 
 namespace rtcrypto {
+
+// s = value, kept as it is when already equal. clear + append does about half the work of
+// assign, but only for a value that is not a piece of the string itself.
+inline void rewrite_text(std::string& s, std::string_view value) {
+  if (std::string_view(s) == value) return;
+  const std::less<const char*> before;
+  if (before(value.data(), s.data()) || !before(value.data(), s.data() + s.size())) {
+    s.clear();
+    s.append(value);
+  } else {
+    s.assign(value);
+  }
+}
 
 class RecordRewriter {
  public:
@@ -39,7 +53,7 @@ class RecordRewriter {
   void put_string(FieldKey key, std::string_view value) {
     FieldValue* v = next(key);
     if (auto* s = std::get_if<std::string>(v)) {
-      if (std::string_view(*s) != value) s->assign(value);
+      rewrite_text(*s, value);
     } else {
       v->emplace<std::string>(value);
     }

@@ -154,8 +154,12 @@ class Engine final : public MarketEventSink {
   void account_order(const Order& order);
   void emit_order(const OrderRequest* req, const OrderOutcome& outcome);
   void emit_balances(std::string_view symbol, TimeNs ts);
-  std::optional<Decimal> equity_in(std::string_view quote,
-                                   const std::vector<Balance>& balances) const;
+  // A decision's equity in `quote`: the quote currency at face value, each base of a traded
+  // symbol in that quote marked at its book's mid. Which balance is which (marks_into, one
+  // entry per balance) is kept per symbol while the account's currencies stay.
+  void refresh_balances();  // balances_ as of the exchange's balances_epoch()
+  void marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const;
+  std::optional<Decimal> equity_of(const std::vector<const SymbolState*>& marks) const;
   void emit(const Record& r);
 
   EngineConfig config_;
@@ -182,9 +186,12 @@ class Engine final : public MarketEventSink {
   std::array<Record, 3> window_docs_;
   Record ticker_doc_;
   Record decision_doc_;
-  Decision decision_;              // the strategy's last decision, rewritten in place
-  std::vector<Balance> balances_;  // the exchange's balances at the last decision
-  SymbolRules rules_;              // the decided symbol's rules at the last decision
+  Decision decision_;                 // the strategy's last decision, rewritten in place
+  std::vector<Balance> balances_;     // the exchange's balances at the last decision
+  std::uint64_t balances_epoch_ = 0;  // the exchange's balances_epoch() they are of
+  // Moves when balances_'s list of currencies changes (their indices with it).
+  std::uint64_t currencies_epoch_ = 0;
+  std::vector<std::string> previous_currencies_;  // refresh_balances()'s scratch
   // The documents of an order outcome and of a fill, likewise rewritten in place.
   Record order_doc_;
   Record balance_doc_;

@@ -113,6 +113,10 @@ class Exchange {
   virtual void rules_into(const std::string& symbol, SymbolRules& out) const {
     out = rules(symbol);
   }
+  // Numbers that change whenever balances_into() (resp. rules_into()) could answer otherwise
+  // (0: no such promise, ask every time). A caller may keep the answers while they stay.
+  virtual std::uint64_t balances_epoch() const { return 0; }
+  virtual std::uint64_t rules_epoch() const { return 0; }
   // Every fill, including those of resting orders that fill later.
   virtual void set_fill_listener(FillListener listener) = 0;
   // Orders whose outcome is not known yet (none for paper).

@@ -63,6 +63,9 @@ class PaperExchange : public Exchange {
   std::vector<Order> open_orders() const override;
   SymbolRules rules(const std::string& symbol) const override;
   void rules_into(const std::string& symbol, SymbolRules& out) const override;
+  // Moves on every place, cancel, fill and state import; the rules are fixed by the config.
+  std::uint64_t balances_epoch() const override { return epoch_; }
+  std::uint64_t rules_epoch() const override { return 1; }
   void set_fill_listener(FillListener listener) override { fill_listener_ = std::move(listener); }
 
   // Fills resting orders of `symbol` that the book now crosses. Call after each book update.
@@ -94,12 +97,14 @@ class PaperExchange : public Exchange {
     std::string message;
   };
 
-  std::optional<Rejection> validate(const OrderRequest& r, const SymbolRules& rules,
+  // `sym` is r.symbol normalized, `pair` its currencies (place() has them already).
+  std::optional<Rejection> validate(const OrderRequest& r, const std::string& sym,
+                                    const CurrencyPair& pair, const SymbolRules& rules,
                                     const OrderBook*& book) const;
   std::vector<Planned> plan_taker(std::string_view symbol, const OrderBook& book, OrderSide side,
                                   Decimal limit, Decimal amount, Decimal tick);
-  void apply_fill(PaperOpenOrder& o, Decimal price, Decimal amount, Decimal displayed,
-                  Decimal level_price, bool maker, std::vector<Fill>& fills);
+  void apply_fill(PaperOpenOrder& o, const CurrencyPair& pair, Decimal price, Decimal amount,
+                  Decimal displayed, Decimal level_price, bool maker, std::vector<Fill>& fills);
   Decimal fee_for(Decimal notional, bool maker) const;
   Decimal hold_of(const Order& o) const;
   std::map<std::string, Decimal> holds() const;
@@ -122,7 +127,9 @@ class PaperExchange : public Exchange {
   FillListener fill_listener_;
   std::function<void(const Order&)> order_listener_;
   PaperStats stats_;
-  SymbolRules place_rules_;  // scratch of place()
+  SymbolRules place_rules_;      // scratch of place(): the rules of
+  std::string place_rules_for_;  // this symbol (rules are fixed by the config)
+  std::uint64_t epoch_ = 1;      // balances_epoch(); never 0
 };
 
 }  // namespace rtcrypto

@@ -18,7 +18,6 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct);
 inline double decimal_to_double(Decimal d) {
   const Decimal::Rep raw = d.raw();
   constexpr std::uint64_t kOne = 1000000000000000000ULL;
-  if (raw < 0) return d.to_double();
   const auto hi = static_cast<std::uint64_t>(raw >> 64);
   const auto lo = static_cast<std::uint64_t>(raw);
   std::uint64_t ip, fp;
@@ -27,10 +26,11 @@ inline double decimal_to_double(Decimal d) {
     fp = lo % kOne;
   } else {
 #if defined(__x86_64__)
-    if (hi >= kOne / 2) return d.to_double();  // the quotient would not fit int64
+    // The quotient would not fit int64, or the value is negative (hi all ones).
+    if (hi >= kOne / 2) return d.to_double();
     __asm__("divq %4" : "=a"(ip), "=d"(fp) : "a"(lo), "d"(hi), "r"(kOne));
 #else
-    return d.to_double();
+    return d.to_double();  // (negative values too)
 #endif
   }
   return static_cast<double>(static_cast<std::int64_t>(ip)) +

@@ -57,7 +57,8 @@ std::string ApiCredentials::to_string() const {
 }
 
 void write_base64(std::string& out, std::string_view bytes) {
-  // Written over `out`: a buffer reused between orders keeps its capacity.
+  // Written over `out`: a buffer reused between orders keeps its capacity. (A table loop
+  // of our own measured the same instructions as EVP_EncodeBlock under callgrind.)
   out.resize(4 * ((bytes.size() + 2) / 3));
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                           reinterpret_cast<const unsigned char*>(bytes.data()),

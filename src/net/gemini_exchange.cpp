@@ -332,8 +332,8 @@ void GeminiExchange::place(const OrderRequest& request, OrderCallback done) {
   ++s->st.placed;
   s->pending.push_back(State::Pending{request.client_order_id, sym});
   s->last_private = wall_now_ns();
-  std::string cid = request.client_order_id;
-  s->rest.new_order(request, [s, cid, sym, done](const RestStatus&, OrderOutcome out) {
+  s->rest.new_order(request, [s, cid = request.client_order_id, sym = std::move(sym),
+                              done = std::move(done)](const RestStatus&, OrderOutcome out) {
     s->erase_pending(cid);
     switch (out.kind) {
       case OutcomeKind::Accepted:

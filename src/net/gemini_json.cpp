@@ -276,6 +276,15 @@ CancelSessionResult parse_cancel_session(std::string_view body) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
+  // The usual text (an order id) needs no escape: appended in one piece.
+  const bool plain = std::none_of(s.begin(), s.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (plain) {
+    out += s;
+    out += '"';
+    return;
+  }
   for (char c : s) {
     switch (c) {
       case '"':
@@ -314,14 +323,18 @@ std::string json_escape(std::string_view s) {
 }
 
 namespace {
+void append_decimal(std::string& out, std::int64_t v) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+  out.append(digits, end);
+}
+
 // {"request":path,"nonce":N — the opening every signed payload shares.
 void append_payload_head(std::string& out, std::string_view path, std::int64_t nonce) {
   out += "{\"request\":";
   append_json_string(out, path);
   out += ",\"nonce\":";
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, nonce);
-  out.append(digits, end);
+  append_decimal(out, nonce);
 }
 
 void append_payload_tail(std::string& out, std::string_view account) {
@@ -345,25 +358,27 @@ std::string private_payload(std::string_view path, std::int64_t nonce, std::stri
 
 void write_order_new_payload(std::string& out, const OrderRequest& r, std::int64_t nonce,
                              std::string_view account) {
+  using namespace std::string_view_literals;  // sized literals: no strlen per append
   out.clear();
-  append_payload_head(out, "/v1/order/new", nonce);
+  out += R"({"request":"/v1/order/new","nonce":)"sv;
+  append_decimal(out, nonce);
   if (!r.client_order_id.empty()) {
-    out += ",\"client_order_id\":";
+    out += ",\"client_order_id\":"sv;
     append_json_string(out, r.client_order_id);
   }
-  out += ",\"symbol\":\"";
+  out += ",\"symbol\":\""sv;
   for (char c : r.symbol) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  out += "\",\"amount\":\"";
+  out += "\",\"amount\":\""sv;
   r.amount.append_to(out);
-  out += "\",\"price\":\"";
+  out += "\",\"price\":\""sv;
   r.price.append_to(out);
-  out += "\",\"side\":\"";
+  out += "\",\"side\":\""sv;
   out += to_string(r.side);
-  out += "\",\"type\":\"exchange limit\"";
+  out += "\",\"type\":\"exchange limit\""sv;
   if (auto opt = to_gemini_option(r.tif); !opt.empty()) {
-    out += ",\"options\":[\"";
+    out += ",\"options\":[\""sv;
     out += opt;
-    out += "\"]";
+    out += "\"]"sv;
   }
   append_payload_tail(out, account);
 }

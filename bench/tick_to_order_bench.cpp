@@ -364,8 +364,9 @@ class MemoryOrderExchange final : public Exchange {
   void place(const OrderRequest& req, OrderCallback done) override {
     // The REST client's work for one order/new: payload, HMAC keyed once, and the request
     // head as one buffer (as HttpsSession writes it).
-    std::string json = net::order_new_payload(req, nonces_.next(), {});
-    net::SignedPayload sig = signer_.sign(json);
+    net::write_order_new_payload(json_, req, nonces_.next(), {});
+    signer_.sign_into(json_, sig_);
+    const net::SignedPayload& sig = sig_;
     wire_.clear();
     wire_ += "POST /v1/order/new HTTP/1.1\r\nHost: 127.0.0.1:18443\r\nUser-Agent: rtcrypto\r\n";
     for (const auto& [k, v] :
@@ -416,6 +417,8 @@ class MemoryOrderExchange final : public Exchange {
   net::NonceSource nonces_;
   net::SecretString secret_{kSecret};
   net::PayloadSigner signer_{secret_};
+  std::string json_;  // payload and signature buffers reused, as the REST client does
+  net::SignedPayload sig_;
   std::string wire_;
   std::vector<Balance> balances_;
   std::vector<std::pair<OrderCallback, OrderOutcome>> later_;

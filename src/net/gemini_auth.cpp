@@ -56,12 +56,19 @@ std::string ApiCredentials::to_string() const {
   return out;
 }
 
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+void write_base64(std::string& out, std::string_view bytes) {
+  // Written over `out`: a buffer reused between orders keeps its capacity. (A table loop
+  // of our own measured the same instructions as EVP_EncodeBlock under callgrind.)
+  out.resize(4 * ((bytes.size() + 2) / 3));
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                           reinterpret_cast<const unsigned char*>(bytes.data()),
                           static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
+}
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  write_base64(out, bytes);
   return out;
 }
 
@@ -128,22 +135,26 @@ PayloadSigner::~PayloadSigner() = default;
 
 SignedPayload PayloadSigner::sign(std::string_view json_text) const {
   SignedPayload s;
-  s.payload = base64_encode(json_text);
+  sign_into(json_text, s);
+  return s;
+}
+
+void PayloadSigner::sign_into(std::string_view json_text, SignedPayload& out) const {
+  write_base64(out.payload, json_text);
   unsigned char mac[SHA384_DIGEST_LENGTH];
   SHA512_CTX c = state_->inner;
-  bool ok = SHA384_Update(&c, s.payload.data(), s.payload.size()) && SHA384_Final(mac, &c);
+  bool ok = SHA384_Update(&c, out.payload.data(), out.payload.size()) && SHA384_Final(mac, &c);
   c = state_->outer;
   ok = ok && SHA384_Update(&c, mac, sizeof mac) && SHA384_Final(mac, &c);
   OPENSSL_cleanse(&c, sizeof c);
   if (!ok) throw std::runtime_error("HMAC-SHA384 failed");
   static constexpr char kHex[] = "0123456789abcdef";
-  s.signature.resize(2 * sizeof mac);
+  out.signature.resize(2 * sizeof mac);
   for (std::size_t i = 0; i < sizeof mac; ++i) {
-    s.signature[2 * i] = kHex[mac[i] >> 4];
-    s.signature[2 * i + 1] = kHex[mac[i] & 15];
+    out.signature[2 * i] = kHex[mac[i] >> 4];
+    out.signature[2 * i + 1] = kHex[mac[i] & 15];
   }
   OPENSSL_cleanse(mac, sizeof mac);
-  return s;
 }
 #pragma GCC diagnostic pop
 

@@ -1,6 +1,8 @@
 #include "rtcrypto/net/gemini_exchange.hpp"
 
+#include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "asio.hpp"
 #include "rtcrypto/core/log.hpp"
@@ -17,6 +19,9 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
   std::map<std::string, SymbolRules> rules;
   std::vector<Balance> balances;
   std::map<std::string, Order> orders;  // by client_order_id (or "id:<order_id>")
+  // The keys of `orders` (never erased), hashed: place()'s duplicate check is one lookup
+  // instead of a walk down a tree that grows with every order.
+  std::unordered_set<std::string> order_keys;
   // An order whose order/new outcome is unknown (timeout, 5xx, lookups failed): looked up
   // by client_order_id until the exchange answers, the pause doubling after each failure.
   struct Unresolved {
@@ -26,7 +31,13 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
     TimeNs next_at = 0;  // wall clock of the next lookup
     bool asking = false;
   };
-  std::map<std::string, std::string> pending;     // cid → symbol: new_order calls not answered
+  // cid, symbol of new_order calls not answered: a few at most, so a vector that keeps
+  // its capacity (no node allocated per order) searched from the end.
+  struct Pending {
+    std::string cid;
+    std::string symbol;
+  };
+  std::vector<Pending> pending;
   std::map<std::string, Unresolved> unresolved;   // cid → lookup state
   std::map<std::string, Decimal> fills_reported;  // order_id → amount already reported
   std::map<std::string, int> fill_misses;         // order_id → polls without a matching trade
@@ -42,6 +53,16 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
   TimeNs last_private = 0;
   GeminiExchangeStats st;
 
+  bool find_pending(std::string_view cid) const {
+    return std::any_of(pending.rbegin(), pending.rend(),
+                       [&](const Pending& p) { return p.cid == cid; });
+  }
+  void erase_pending(std::string_view cid) {
+    auto it = std::find_if(pending.begin(), pending.end(),
+                           [&](const Pending& p) { return p.cid == cid; });
+    if (it != pending.end()) pending.erase(it);  // keeps the others in placing order
+  }
+
   static std::string key_of(const Order& o) {
     return o.client_order_id.empty() ? "id:" + o.order_id : o.client_order_id;
   }
@@ -49,11 +70,17 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
   // `notify`: tell the order listener if this is news (first sight or a change).
   void track(const Order& o, bool notify = false) {
     if (o.order_id.empty()) return;
-    auto it = orders.find(key_of(o));
+    auto it = orders.find(key_of(o));  // before the update: `changed` compares with it
     const bool changed = it == orders.end() || it->second.executed_amount != o.executed_amount ||
                          it->second.is_live != o.is_live ||
                          it->second.is_cancelled != o.is_cancelled;
-    orders[key_of(o)] = o;
+    if (it == orders.end()) {
+      std::string key = key_of(o);
+      order_keys.insert(key);
+      orders.emplace(std::move(key), o);
+    } else {
+      it->second = o;
+    }
     if (o.executed_amount > fills_reported[o.order_id]) check_fills(o);
     if (o.is_live) ensure_polling();
     if (notify && changed && on_order) on_order(o);
@@ -289,7 +316,7 @@ void GeminiExchange::place(const OrderRequest& request, OrderCallback done) {
     });
   };
   if (request.client_order_id.empty()) return reject("InvalidOrder", "client_order_id is required");
-  if (s->orders.count(request.client_order_id) || s->pending.count(request.client_order_id) ||
+  if (s->order_keys.count(request.client_order_id) || s->find_pending(request.client_order_id) ||
       s->unresolved.count(request.client_order_id))
     return reject("DuplicateOrder",
                   "client_order_id " + request.client_order_id + " was used already");
@@ -303,11 +330,11 @@ void GeminiExchange::place(const OrderRequest& request, OrderCallback done) {
                                            " is below the minimum " + r.min_order_size.to_string());
   }
   ++s->st.placed;
-  s->pending.emplace(request.client_order_id, sym);
+  s->pending.push_back(State::Pending{request.client_order_id, sym});
   s->last_private = wall_now_ns();
-  std::string cid = request.client_order_id;
-  s->rest.new_order(request, [s, cid, sym, done](const RestStatus&, OrderOutcome out) {
-    s->pending.erase(cid);
+  s->rest.new_order(request, [s, cid = request.client_order_id, sym = std::move(sym),
+                              done = std::move(done)](const RestStatus&, OrderOutcome out) {
+    s->erase_pending(cid);
     switch (out.kind) {
       case OutcomeKind::Accepted:
         ++s->st.accepted;
@@ -402,7 +429,7 @@ std::size_t GeminiExchange::in_flight() const {
 
 std::size_t GeminiExchange::in_flight_for(std::string_view symbol) const {
   std::size_t n = 0;
-  for (const auto& [cid, sym] : state_->pending) n += same_symbol(sym, symbol) ? 1 : 0;
+  for (const auto& p : state_->pending) n += same_symbol(p.symbol, symbol) ? 1 : 0;
   for (const auto& [cid, u] : state_->unresolved) n += same_symbol(u.symbol, symbol) ? 1 : 0;
   return n;
 }

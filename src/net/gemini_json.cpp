@@ -1,6 +1,7 @@
 #include "rtcrypto/net/gemini_json.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -273,10 +274,17 @@ CancelSessionResult parse_cancel_session(std::string_view body) {
   return r;
 }
 
-std::string json_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
+void append_json_string(std::string& out, std::string_view s) {
   out += '"';
+  // The usual text (an order id) needs no escape: appended in one piece.
+  const bool plain = std::none_of(s.begin(), s.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (plain) {
+    out += s;
+    out += '"';
+    return;
+  }
   for (char c : s) {
     switch (c) {
       case '"':
@@ -305,48 +313,81 @@ std::string json_escape(std::string_view s) {
     }
   }
   out += '"';
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_json_string(out, s);
   return out;
 }
+
+namespace {
+void append_decimal(std::string& out, std::int64_t v) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, v);
+  out.append(digits, end);
+}
+
+// {"request":path,"nonce":N — the opening every signed payload shares.
+void append_payload_head(std::string& out, std::string_view path, std::int64_t nonce) {
+  out += "{\"request\":";
+  append_json_string(out, path);
+  out += ",\"nonce\":";
+  append_decimal(out, nonce);
+}
+
+void append_payload_tail(std::string& out, std::string_view account) {
+  if (!account.empty()) {
+    out += ",\"account\":";
+    append_json_string(out, account);
+  }
+  out += '}';
+}
+}  // namespace
 
 std::string private_payload(std::string_view path, std::int64_t nonce, std::string_view extra,
                             std::string_view account) {
   std::string out;
   out.reserve(64 + extra.size());
-  out += "{\"request\":";
-  out += json_escape(path);
-  out += ",\"nonce\":";
-  out += std::to_string(nonce);
+  append_payload_head(out, path, nonce);
   out += extra;
-  if (!account.empty()) {
-    out += ",\"account\":";
-    out += json_escape(account);
-  }
-  out += '}';
+  append_payload_tail(out, account);
   return out;
 }
 
-std::string order_new_payload(const OrderRequest& r, std::int64_t nonce, std::string_view account) {
-  std::string extra;
-  extra.reserve(192);
+void write_order_new_payload(std::string& out, const OrderRequest& r, std::int64_t nonce,
+                             std::string_view account) {
+  using namespace std::string_view_literals;  // sized literals: no strlen per append
+  out.clear();
+  out += R"({"request":"/v1/order/new","nonce":)"sv;
+  append_decimal(out, nonce);
   if (!r.client_order_id.empty()) {
-    extra += ",\"client_order_id\":";
-    extra += json_escape(r.client_order_id);
+    out += ",\"client_order_id\":"sv;
+    append_json_string(out, r.client_order_id);
   }
-  extra += ",\"symbol\":\"";
-  for (char c : r.symbol) extra += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  extra += "\",\"amount\":\"";
-  r.amount.append_to(extra);
-  extra += "\",\"price\":\"";
-  r.price.append_to(extra);
-  extra += "\",\"side\":\"";
-  extra += to_string(r.side);
-  extra += "\",\"type\":\"exchange limit\"";
+  out += ",\"symbol\":\""sv;
+  for (char c : r.symbol) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  out += "\",\"amount\":\""sv;
+  r.amount.append_to(out);
+  out += "\",\"price\":\""sv;
+  r.price.append_to(out);
+  out += "\",\"side\":\""sv;
+  out += to_string(r.side);
+  out += "\",\"type\":\"exchange limit\""sv;
   if (auto opt = to_gemini_option(r.tif); !opt.empty()) {
-    extra += ",\"options\":[\"";
-    extra += opt;
-    extra += "\"]";
+    out += ",\"options\":[\""sv;
+    out += opt;
+    out += "\"]"sv;
   }
-  return private_payload("/v1/order/new", nonce, extra, account);
+  append_payload_tail(out, account);
+}
+
+std::string order_new_payload(const OrderRequest& r, std::int64_t nonce, std::string_view account) {
+  std::string out;
+  out.reserve(256);
+  write_order_new_payload(out, r, nonce, account);
+  return out;
 }
 
 }  // namespace rtcrypto::net

@@ -87,6 +87,10 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
   std::optional<RestStatus> signature_refused;
   OrderWriteProbe order_probe = nullptr;
   void* order_probe_context = nullptr;
+  // send_order_now's payload and signature, reused (capacity kept) from order to order: the
+  // lane writes one request at a time, and the head is built from them before it returns.
+  std::string order_json;
+  SignedPayload order_sig;
 
   // The probe's call for one order/new attempt (lives in the calling coroutine's frame).
   struct ProbeCall {
@@ -404,8 +408,9 @@ struct GeminiRestClient::Impl : std::enable_shared_from_this<Impl> {
     if (!io.get_executor().running_in_this_thread() || !lane.session->connected()) return false;
     const TimeNs now = wall_now_ns();
     if (lane.limiter.delay(now) > 0) return false;
-    SignedPayload sig = signer->sign(order_new_payload(request, nonces->next(), creds->account));
-    const std::array<HttpHeader, 5> headers = private_headers(sig);
+    write_order_new_payload(order_json, request, nonces->next(), creds->account);
+    signer->sign_into(order_json, order_sig);
+    const std::array<HttpHeader, 5> headers = private_headers(order_sig);
     std::string error;
     // A bad header (a line break in the key): the queued path reports it.
     if (!lane.session->build(http::verb::post, order_new_target, headers, error)) return false;

@@ -170,6 +170,31 @@ TEST(GeminiJson, OrderNewPayloadShape) {
             R"({"request":"/v1/balances","nonce":5,"account":"primary"})");
 }
 
+// The payload written over a reused buffer (longer text left in it from before) is the
+// same as the freshly built one.
+TEST(GeminiJson, WriteOrderNewPayloadOverReusedBuffer) {
+  OrderRequest r;
+  r.client_order_id = "rtc-run-12";
+  r.symbol = "ETHUSD";
+  r.side = OrderSide::Sell;
+  r.amount = "1.25"_d;
+  r.price = "2000"_d;
+  r.tif = TimeInForce::ImmediateOrCancel;
+  std::string buf(500, 'z');
+  write_order_new_payload(buf, r, 9223372036854775807LL, "primary");
+  EXPECT_EQ(buf, order_new_payload(r, 9223372036854775807LL, "primary"));
+  EXPECT_EQ(
+      buf,
+      R"({"request":"/v1/order/new","nonce":9223372036854775807,"client_order_id":"rtc-run-12","symbol":"ethusd","amount":"1.25","price":"2000","side":"sell","type":"exchange limit","options":["immediate-or-cancel"],"account":"primary"})");
+  r.client_order_id = "x";
+  r.tif = TimeInForce::GoodTillCancel;
+  write_order_new_payload(buf, r, 0);
+  EXPECT_EQ(buf, order_new_payload(r, 0));
+  EXPECT_EQ(
+      buf,
+      R"({"request":"/v1/order/new","nonce":0,"client_order_id":"x","symbol":"ethusd","amount":"1.25","price":"2000","side":"sell","type":"exchange limit"})");
+}
+
 TEST(RestError, StatusFirstThenReason) {
   EXPECT_EQ(classify_rest_error(429, "Too Many Requests"), RestError::RateLimited);
   EXPECT_EQ(classify_rest_error(503, ""), RestError::Maintenance);

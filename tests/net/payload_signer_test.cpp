@@ -37,6 +37,26 @@ TEST(PayloadSigner, SameAsSignPayloadOnEveryCall) {
   EXPECT_EQ(signer.sign("{}").signature, signer.sign("{}").signature);
 }
 
+// sign_into over one SignedPayload reused for messages growing and shrinking (as the REST
+// client's order buffers are): each answer is the one-shot answer, nothing left over.
+TEST(PayloadSigner, SignIntoReusedBuffersMatchesSignPayload) {
+  const SecretString secret("1234abcd");
+  PayloadSigner signer(secret);
+  SignedPayload reused;
+  for (int len : {300, 10, 1, 0, 2, 3, 150, 4, 299}) {
+    const std::string m(static_cast<std::size_t>(len), static_cast<char>('a' + len % 26));
+    signer.sign_into(m, reused);
+    SignedPayload b = sign_payload(m, secret);
+    EXPECT_EQ(reused.payload, b.payload) << len;
+    EXPECT_EQ(reused.signature, b.signature) << len;
+  }
+  std::string out = "stale bytes";
+  write_base64(out, "Man");
+  EXPECT_EQ(out, "TWFu");
+  write_base64(out, "");
+  EXPECT_EQ(out, "");
+}
+
 // Keys at the edges of the SHA-384 block (128 bytes): shorter keys are zero-padded, longer
 // ones hashed first.
 TEST(PayloadSigner, KeysAroundTheBlockSize) {

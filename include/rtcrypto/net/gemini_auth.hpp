@@ -51,6 +51,8 @@ struct ApiCredentials {
 };
 
 std::string base64_encode(std::string_view bytes);
+// base64_encode(bytes) written over `out` (its capacity kept).
+void write_base64(std::string& out, std::string_view bytes);
 std::string hmac_sha384_hex(const SecretString& secret, std::string_view message);
 
 struct SignedPayload {
@@ -69,6 +71,9 @@ class PayloadSigner {
   PayloadSigner(const PayloadSigner&) = delete;
   PayloadSigner& operator=(const PayloadSigner&) = delete;
   SignedPayload sign(std::string_view json_text) const;
+  // sign() written over `out`'s two strings: reused between orders, they keep their
+  // capacity, so a signature costs no allocation.
+  void sign_into(std::string_view json_text, SignedPayload& out) const;
 
  private:
   struct State;

@@ -66,10 +66,16 @@ CancelSessionResult parse_cancel_session(std::string_view body);
 
 // --- request payloads (compact JSON, string amounts/prices, int64 order ids) ---
 std::string json_escape(std::string_view s);
+// json_escape(s) appended to `out` (no temporary string).
+void append_json_string(std::string& out, std::string_view s);
 // {"request":"/v1/order/new","nonce":N,"client_order_id":…,"symbol":"btcusd","amount":…,
 //  "price":…,"side":"buy","type":"exchange limit","options":[…]}
 std::string order_new_payload(const OrderRequest& r, std::int64_t nonce,
                               std::string_view account = {});
+// The same bytes written over `out` (cleared first): a buffer reused between orders keeps
+// its capacity, so an order's payload costs no allocation.
+void write_order_new_payload(std::string& out, const OrderRequest& r, std::int64_t nonce,
+                             std::string_view account = {});
 // {"request":path,"nonce":N<extra>} where `extra` is ",\"k\":v…" (already JSON) or empty.
 std::string private_payload(std::string_view path, std::int64_t nonce, std::string_view extra = {},
                             std::string_view account = {});

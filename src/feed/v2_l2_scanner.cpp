@@ -326,7 +326,7 @@ class Cursor {
   // zeros match no literal, digit or quote, so nothing past the end is taken.
   bool short_trade(PendingTrade& t, std::string_view* symbol = nullptr) {
 #if defined(__SSE2__)
-    if (end_ - p_ < 192) return false;  // covers every read below
+    if (!readable(192)) return false;  // covers every read below
     const char* p = p_;
     if (!lit(p, "{\"type\":\"trade\",\"symbol\":\"")) return false;
     const char* const sym = p;
@@ -370,7 +370,7 @@ class Cursor {
   //  "timestamp":N,"type":"trade"} (the id is the tid, as in scan_trade).
   bool short_sorted_trade(PendingTrade& t) {
 #if defined(__SSE2__)
-    if (end_ - p_ < 224) return false;  // covers every read below
+    if (!readable(224)) return false;  // covers every read below (padding included)
     const char* p = p_;
     std::uint64_t event_id, tid, ms;
     Decimal::Rep price, qty;
@@ -565,9 +565,9 @@ class Cursor {
     while (p_ != end_ && static_cast<unsigned>(*p_ - '0') < 10u) ++p_;
     return static_cast<std::size_t>(p_ - b);
   }
-  // Whether the next character is one of `chars` (false at the end).
-  bool peek_any(std::string_view chars) const {
-    return p_ != end_ && chars.find(*p_) != std::string_view::npos;
+  // The next character, or '\0' at the end.
+  char peek() const {
+    return p_ != end_ ? *p_ : '\0';
   }
   // `"key":`
   bool key(std::string_view& out) {
@@ -620,7 +620,7 @@ bool skip_value(Cursor& c, int depth);
 bool skip_number(Cursor& c) {
   c.eat('-');
   if (c.eat('0')) {
-    if (c.peek_any("0123456789")) return false;  // a leading zero
+    if (static_cast<unsigned>(c.peek() - '0') < 10u) return false;  // a leading zero
   } else {
     const std::size_t n = c.digits();
     if (n == 0 || n > 18) return false;
@@ -629,29 +629,38 @@ bool skip_number(Cursor& c) {
     const std::size_t frac = c.digits();
     if (frac == 0 || frac > 18) return false;
   }
-  return !c.peek_any("eE");  // no exponents
+  return c.peek() != 'e' && c.peek() != 'E';  // no exponents
 }
 
 bool skip_value(Cursor& c, int depth) {
   if (depth > 8) return false;
   std::string_view s;
-  if (c.peek_any("\"")) return c.plain_string(s);
-  if (c.eat('[')) {
-    if (c.eat(']')) return true;
-    do {
-      if (!skip_value(c, depth + 1)) return false;
-    } while (c.eat(','));
-    return c.eat(']');
+  switch (c.peek()) {
+    case '"':
+      return c.plain_string(s);
+    case '[':
+      c.eat('[');
+      if (c.eat(']')) return true;
+      do {
+        if (!skip_value(c, depth + 1)) return false;
+      } while (c.eat(','));
+      return c.eat(']');
+    case '{':
+      c.eat('{');
+      if (c.eat('}')) return true;
+      do {
+        if (!c.plain_string(s) || !c.eat(':') || !skip_value(c, depth + 1)) return false;
+      } while (c.eat(','));
+      return c.eat('}');
+    case 't':
+      return c.eat("true");
+    case 'f':
+      return c.eat("false");
+    case 'n':
+      return c.eat("null");
+    default:
+      return skip_number(c);
   }
-  if (c.eat('{')) {
-    if (c.eat('}')) return true;
-    do {
-      if (!c.plain_string(s) || !c.eat(':') || !skip_value(c, depth + 1)) return false;
-    } while (c.eat(','));
-    return c.eat('}');
-  }
-  if (c.eat("true") || c.eat("false") || c.eat("null")) return true;
-  return skip_number(c);
 }
 
 // Marks key `bit` as seen; false when it was already (a duplicate: the DOM path's
@@ -774,7 +783,7 @@ bool scan_frame(Cursor& c, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
         out.has_trades = true;
         break;
       case Key::kAuctionEvents:
-        if (!first_time(seen, kAuction) || !c.peek_any("[") || !skip_value(c, 0)) return false;
+        if (!first_time(seen, kAuction) || c.peek() != '[' || !skip_value(c, 0)) return false;
         out.has_auction_events = true;
         break;
       case Key::kOther:
@@ -896,10 +905,12 @@ bool scan_event_frame(Cursor& c, TimeNs recv_ts, V2Event& out) {
 bool scan_trade_or_heartbeat(std::string_view frame, TimeNs recv_ts, V2Event& out) {
   const std::size_t n = frame.size();
   if (n == 0 || n > kCopyMax) return false;
-  alignas(64) char copy[kCopyMax + kPad];
+  // Padding enough for short_trade() on the shortest trade frames.
+  constexpr std::size_t kEventPad = 192;
+  alignas(64) char copy[kCopyMax + kEventPad];
   std::memcpy(copy, frame.data(), n);
-  std::memset(copy + n, 0, kPad);
-  Cursor c(copy, n, kPad, nullptr);
+  std::memset(copy + n, 0, kEventPad);
+  Cursor c(copy, n, kEventPad, nullptr);
   out = V2Event{};
   if (!scan_event_frame(c, recv_ts, out)) return false;
   // The symbol as a view of the caller's frame, not of the copy.

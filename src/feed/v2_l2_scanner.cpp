@@ -815,7 +815,8 @@ constexpr std::size_t kPad = 64;
 // [...]}` or `{"changes":[...],"symbol":"S","type":"l2_updates"}`, read straight through
 // from a padded copy [p, end): what scan_frame() gives for it, or false for anything else
 // (the caller then runs scan_frame()). The kernel must take every change.
-bool scan_delta(const char* p, const char* end, L2Scan& out, LevelBuffer& levels, ChangeRunFn run) {
+[[gnu::always_inline]] inline bool scan_delta(const char* p, const char* end, L2Scan& out,
+                                              LevelBuffer& levels, ChangeRunFn run) {
 #if defined(__SSE2__)
   const char* const limit = end + kPad - 63;  // 64 readable bytes before it
   const auto changes = [&](const char* q) -> const char* {

@@ -236,6 +236,9 @@ struct PlainBlock {
 }
 #endif
 
+// The most bytes of changes one change-kernel call reads (see Cursor::short_changes).
+constexpr std::ptrdiff_t kRunSpan = 16384;
+
 // The keys of an l2_updates frame (kOther: any other key, or no key).
 enum class Key { kType, kSymbol, kChanges, kTrades, kAuctionEvents, kOther };
 
@@ -319,11 +322,16 @@ class Cursor {
   // A trade object exactly as the exchange writes them in a snapshot, read in one pass:
   // {"type":"trade","symbol":"S","event_id":N,"timestamp":N,"price":"D","quantity":"D",
   //  "side":"buy|sell"}. False (nothing consumed) for anything else: scan_trade reads it.
-  bool short_trade(PendingTrade& t) {
+  // `symbol`, when given, receives the trade's symbol. Padding counts as readable: its
+  // zeros match no literal, digit or quote, so nothing past the end is taken.
+  bool short_trade(PendingTrade& t, std::string_view* symbol = nullptr) {
 #if defined(__SSE2__)
-    if (end_ - p_ < 192) return false;  // covers every read below
+    if (!readable(192)) return false;  // covers every read below
     const char* p = p_;
-    if (!lit(p, "{\"type\":\"trade\",\"symbol\":\"") || !(p = short_symbol(p))) return false;
+    if (!lit(p, "{\"type\":\"trade\",\"symbol\":\"")) return false;
+    const char* const sym = p;
+    if (!(p = short_symbol(p))) return false;
+    if (symbol) *symbol = std::string_view(sym, static_cast<std::size_t>(p - sym));
     std::uint64_t id, ms;
     if (!lit(p, "\",\"event_id\":") || !(p = short_integer(p, id)) || !lit(p, ",\"timestamp\":") ||
         !(p = short_integer(p, ms)) || !lit(p, ",\"price\":\"")) {
@@ -353,7 +361,7 @@ class Cursor {
     p_ = p;
     return true;
 #else
-    (void)t;
+    (void)t, (void)symbol;
     return false;
 #endif
   }
@@ -362,7 +370,7 @@ class Cursor {
   //  "timestamp":N,"type":"trade"} (the id is the tid, as in scan_trade).
   bool short_sorted_trade(PendingTrade& t) {
 #if defined(__SSE2__)
-    if (end_ - p_ < 224) return false;  // covers every read below
+    if (!readable(224)) return false;  // covers every read below (padding included)
     const char* p = p_;
     std::uint64_t event_id, tid, ms;
     Decimal::Rep price, qty;
@@ -415,9 +423,20 @@ class Cursor {
   // stops after a change's `]` (before its separator). False when the first one is not of
   // that shape (nothing consumed): the caller reads it with change().
   bool short_changes(LevelBuffer& levels) {
-    const char* done;
+    const char* done = nullptr;
     if (readable(64)) {
-      done = run_(p_, readable_end_ - 63, levels);
+      // In spans of kRunSpan bytes: a kernel reserves room for every change its span could
+      // hold, so a big snapshot in one call would reserve ~2.3 times its levels.
+      const char* const limit = readable_end_ - 63;
+      for (const char* p = p_;;) {
+        const char* const span_limit = limit - p > kRunSpan ? p + kRunSpan : limit;
+        const char* const d = run_(p, span_limit, levels);
+        if (!d) break;  // the span's first change is not of the usual shape
+        done = d;
+        // Go on only when the span's limit stopped the kernel before a next change.
+        if (span_limit == limit || d + 1 < span_limit || d[0] != ',' || d[1] != '[') break;
+        p = d + 1;
+      }
     } else {
       // The frame's last bytes, copied with zeros after them: a zero byte matches none of
       // the characters a change needs, so nothing past the end can be taken.
@@ -546,9 +565,9 @@ class Cursor {
     while (p_ != end_ && static_cast<unsigned>(*p_ - '0') < 10u) ++p_;
     return static_cast<std::size_t>(p_ - b);
   }
-  // Whether the next character is one of `chars` (false at the end).
-  bool peek_any(std::string_view chars) const {
-    return p_ != end_ && chars.find(*p_) != std::string_view::npos;
+  // The next character, or '\0' at the end.
+  char peek() const {
+    return p_ != end_ ? *p_ : '\0';
   }
   // `"key":`
   bool key(std::string_view& out) {
@@ -601,7 +620,7 @@ bool skip_value(Cursor& c, int depth);
 bool skip_number(Cursor& c) {
   c.eat('-');
   if (c.eat('0')) {
-    if (c.peek_any("0123456789")) return false;  // a leading zero
+    if (static_cast<unsigned>(c.peek() - '0') < 10u) return false;  // a leading zero
   } else {
     const std::size_t n = c.digits();
     if (n == 0 || n > 18) return false;
@@ -610,29 +629,38 @@ bool skip_number(Cursor& c) {
     const std::size_t frac = c.digits();
     if (frac == 0 || frac > 18) return false;
   }
-  return !c.peek_any("eE");  // no exponents
+  return c.peek() != 'e' && c.peek() != 'E';  // no exponents
 }
 
 bool skip_value(Cursor& c, int depth) {
   if (depth > 8) return false;
   std::string_view s;
-  if (c.peek_any("\"")) return c.plain_string(s);
-  if (c.eat('[')) {
-    if (c.eat(']')) return true;
-    do {
-      if (!skip_value(c, depth + 1)) return false;
-    } while (c.eat(','));
-    return c.eat(']');
+  switch (c.peek()) {
+    case '"':
+      return c.plain_string(s);
+    case '[':
+      c.eat('[');
+      if (c.eat(']')) return true;
+      do {
+        if (!skip_value(c, depth + 1)) return false;
+      } while (c.eat(','));
+      return c.eat(']');
+    case '{':
+      c.eat('{');
+      if (c.eat('}')) return true;
+      do {
+        if (!c.plain_string(s) || !c.eat(':') || !skip_value(c, depth + 1)) return false;
+      } while (c.eat(','));
+      return c.eat('}');
+    case 't':
+      return c.eat("true");
+    case 'f':
+      return c.eat("false");
+    case 'n':
+      return c.eat("null");
+    default:
+      return skip_number(c);
   }
-  if (c.eat('{')) {
-    if (c.eat('}')) return true;
-    do {
-      if (!c.plain_string(s) || !c.eat(':') || !skip_value(c, depth + 1)) return false;
-    } while (c.eat(','));
-    return c.eat('}');
-  }
-  if (c.eat("true") || c.eat("false") || c.eat("null")) return true;
-  return skip_number(c);
 }
 
 // Marks key `bit` as seen; false when it was already (a duplicate: the DOM path's
@@ -652,7 +680,10 @@ bool scan_changes(Cursor& c, LevelBuffer& levels) {
   return c.eat(']');
 }
 
-bool scan_trade(Cursor& c, TimeNs recv_ts, PendingTrade& t) {
+// A trade object of plain keys in any order; `type` and `symbol` receive those values when
+// given (empty when absent).
+bool scan_trade(Cursor& c, TimeNs recv_ts, PendingTrade& t, std::string_view* type = nullptr,
+                std::string_view* symbol = nullptr) {
   enum : unsigned {
     kType = 1,
     kSymbol = 2,
@@ -702,8 +733,10 @@ bool scan_trade(Cursor& c, TimeNs recv_ts, PendingTrade& t) {
       if (!first_time(seen, kEventid) || !c.integer(eventid)) return false;
     } else if (k == "type") {
       if (!first_time(seen, kType) || !c.plain_string(v)) return false;
+      if (type) *type = v;
     } else if (k == "symbol") {
       if (!first_time(seen, kSymbol) || !c.plain_string(v)) return false;
+      if (symbol) *symbol = v;
     } else {
       return false;
     }
@@ -750,7 +783,7 @@ bool scan_frame(Cursor& c, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
         out.has_trades = true;
         break;
       case Key::kAuctionEvents:
-        if (!first_time(seen, kAuction) || !c.peek_any("[") || !skip_value(c, 0)) return false;
+        if (!first_time(seen, kAuction) || c.peek() != '[' || !skip_value(c, 0)) return false;
         out.has_auction_events = true;
         break;
       case Key::kOther:
@@ -782,7 +815,8 @@ constexpr std::size_t kPad = 64;
 // [...]}` or `{"changes":[...],"symbol":"S","type":"l2_updates"}`, read straight through
 // from a padded copy [p, end): what scan_frame() gives for it, or false for anything else
 // (the caller then runs scan_frame()). The kernel must take every change.
-bool scan_delta(const char* p, const char* end, L2Scan& out, LevelBuffer& levels, ChangeRunFn run) {
+[[gnu::always_inline]] inline bool scan_delta(const char* p, const char* end, L2Scan& out,
+                                              LevelBuffer& levels, ChangeRunFn run) {
 #if defined(__SSE2__)
   const char* const limit = end + kPad - 63;  // 64 readable bytes before it
   const auto changes = [&](const char* q) -> const char* {
@@ -848,7 +882,44 @@ bool scan_delta(const char* p, const char* end, L2Scan& out, LevelBuffer& levels
   return true;
 }
 
+// A top-level trade or heartbeat frame from the padded copy `c` reads; views point into
+// that copy.
+bool scan_event_frame(Cursor& c, TimeNs recv_ts, V2Event& out) {
+  if (c.eat("{\"type\":\"heartbeat\",\"timestamp\":")) {
+    std::int64_t ms = 0;
+    if (!c.integer(ms) || !c.eat('}') || !c.at_end()) return false;
+    out.kind = V2Event::Kind::kHeartbeat;
+    const auto ns = epoch_to_ns(ms);
+    out.ts = ns ? *ns : recv_ts;  // as the DOM path: an unusable time keeps the receive time
+    return true;
+  }
+  out.kind = V2Event::Kind::kTrade;
+  if (c.short_trade(out.trade, &out.symbol)) return c.at_end();
+  std::string_view type;
+  out.symbol = {};
+  return scan_trade(c, recv_ts, out.trade, &type, &out.symbol) && c.at_end() && type == "trade" &&
+         !out.symbol.empty();
+}
+
 }  // namespace
+
+bool scan_trade_or_heartbeat(std::string_view frame, TimeNs recv_ts, V2Event& out) {
+  const std::size_t n = frame.size();
+  if (n == 0 || n > kCopyMax) return false;
+  // Padding enough for short_trade() on the shortest trade frames.
+  constexpr std::size_t kEventPad = 192;
+  alignas(64) char copy[kCopyMax + kEventPad];
+  std::memcpy(copy, frame.data(), n);
+  std::memset(copy + n, 0, kEventPad);
+  Cursor c(copy, n, kEventPad, nullptr);
+  out = V2Event{};
+  if (!scan_event_frame(c, recv_ts, out)) return false;
+  // The symbol as a view of the caller's frame, not of the copy.
+  if (!out.symbol.empty()) {
+    out.symbol = std::string_view(frame.data() + (out.symbol.data() - copy), out.symbol.size());
+  }
+  return true;
+}
 
 const char* change_run_baseline(const char* p, const char* limit, LevelBuffer& levels) {
 #if defined(__SSE2__)

@@ -85,4 +85,15 @@ bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelB
 bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
                      std::vector<PendingTrade>& trades, ChangeRunFn run);
 
+// A top-level `trade` or `heartbeat` frame as the exchange sends them (no whitespace, plain
+// strings, known keys once each); false for anything else, which the DOM path decides.
+struct V2Event {
+  enum class Kind { kTrade, kHeartbeat };
+  Kind kind = Kind::kHeartbeat;
+  std::string_view symbol;  // a trade's, as in the frame (never empty)
+  PendingTrade trade;       // a trade's
+  TimeNs ts = 0;            // a heartbeat's time (the receive time when it has none usable)
+};
+bool scan_trade_or_heartbeat(std::string_view frame, TimeNs recv_ts, V2Event& out);
+
 }  // namespace rtcrypto::feed_detail

@@ -137,12 +137,72 @@ TEST(V2L2Scanner, HandWrittenShapesMatchTheDomPath) {
       R"({"type":"trade","symbol":"BTCUSD","price":"1","quantity":"1"})",
       R"({"type":"heartbeat","timestamp":1617645246508})",
       R"({"changes":[["buy","100.25","0"]],"symbol":"BTCUSD","type":"l2_updates"})",
+      // top-level trades and heartbeats: the scanner's shapes and what it leaves to the DOM
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"timestamp":1617645246508,"price":"100.7","quantity":"0.1","side":"sell"})",
+      R"({"type":"trade","symbol":"ethusd","event_id":123456789012,"timestamp":1617645246,"price":"12345678.123456789","quantity":"0","side":"buy"})",
+      R"({"event_id":6,"price":"1","quantity":"2","side":"buy","symbol":"X","tid":7,"timestamp":1617645246508,"type":"trade"})",
+      R"({"type":"trade","symbol":"BTCUSD","price":"1e2","quantity":"1E-8","eventid":3})",
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"timestamp":0,"price":"1","quantity":"1","side":"sell"})",
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"timestamp":1.5,"price":"1","quantity":"1","side":"sell"})",
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"price":"0","quantity":"1","side":"sell"})",
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"price":"1","quantity":"-1","side":"sell"})",
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"price":"1","quantity":"1","side":"hold"})",
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"price":"1","quantity":"1","side":7})",
+      R"({"type":"trade","symbol":"","price":"1","quantity":"1"})",
+      R"({"type":"trade","price":"1","quantity":"1"})",
+      R"({"type":"trade","symbol":"BTCUSD","price":"1"})",
+      R"({"type":"trade","symbol":"BTCUSD","price":"1","quantity":"1","x":1})",
+      R"({"type":"trade","symbol":"BTCUSD","symbol":"ETHUSD","price":"1","quantity":"1"})",
+      R"({"type":"trade","symbol":"BTC\u0055SD","price":"1","quantity":"1"})",
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"timestamp":1617645246508,"price":"100.7","quantity":"0.1","side":"sell"} )",
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"timestamp":1617645246508,"price":"100.7","quantity":"0.1","side":"sell"}})",
+      R"({"type":"trade","symbol":"BTCUSD","event_id":5,"timestamp":1617645246508,"price":"100.7","quantity":"0.1","side":"sell")",
+      R"({"type":"tradex","symbol":"BTCUSD","price":"1","quantity":"1"})",
+      R"({"type":"heartbeat","timestamp":1617645246})",
+      R"({"type":"heartbeat","timestamp":0})",
+      R"({"type":"heartbeat","timestamp":-5})",
+      R"({"type":"heartbeat","timestamp":01})",
+      R"({"type":"heartbeat","timestamp":1.5})",
+      R"({"type":"heartbeat","timestamp":"1617645246508"})",
+      R"({"type":"heartbeat","timestamp":1234567890123456789012})",
+      R"({"type":"heartbeat","timestamp":1617645246508,"sequence":1})",
+      R"({"type":"heartbeat","timestamp":1617645246508)",
+      R"({"type":"heartbeat","timestamp":1617645246508}x)",
+      R"({"type":"heartbeat"})",
   };
   for (std::size_t i = 0; i < frames.size(); ++i) {
     // Each on its own (with a snapshot first so deltas apply), and all in sequence.
     expect_paths_agree({frames[0], frames[i]}, "frame " + std::to_string(i) + ": " + frames[i]);
   }
   expect_paths_agree(frames, "all hand-written frames");
+}
+
+// Snapshots longer than one change-kernel call reads (16 KiB): the calls must join at every
+// offset, and a change the kernels leave to the general reader may fall near a join.
+TEST(V2L2Scanner, LongSnapshotsMatchTheDomPath) {
+  std::vector<std::string> frames;
+  for (int shift = 0; shift < 48; ++shift) {
+    for (int odd : {-1, 620, 640, 650, 655, 660, 670, 700}) {
+      std::string f = R"({"type":"l2_updates","symbol":"BTCUSD","changes":[)";
+      for (int i = 0; i < 1400; ++i) {
+        if (i) f += ',';
+        const std::string price = std::to_string(1000 + i) + (i == odd ? "e0" : ".5");
+        const std::string qty =
+            i == 0 ? "1." + std::string(static_cast<std::size_t>(shift % 17) + 1, '7') : "2";
+        f += (i % 2 ? R"(["sell",")" : R"(["buy",")") + price + R"(",")" + qty + R"("])";
+      }
+      f += R"(],"trades":[],"auction_events":[]})";
+      if (shift >= 17)
+        f.insert(f.find("BTCUSD"), std::string(static_cast<std::size_t>(shift - 16), 'X'));
+      frames.push_back(f);
+    }
+  }
+  expect_paths_agree(frames, "long snapshots");
+  GeminiV2Parser p;
+  EventRecorder r;
+  for (const std::string& f : frames) p.parse(f, 1, r);
+  EXPECT_EQ(p.stats().parse_errors, 0u);
+  EXPECT_EQ(p.stats().snapshot_levels, 1400u * frames.size());
 }
 
 TEST(V2L2Scanner, MalformedVariantsOfSharedFramesMatchTheDomPath) {

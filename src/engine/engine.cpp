@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "rtcrypto/core/record_rewriter.hpp"
+#include "rtcrypto/window/book_depth.hpp"
 
 namespace rtcrypto {
 
@@ -110,7 +111,13 @@ Engine::SymbolState* Engine::lookup(std::string_view symbol) {
   return last_;
 }
 
-void Engine::advance(SymbolState& s, TimeNs t) {
+// Called per event: the check is inline, the close (and its WindowResult) out of line.
+inline void Engine::advance(SymbolState& s, TimeNs t) {
+  if (s.window.due(t)) [[unlikely]]
+    close_window(s, t);
+}
+
+void Engine::close_window(SymbolState& s, TimeNs t) {
   if (auto w = s.window.advance(t, s.book)) on_window(s, *w, std::max(t, now_));
 }
 
@@ -214,10 +221,12 @@ void Engine::on_trade(const TradeEvent& t) {
   ++stats_.trades;
   if (t.ts > now_) now_ = t.ts;
   advance(*s, t.ts);
-  s->window.add(t);
+  // Converted once for the window and the signal (inline: Decimal::to_double's doubles).
+  const double price = decimal_to_double(t.price), quantity = decimal_to_double(t.quantity);
+  s->window.add(t, price, quantity);
   note_window(*s);
   s->last_trade = t.price;
-  if (signal_) signal_->on_trade(t.symbol, t.ts, t.price.to_double(), t.quantity.to_double());
+  if (signal_) signal_->on_trade(t.symbol, t.ts, price, quantity);
 }
 
 void Engine::on_ticker(const TickerEvent& t) {

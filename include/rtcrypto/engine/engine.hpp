@@ -144,8 +144,9 @@ class Engine final : public MarketEventSink {
   struct SymbolState;
   SymbolState* state_for(std::string_view symbol);  // cached for runs of one symbol
   SymbolState* lookup(std::string_view symbol);
-  void advance(SymbolState& s, TimeNs t);
-  void note_window(const SymbolState& s);  // after a window.add (it may have opened one)
+  void advance(SymbolState& s, TimeNs t);       // inline check: closes only when due
+  void close_window(SymbolState& s, TimeNs t);  // out of line: the rare close
+  void note_window(const SymbolState& s);       // after a window.add (it may have opened one)
   void on_window(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide_updated();  // decide_every_update: the symbols changed since the last frame

@@ -105,7 +105,10 @@ class WindowAggregator {
       ++bid_changes_;
     }
   }
-  void add(const TradeEvent& t);
+  void add(const TradeEvent& t) { add(t, t.price.to_double(), t.quantity.to_double()); }
+  // The same with the trade's price and quantity already as doubles (Decimal::to_double's),
+  // for a caller that needs them too (one conversion each).
+  void add(const TradeEvent& t, double price, double quantity);
 
   // Closes the open window regardless of time (end of a replay); nullopt when it had no change.
   std::optional<WindowResult> flush(const OrderBook* book);
@@ -116,6 +119,8 @@ class WindowAggregator {
   const std::string& symbol() const { return symbol_; }
   const WindowConfig& config() const { return config_; }
   bool is_open() const { return open_; }
+  // Whether advance(t, ...) would close the open window.
+  bool due(TimeNs t) const { return open_ && t >= end_; }
   TimeNs window_start() const { return start_; }
   TimeNs window_end() const { return end_; }
   std::uint64_t windows_emitted() const { return emitted_; }

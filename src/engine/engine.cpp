@@ -332,6 +332,27 @@ void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>&
   }
 }
 
+void Engine::shared_marks_into(std::string_view quote, std::vector<const SymbolState*>& out) {
+  QuoteMarks* q = nullptr;
+  for (QuoteMarks& e : quote_marks_) {
+    if (e.quote == quote) {
+      q = &e;
+      break;
+    }
+  }
+  if (!q) {
+    q = &quote_marks_.emplace_back();
+    q->quote = quote;
+  }
+  if (!q->valid || q->currencies_epoch != currencies_epoch_ || q->seen_traded != traded_.size()) {
+    marks_into(quote, q->marks);
+    q->currencies_epoch = currencies_epoch_;
+    q->seen_traded = traded_.size();
+    q->valid = true;
+  }
+  out = q->marks;
+}
+
 std::optional<Decimal> Engine::equity_of(const std::vector<const SymbolState*>& marks) const {
   // A holding that cannot be marked makes the equity unknown (never a guess).
   Decimal total;
@@ -391,7 +412,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
       if (balances_[i].currency == s.pair.base) s.base_at = i;
       if (balances_[i].currency == s.pair.quote) s.quote_at = i;
     }
-    marks_into(s.pair.quote, s.marks);
+    shared_marks_into(s.pair.quote, s.marks);
     s.currencies_epoch = currencies_epoch_;
     s.seen_traded = traded_.size();
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "rtcrypto/core/record_rewriter.hpp"
+#include "rtcrypto/window/book_depth.hpp"
 
 namespace rtcrypto {
 
@@ -110,7 +111,13 @@ Engine::SymbolState* Engine::lookup(std::string_view symbol) {
   return last_;
 }
 
-void Engine::advance(SymbolState& s, TimeNs t) {
+// Called per event: the check is inline, the close (and its WindowResult) out of line.
+inline void Engine::advance(SymbolState& s, TimeNs t) {
+  if (s.window.due(t)) [[unlikely]]
+    close_window(s, t);
+}
+
+void Engine::close_window(SymbolState& s, TimeNs t) {
   if (auto w = s.window.advance(t, s.book)) on_window(s, *w, std::max(t, now_));
 }
 
@@ -214,10 +221,12 @@ void Engine::on_trade(const TradeEvent& t) {
   ++stats_.trades;
   if (t.ts > now_) now_ = t.ts;
   advance(*s, t.ts);
-  s->window.add(t);
+  // Converted once for the window and the signal (inline: Decimal::to_double's doubles).
+  const double price = decimal_to_double(t.price), quantity = decimal_to_double(t.quantity);
+  s->window.add(t, price, quantity);
   note_window(*s);
   s->last_trade = t.price;
-  if (signal_) signal_->on_trade(t.symbol, t.ts, t.price.to_double(), t.quantity.to_double());
+  if (signal_) signal_->on_trade(t.symbol, t.ts, price, quantity);
 }
 
 void Engine::on_ticker(const TickerEvent& t) {
@@ -323,6 +332,27 @@ void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>&
   }
 }
 
+void Engine::shared_marks_into(std::string_view quote, std::vector<const SymbolState*>& out) {
+  QuoteMarks* q = nullptr;
+  for (QuoteMarks& e : quote_marks_) {
+    if (e.quote == quote) {
+      q = &e;
+      break;
+    }
+  }
+  if (!q) {
+    q = &quote_marks_.emplace_back();
+    q->quote = quote;
+  }
+  if (!q->valid || q->currencies_epoch != currencies_epoch_ || q->seen_traded != traded_.size()) {
+    marks_into(quote, q->marks);
+    q->currencies_epoch = currencies_epoch_;
+    q->seen_traded = traded_.size();
+    q->valid = true;
+  }
+  out = q->marks;
+}
+
 std::optional<Decimal> Engine::equity_of(const std::vector<const SymbolState*>& marks) const {
   // A holding that cannot be marked makes the equity unknown (never a guess).
   Decimal total;
@@ -382,7 +412,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
       if (balances_[i].currency == s.pair.base) s.base_at = i;
       if (balances_[i].currency == s.pair.quote) s.quote_at = i;
     }
-    marks_into(s.pair.quote, s.marks);
+    shared_marks_into(s.pair.quote, s.marks);
     s.currencies_epoch = currencies_epoch_;
     s.seen_traded = traded_.size();
   }

@@ -42,11 +42,9 @@ std::optional<WindowResult> WindowAggregator::advance_slow(TimeNs t, const Order
   return close(book);
 }
 
-void WindowAggregator::add(const TradeEvent& t) {
+void WindowAggregator::add(const TradeEvent& t, double p, double q) {
   open_at(t.ts);
   ++trades_;
-  double q = t.quantity.to_double();
-  double p = t.price.to_double();
   trade_volume_ += q;
   trade_notional_ += p * q;
   last_trade_price_ = t.price;

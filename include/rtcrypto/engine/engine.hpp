@@ -144,8 +144,9 @@ class Engine final : public MarketEventSink {
   struct SymbolState;
   SymbolState* state_for(std::string_view symbol);  // cached for runs of one symbol
   SymbolState* lookup(std::string_view symbol);
-  void advance(SymbolState& s, TimeNs t);
-  void note_window(const SymbolState& s);  // after a window.add (it may have opened one)
+  void advance(SymbolState& s, TimeNs t);       // inline check: closes only when due
+  void close_window(SymbolState& s, TimeNs t);  // out of line: the rare close
+  void note_window(const SymbolState& s);       // after a window.add (it may have opened one)
   void on_window(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide_updated();  // decide_every_update: the symbols changed since the last frame
@@ -159,6 +160,9 @@ class Engine final : public MarketEventSink {
   // entry per balance) is kept per symbol while the account's currencies stay.
   void refresh_balances();  // balances_ as of the exchange's balances_epoch()
   void marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const;
+  // marks_into's result for `quote`, worked out once per quote (not per symbol) while the
+  // currencies and traded_ stay.
+  void shared_marks_into(std::string_view quote, std::vector<const SymbolState*>& out);
   std::optional<Decimal> equity_of(const std::vector<const SymbolState*>& marks) const;
   void emit(const Record& r);
 
@@ -192,6 +196,14 @@ class Engine final : public MarketEventSink {
   // Moves when balances_'s list of currencies changes (their indices with it).
   std::uint64_t currencies_epoch_ = 0;
   std::vector<std::string> previous_currencies_;  // refresh_balances()'s scratch
+  struct QuoteMarks {
+    std::string quote;
+    std::uint64_t currencies_epoch = 0;
+    std::size_t seen_traded = 0;
+    bool valid = false;
+    std::vector<const SymbolState*> marks;
+  };
+  std::vector<QuoteMarks> quote_marks_;  // shared_marks_into's, one per quote seen
   // The documents of an order outcome and of a fill, likewise rewritten in place.
   Record order_doc_;
   Record balance_doc_;

@@ -54,8 +54,16 @@ struct WindowResult {
 // static_cast<double>(x), rounded the same way (to nearest, ties to even) without the
 // library call: x is cut to 63 bits with a sticky bit standing for every bit cut off, which
 // leaves the rounding to 53 bits unchanged, and the power of two is put back exactly.
-inline double int128_to_double(__int128 x) {
-  if (x >= INT64_MIN && x <= INT64_MAX) return static_cast<double>(static_cast<std::int64_t>(x));
+// Below 2^106 in magnitude (every price and quantity) it is cheaper still: x = a·2^53 + b
+// with |a| <= 2^53 and 0 <= b < 2^53 are both exact doubles, so the one rounding of their
+// sum is the rounding of x.
+[[gnu::always_inline]] inline double int128_to_double(__int128 x) {
+  const auto top = static_cast<std::int64_t>(x >> 64);
+  if (static_cast<std::uint64_t>(top) + (std::uint64_t{1} << 42) < (std::uint64_t{1} << 43)) {
+    const auto a = static_cast<std::int64_t>(x >> 53);
+    const auto b = static_cast<std::int64_t>(static_cast<std::uint64_t>(x) & ((1ULL << 53) - 1));
+    return static_cast<double>(a) * 0x1p53 + static_cast<double>(b);
+  }
   const bool neg = x < 0;
   const unsigned __int128 u = neg ? -static_cast<unsigned __int128>(x) : x;
   const auto hi = static_cast<std::uint64_t>(u >> 64);
@@ -81,8 +89,9 @@ class WindowAggregator {
     return advance_slow(t, book);
   }
 
-  // Adds a change (call advance(c.ts, ...) first). Snapshot levels are ignored.
-  void add(const LevelChange& c) {
+  // Adds a change (call advance(c.ts, ...) first). Snapshot levels are ignored. Inlined
+  // into the caller's loop (out of line, the change had to be built in memory first).
+  [[gnu::always_inline]] void add(const LevelChange& c) {
     if (c.snapshot) return;
     open_at(c.ts);
     // Doubles straight from the raw 1e-18 integers: an int128 -> double conversion is
@@ -96,7 +105,10 @@ class WindowAggregator {
       ++bid_changes_;
     }
   }
-  void add(const TradeEvent& t);
+  void add(const TradeEvent& t) { add(t, t.price.to_double(), t.quantity.to_double()); }
+  // The same with the trade's price and quantity already as doubles (Decimal::to_double's),
+  // for a caller that needs them too (one conversion each).
+  void add(const TradeEvent& t, double price, double quantity);
 
   // Closes the open window regardless of time (end of a replay); nullopt when it had no change.
   std::optional<WindowResult> flush(const OrderBook* book);
@@ -107,6 +119,8 @@ class WindowAggregator {
   const std::string& symbol() const { return symbol_; }
   const WindowConfig& config() const { return config_; }
   bool is_open() const { return open_; }
+  // Whether advance(t, ...) would close the open window.
+  bool due(TimeNs t) const { return open_ && t >= end_; }
   TimeNs window_start() const { return start_; }
   TimeNs window_end() const { return end_; }
   std::uint64_t windows_emitted() const { return emitted_; }

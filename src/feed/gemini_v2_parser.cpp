@@ -17,8 +17,9 @@ using namespace feed_detail;
 namespace {
 
 struct SymbolState {
-  bool seen = false;  // an l2_updates frame arrived since reset
-  bool live = false;  // a snapshot arrived and no delta was lost since
+  bool seen = false;                   // an l2_updates frame arrived since reset
+  bool live = false;                   // a snapshot arrived and no delta was lost since
+  std::uint32_t id = new_symbol_id();  // carried in the symbol's LevelBatches
 };
 
 // A v2 trade object (top-level frame or an entry of a snapshot's `trades`); nullptr = ok.
@@ -76,6 +77,7 @@ void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
     }
     LevelBatch b;
     b.symbol = symbol;
+    b.symbol_id = st.id;
     b.ts = recv_ts;
     b.snapshot = snap;
     b.reason = snap ? ChangeReason::Snapshot : ChangeReason::Update;

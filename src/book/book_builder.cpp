@@ -27,6 +27,13 @@ OrderBook& BookBuilder::get(std::string_view symbol) {
   return it->second;
 }
 
+OrderBook& BookBuilder::book_for(const LevelBatch& b) {
+  if (b.symbol_id == 0) return get(b.symbol);
+  IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
+  if (slot.id != b.symbol_id) slot = IdSlot{b.symbol_id, &get(b.symbol)};
+  return *(last_ = slot.book);
+}
+
 void BookBuilder::on_snapshot_begin(std::string_view symbol, TimeNs ts) {
   OrderBook& b = get(symbol);
   b.clear();
@@ -65,7 +72,7 @@ void BookBuilder::on_level_batch(const LevelBatch& b) {
   const std::size_t n = b.levels.size();
   if (n == 0) return;
   if (next_) return MarketEventSink::on_level_batch(b);  // via on_levels: change by change
-  OrderBook& book = get(b.symbol);
+  OrderBook& book = book_for(b);
   book.apply(b.levels);
   book.touch(b.ts);
   stats_.changes += n;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 namespace rtcrypto {
 
@@ -23,6 +24,11 @@ std::string_view to_string(ChangeReason r) {
       break;
   }
   return "unknown";
+}
+
+std::uint32_t new_symbol_id() {
+  static std::atomic<std::uint32_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 void MarketEventSink::on_level_batch(const LevelBatch& batch) {

@@ -95,6 +95,13 @@ inline Engine::SymbolState* Engine::state_for(std::string_view symbol) {
   return s;
 }
 
+inline Engine::SymbolState* Engine::state_for(const LevelBatch& b) {
+  if (b.symbol_id == 0) return state_for(b.symbol);
+  IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
+  if (slot.id != b.symbol_id) slot = IdSlot{b.symbol_id, state_for(b.symbol)};
+  return last_ = slot.state;
+}
+
 Engine::SymbolState* Engine::lookup(std::string_view symbol) {
   auto it = states_.find(symbol);
   if (it == states_.end()) {
@@ -167,7 +174,7 @@ void Engine::on_levels(std::span<const LevelChange> cs) {
 
 void Engine::on_level_batch(const LevelBatch& b) {
   if (b.levels.empty()) return;
-  SymbolState* s = state_for(b.symbol);
+  SymbolState* s = state_for(b);
   if (!s->traded) return;
   // One instant, as in on_levels: advance once, apply the batch, add its changes.
   stats_.changes += b.levels.size();

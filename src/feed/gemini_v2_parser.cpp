@@ -17,8 +17,9 @@ using namespace feed_detail;
 namespace {
 
 struct SymbolState {
-  bool seen = false;  // an l2_updates frame arrived since reset
-  bool live = false;  // a snapshot arrived and no delta was lost since
+  bool seen = false;                   // an l2_updates frame arrived since reset
+  bool live = false;                   // a snapshot arrived and no delta was lost since
+  std::uint32_t id = new_symbol_id();  // carried in the symbol's LevelBatches
 };
 
 // A v2 trade object (top-level frame or an entry of a snapshot's `trades`); nullptr = ok.
@@ -61,25 +62,21 @@ using SymbolEntry = std::pair<const std::string, SymbolState>;
 // Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
 // while the book is live), then its trades, then the frame time.
 void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
-             const std::vector<PendingTrade>& trades, TimeNs recv_ts,
-             std::vector<PackedLevel>& packed, FeedStats& stats, MarketEventSink& out) {
+             const std::vector<PendingTrade>& trades, TimeNs recv_ts, FeedStats& stats,
+             MarketEventSink& out) {
   const std::string& symbol = entry.first;
   SymbolState& st = entry.second;
-  // The frame's levels go out as one LevelBatch: one symbol lookup and one dispatch per
-  // frame downstream.
+  // The frame's levels go out as one LevelBatch, straight from the scan buffer: one symbol
+  // lookup and one dispatch per frame downstream.
   auto send = [&](bool snap) {
-    const std::span<const ScannedLevel> all = levels.levels();
-    if (all.empty()) return;
-    if (packed.size() < all.size()) packed.resize(std::max(all.size(), 2 * packed.size()));
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      packed[i] = PackedLevel{all[i].signed_price, all[i].quantity};
-    }
+    if (levels.empty()) return;
     LevelBatch b;
     b.symbol = symbol;
+    b.symbol_id = st.id;
     b.ts = recv_ts;
     b.snapshot = snap;
     b.reason = snap ? ChangeReason::Snapshot : ChangeReason::Update;
-    b.levels = std::span<const PackedLevel>(packed.data(), all.size());
+    b.levels = levels.levels();
     out.on_level_batch(b);
   };
   if (snapshot) {
@@ -135,7 +132,6 @@ struct GeminiV2Parser::Impl {
   std::string upper;  // scratch for symbol normalization
   LevelBuffer levels;
   std::vector<PendingTrade> trades;
-  std::vector<PackedLevel> packed;  // the levels handed out, reused
   // The last symbol looked up, as written in the frame (runs of one symbol are common).
   std::string last_raw;
   SymbolEntry* last_entry = nullptr;
@@ -201,7 +197,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
   if (scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) {
     SymbolEntry& entry = m.state(scan.symbol);
     const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
-    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, m.packed, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, stats_, out);
     return;
   }
   if (m.scan_event(frame, recv_ts, stats_, out)) return;
@@ -287,7 +283,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
     }
 
     // The whole frame is valid: emit.
-    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, m.packed, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, stats_, out);
     return;
   }
 

@@ -24,7 +24,7 @@ class ReplayDriver::Sink final : public MarketEventSink {
     if (!cs.empty() && admit(cs.front().symbol)) next_.on_levels(cs);
   }
   void on_level_batch(const LevelBatch& b) override {
-    if (!b.levels.empty() && admit(b.symbol)) next_.on_level_batch(b);
+    if (!b.levels.empty() && admit(b)) next_.on_level_batch(b);
   }
   void on_snapshot_end(std::string_view s, TimeNs ts) override {
     if (admit(s)) next_.on_snapshot_end(s, ts);
@@ -58,6 +58,20 @@ class ReplayDriver::Sink final : public MarketEventSink {
     last_ = &slot;  // the slot of the last symbol (checked by content: slots get reused)
     return slot.ok;
   }
+
+  // A batch's answer by its symbol id (the filter is fixed, so an id's answer never changes).
+  bool admit(const LevelBatch& b) {
+    if (b.symbol_id == 0) return admit(b.symbol);
+    IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
+    if (slot.id != b.symbol_id) slot = IdSlot{b.symbol_id, admit(b.symbol)};
+    return slot.ok;
+  }
+
+  struct IdSlot {
+    std::uint32_t id = 0;
+    bool ok = false;
+  };
+  std::array<IdSlot, 64> id_slots_{};
 
   struct Slot {
     bool used = false;

@@ -21,21 +21,10 @@
 
 namespace rtcrypto::feed_detail {
 
-// A scanned level in 32 bytes: the side rides in the sign of the price (prices are > 0),
-// so a big snapshot's levels stay compact until they go out in small LevelChange batches.
-struct ScannedLevel {
-  Decimal::Rep signed_price = 0;  // > 0 bid, < 0 ask
-  Decimal::Rep quantity = 0;
-
-  static ScannedLevel make(Side side, Decimal price, Decimal quantity) {
-    return {side == Side::Ask ? -price.raw() : price.raw(), quantity.raw()};
-  }
-  Side side() const { return signed_price < 0 ? Side::Ask : Side::Bid; }
-  Decimal price() const {
-    return Decimal::from_raw(signed_price < 0 ? -signed_price : signed_price);
-  }
-  Decimal remaining() const { return Decimal::from_raw(quantity); }
-};
+// A scanned level: the PackedLevel a LevelBatch carries (the side in the sign of the
+// price), so a frame's levels go out as they were scanned, without a copy.
+using ScannedLevel = PackedLevel;
+static_assert(sizeof(ScannedLevel) == 32);
 
 // A frame's levels, reused across frames (grows to the largest frame, no per-frame
 // allocation after that).

@@ -90,6 +90,56 @@ TEST(GeminiV2Parser, ResetMakesTheNextFrameASnapshot) {
   EXPECT_EQ(p.stats().changes, 1u);
 }
 
+// The parser names each interned symbol's batches by one id (spellings of one symbol
+// share it); symbols differ in ids, and a reset's fresh symbols take new ids. BookBuilder
+// finds books by that id: alternating symbols land in their own books.
+class BatchIds : public EventRecorder {
+ public:
+  void on_level_batch(const LevelBatch& b) override {
+    ids.push_back(b.symbol_id);
+    symbols.emplace_back(b.symbol);
+  }
+  std::vector<std::uint32_t> ids;
+  std::vector<std::string> symbols;
+};
+
+TEST(GeminiV2Parser, BatchesCarryOneIdPerSymbol) {
+  GeminiV2Parser p;
+  BatchIds r;
+  p.parse(R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","1","2"]]})", 1, r);
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","3","4"]]})", 2, r);
+  p.parse(R"({"type":"l2_updates","symbol":"ethusd","changes":[["buy","1","5"]]})", 3, r);
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["sell","6","7"]]})", 4, r);
+  p.reset();
+  p.parse(R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","1","2"]]})", 5, r);
+  ASSERT_EQ(r.ids.size(), 5u);
+  EXPECT_NE(r.ids[0], 0u);
+  EXPECT_NE(r.ids[1], 0u);
+  EXPECT_NE(r.ids[0], r.ids[1]);
+  EXPECT_EQ(r.ids[2], r.ids[0]);
+  EXPECT_EQ(r.ids[3], r.ids[1]);
+  EXPECT_NE(r.ids[4], r.ids[0]);
+  EXPECT_NE(r.ids[4], r.ids[1]);
+  EXPECT_EQ(r.symbols,
+            (std::vector<std::string>{"ETHUSD", "BTCUSD", "ETHUSD", "BTCUSD", "ETHUSD"}));
+
+  GeminiV2Parser q;
+  BookBuilder builder;
+  for (int i = 0; i < 3; ++i) {
+    const std::string n = std::to_string(i + 1);
+    q.parse(R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy",")" + n + R"(","1"]]})",
+            10 + i, builder);
+    q.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["sell",")" + n + R"(00","2"]]})",
+            20 + i, builder);
+  }
+  ASSERT_NE(builder.find("ETHUSD"), nullptr);
+  ASSERT_NE(builder.find("BTCUSD"), nullptr);
+  EXPECT_EQ(builder.find("ETHUSD")->depth(Side::Bid), 3u);
+  EXPECT_EQ(builder.find("ETHUSD")->depth(Side::Ask), 0u);
+  EXPECT_EQ(builder.find("BTCUSD")->depth(Side::Ask), 3u);
+  EXPECT_EQ(builder.find("BTCUSD")->best_ask()->price, "100"_d);
+}
+
 TEST(GeminiV2Parser, EverySharedFrameParses) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
   std::ifstream in(path);

@@ -66,6 +66,13 @@ class BookBuilder : public MarketEventSink {
     OrderBook* book = nullptr;
   };
   std::array<BookSlot, 64> book_slots_{};
+  // The same by the batch's symbol id (ids are never reused; see LevelBatch).
+  OrderBook& book_for(const LevelBatch& b);
+  struct IdSlot {
+    std::uint32_t id = 0;
+    OrderBook* book = nullptr;
+  };
+  std::array<IdSlot, 64> id_slots_{};
   std::map<std::string, bool, std::less<>> touched_;
   MarketEventSink* next_;
   BookBuilderStats stats_;

@@ -45,10 +45,16 @@ struct PackedLevel {
   constexpr Decimal remaining() const { return Decimal::from_raw(quantity); }
 };
 
+// A fresh symbol id for LevelBatch::symbol_id (thread-safe, never 0, never repeated).
+std::uint32_t new_symbol_id();
+
 // A frame's level changes of one symbol at one instant, all snapshot levels or all flow,
 // in stream order: what LevelChange repeats per change is said once.
 struct LevelBatch {
   std::string_view symbol;
+  // The symbol's id from new_symbol_id() (0: none). Ids are never reused, so one id always
+  // names one symbol: a sink may cache its lookup by id and skip the string.
+  std::uint32_t symbol_id = 0;
   TimeNs ts = 0;
   bool snapshot = false;
   ChangeReason reason = ChangeReason::Update;

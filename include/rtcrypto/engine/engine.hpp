@@ -182,6 +182,13 @@ class Engine final : public MarketEventSink {
     SymbolState* state = nullptr;
   };
   std::array<StateSlot, 64> state_slots_{};
+  // A batch's state by its symbol id (ids are never reused; see LevelBatch).
+  SymbolState* state_for(const LevelBatch& b);
+  struct IdSlot {
+    std::uint32_t id = 0;
+    SymbolState* state = nullptr;
+  };
+  std::array<IdSlot, 64> id_slots_{};
   // No open window ends before this: on_time skips its sweep over the symbols until then.
   TimeNs next_close_ = std::numeric_limits<TimeNs>::max();
   std::vector<RecordSink*> sinks_;

@@ -1,5 +1,6 @@
 #include "rtcrypto/core/record.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -25,6 +26,15 @@ std::ostream& operator<<(std::ostream& os, const FieldKey& k) {
 
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
+  // The usual text (ids, symbols, reasons) needs no escape: appended in one piece.
+  const bool plain = std::none_of(s.begin(), s.end(), [](char c) {
+    return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  });
+  if (plain) {
+    out += s;
+    out.push_back('"');
+    return;
+  }
   for (char c : s) {
     switch (c) {
       case '"':

@@ -11,6 +11,7 @@
 
 #include "rtcrypto/bars/minute_bars.hpp"
 #include "rtcrypto/core/decimal.hpp"
+#include "rtcrypto/core/record.hpp"
 #include "rtcrypto/exec/exchange.hpp"
 
 namespace rtcrypto::net {
@@ -66,8 +67,8 @@ CancelSessionResult parse_cancel_session(std::string_view body);
 
 // --- request payloads (compact JSON, string amounts/prices, int64 order ids) ---
 std::string json_escape(std::string_view s);
-// json_escape(s) appended to `out` (no temporary string).
-void append_json_string(std::string& out, std::string_view s);
+// json_escape(s) appended to `out` (no temporary string): the one in core/record.hpp.
+using rtcrypto::append_json_string;
 // {"request":"/v1/order/new","nonce":N,"client_order_id":…,"symbol":"btcusd","amount":…,
 //  "price":…,"side":"buy","type":"exchange limit","options":[…]}
 std::string order_new_payload(const OrderRequest& r, std::int64_t nonce,

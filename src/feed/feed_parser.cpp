@@ -105,10 +105,14 @@ std::unique_ptr<FeedParser> make_parser(FeedKind kind, std::string_view symbol,
 
 std::optional<TimeNs> epoch_to_ns(std::int64_t v) {
   if (v <= 0) return std::nullopt;
-  if (v >= 100'000'000'000'000'000LL) return v;         // ns (>= 1e17)
-  if (v >= 100'000'000'000'000LL) return v * kNsPerUs;  // us (>= 1e14)
-  if (v >= 100'000'000'000LL) return v * kNsPerMs;      // ms (>= 1e11)
-  return v * kNsPerSec;                                 // s
+  if (v >= 100'000'000'000'000'000LL) return v;                    // ns (>= 1e17)
+  const std::int64_t unit = v >= 100'000'000'000'000LL ? kNsPerUs  // us (>= 1e14)
+                            : v >= 100'000'000'000LL   ? kNsPerMs  // ms (>= 1e11)
+                                                       : kNsPerSec;  // s
+  // A time past 2262 in its unit (a corrupt field) has no nanosecond value: refused.
+  TimeNs ns;
+  if (__builtin_mul_overflow(v, unit, &ns)) return std::nullopt;
+  return ns;
 }
 
 void upper_symbol(std::string_view symbol, std::string& out) {

@@ -262,5 +262,19 @@ TEST(MalformedShared, CutAndMutatedRealFrames) {
   log::set_level(log::Level::Info);
 }
 
+// Exchange times in s, ms, µs or ns; one too large for its unit (a corrupt field) is refused,
+// never wrapped into a wrong time.
+TEST(EpochToNs, ReadsEachUnitAndRefusesOverflow) {
+  EXPECT_EQ(epoch_to_ns(1'700'000'000), 1'700'000'000'000'000'000LL);
+  EXPECT_EQ(epoch_to_ns(1'700'000'000'123), 1'700'000'000'123'000'000LL);
+  EXPECT_EQ(epoch_to_ns(1'700'000'000'123'456), 1'700'000'000'123'456'000LL);
+  EXPECT_EQ(epoch_to_ns(1'700'000'000'123'456'789), 1'700'000'000'123'456'789LL);
+  EXPECT_EQ(epoch_to_ns(0), std::nullopt);
+  EXPECT_EQ(epoch_to_ns(-5), std::nullopt);
+  EXPECT_EQ(epoch_to_ns(16'186'706'491'276), std::nullopt);      // "ms" past 2262
+  EXPECT_EQ(epoch_to_ns(99'999'999'999), std::nullopt);          // "s" past 2262
+  EXPECT_EQ(epoch_to_ns(99'999'999'999'999'999), std::nullopt);  // "µs" past 2262
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -59,6 +59,19 @@ const char* read_trade(dom::object o, TimeNs recv_ts, PendingTrade& t) {
 
 using SymbolEntry = std::pair<const std::string, SymbolState>;
 
+// The event of a scanned trade of `symbol`.
+TradeEvent trade_event(std::string_view symbol, const PendingTrade& t) {
+  TradeEvent te;
+  te.symbol = symbol;
+  te.price = t.price;
+  te.quantity = t.quantity;
+  te.taker_side = t.taker;
+  te.has_taker_side = t.has_taker;
+  te.ts = t.ts;
+  te.trade_id = t.id;
+  return te;
+}
+
 // Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
 // while the book is live), then its trades, then the frame time.
 void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
@@ -93,17 +106,7 @@ void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
   } else {
     stats.dropped += levels.size();
   }
-  TradeEvent te;
-  te.symbol = symbol;
-  for (const PendingTrade& t : trades) {
-    te.price = t.price;
-    te.quantity = t.quantity;
-    te.taker_side = t.taker;
-    te.has_taker_side = t.has_taker;
-    te.ts = t.ts;
-    te.trade_id = t.id;
-    out.on_trade(te);
-  }
+  for (const PendingTrade& t : trades) out.on_trade(trade_event(symbol, t));
   stats.trades += trades.size();
   out.on_time(recv_ts);
 }
@@ -111,15 +114,7 @@ void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
 // A top-level trade frame's events: the trade, then its time.
 void emit_trade(const std::string& symbol, const PendingTrade& t, FeedStats& stats,
                 MarketEventSink& out) {
-  TradeEvent te;
-  te.symbol = symbol;
-  te.price = t.price;
-  te.quantity = t.quantity;
-  te.taker_side = t.taker;
-  te.has_taker_side = t.has_taker;
-  te.ts = t.ts;
-  te.trade_id = t.id;
-  out.on_trade(te);
+  out.on_trade(trade_event(symbol, t));
   ++stats.trades;
   out.on_time(t.ts);
 }

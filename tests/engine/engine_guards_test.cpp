@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "always_buy_strategy.hpp"
 #include "rtcrypto/engine/engine.hpp"
 
 namespace rtcrypto {
@@ -51,30 +52,6 @@ class InFlightExchange final : public Exchange {
     auto it = in_flight_by_symbol.find(symbol);
     return it == in_flight_by_symbol.end() ? 0 : it->second;
   }
-};
-
-// Wants to buy 0.01 at the best ask on every decision (the guards, not the rules, decide).
-class AlwaysBuy final : public Strategy {
- public:
-  Decision decide(const StrategyInput& in) override {
-    Decision d;
-    auto ask = in.book.best_ask();
-    if (!ask) {
-      d.reason = "no_ask";
-      return d;
-    }
-    d.action = Action::Buy;
-    d.reason = "buy";
-    d.detail = "always buy";
-    OrderRequest r;
-    r.symbol = std::string(in.window.symbol);
-    r.side = OrderSide::Buy;
-    r.amount = "0.01"_d;
-    r.price = ask->price;
-    d.order = r;
-    return d;
-  }
-  std::string name() const override { return "always_buy"; }
 };
 
 struct RecordsSink : RecordSink {
@@ -127,7 +104,7 @@ struct Rig {
     c.window_length = window;
     c.run_id = "g";
     c.risk.max_book_age = max_book_age;
-    engine = std::make_unique<Engine>(c, nullptr, &ex, std::make_unique<AlwaysBuy>());
+    engine = std::make_unique<Engine>(c, nullptr, &ex, std::make_unique<AlwaysBuy>("0.01"_d));
     engine->add_sink(&sink);
   }
   void snapshot(std::string_view sym, TimeNs ts) {

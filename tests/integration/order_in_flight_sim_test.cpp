@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "../engine/always_buy_strategy.hpp"
 #include "rtcrypto/engine/engine.hpp"
 #include "rtcrypto/feed/feed_parser.hpp"
 #include "rtcrypto/net/gemini_exchange.hpp"
@@ -32,30 +33,6 @@ using namespace rtcrypto::literals;
 constexpr const char* kKey = "guardkey";
 constexpr const char* kSecret = "guardsecret";
 constexpr const char* kPrefix = "guard-";
-
-// Wants to buy the minimum size at the best ask on every decision: only the guards stop it.
-class AlwaysBuy final : public Strategy {
- public:
-  Decision decide(const StrategyInput& in) override {
-    Decision d;
-    auto ask = in.book.best_ask();
-    if (!ask) {
-      d.reason = "no_ask";
-      return d;
-    }
-    d.action = Action::Buy;
-    d.reason = "buy";
-    d.detail = "always buy (test)";
-    OrderRequest r;
-    r.symbol = in.window.symbol;
-    r.side = OrderSide::Buy;
-    r.amount = in.rules.min_order_size;
-    r.price = ask->price;
-    d.order = r;
-    return d;
-  }
-  std::string name() const override { return "always_buy"; }
-};
 
 struct Records : RecordSink {
   std::vector<Record> all;

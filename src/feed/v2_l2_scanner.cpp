@@ -319,6 +319,22 @@ class Cursor {
 #endif
     return decimal_any(out);
   }
+  // Fills `t` from a short trade reader's fields and moves past it (at p); false, with
+  // nothing consumed, when the time has no nanosecond value.
+  [[gnu::always_inline]] bool take_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
+                                         OrderSide taker, std::uint64_t ms, std::uint64_t id,
+                                         const char* p) {
+    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
+    if (!ns) return false;
+    t.price = Decimal::from_raw(price);
+    t.quantity = Decimal::from_raw(qty);
+    t.taker = taker;
+    t.has_taker = true;
+    t.ts = *ns;
+    t.id = static_cast<std::int64_t>(id);
+    p_ = p;
+    return true;
+  }
   // A trade object exactly as the exchange writes them in a snapshot, read in one pass:
   // {"type":"trade","symbol":"S","event_id":N,"timestamp":N,"price":"D","quantity":"D",
   //  "side":"buy|sell"}. False (nothing consumed) for anything else: scan_trade reads it.
@@ -350,16 +366,7 @@ class Cursor {
     } else {
       return false;
     }
-    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
-    if (!ns) return false;
-    t.price = Decimal::from_raw(price);
-    t.quantity = Decimal::from_raw(qty);
-    t.taker = taker;
-    t.has_taker = true;
-    t.ts = *ns;
-    t.id = static_cast<std::int64_t>(id);
-    p_ = p;
-    return true;
+    return take_trade(t, price, qty, taker, ms, id, p);
 #else
     (void)t, (void)symbol;
     return false;
@@ -392,16 +399,7 @@ class Cursor {
         !lit(p, ",\"type\":\"trade\"}")) {
       return false;
     }
-    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
-    if (!ns) return false;
-    t.price = Decimal::from_raw(price);
-    t.quantity = Decimal::from_raw(qty);
-    t.taker = taker;
-    t.has_taker = true;
-    t.ts = *ns;
-    t.id = static_cast<std::int64_t>(tid);
-    p_ = p;
-    return true;
+    return take_trade(t, price, qty, taker, ms, tid, p);
 #else
     (void)t;
     return false;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "rtcrypto/core/forwarding_sink.hpp"
 #include "rtcrypto/engine/engine.hpp"
 #include "rtcrypto/feed/gemini_parsers.hpp"
 #include "rtcrypto/paper/paper_exchange.hpp"
@@ -32,22 +33,13 @@ struct Lines final : RecordSink {
   void write(const Record& r) override { lines.push_back(to_document_json(r, "t")); }
 };
 
-// Forwards every event; its on_levels is the default one (on_level for each change).
-class OneByOne final : public MarketEventSink {
+// Forwards every event, but batches the interface's default way: a batch as on_levels, and
+// on_levels as on_level for each change.
+class OneByOne final : public ForwardingSink {
  public:
-  explicit OneByOne(MarketEventSink& next) : next_(next) {}
-  void on_snapshot_begin(std::string_view s, TimeNs ts) override { next_.on_snapshot_begin(s, ts); }
-  void on_level(const LevelChange& c) override { next_.on_level(c); }
-  void on_snapshot_end(std::string_view s, TimeNs ts) override { next_.on_snapshot_end(s, ts); }
-  void on_trade(const TradeEvent& t) override { next_.on_trade(t); }
-  void on_ticker(const TickerEvent& t) override { next_.on_ticker(t); }
-  void on_gap(std::string_view s, TimeNs ts, std::string_view why) override {
-    next_.on_gap(s, ts, why);
-  }
-  void on_time(TimeNs ts) override { next_.on_time(ts); }
-
- private:
-  MarketEventSink& next_;
+  using ForwardingSink::ForwardingSink;
+  void on_levels(std::span<const LevelChange> cs) override { MarketEventSink::on_levels(cs); }
+  void on_level_batch(const LevelBatch& b) override { MarketEventSink::on_level_batch(b); }
 };
 
 struct EngineRun {

@@ -2,6 +2,7 @@
 // on the open window as it stands; nothing extra when it is off (the default).
 #include <gtest/gtest.h>
 
+#include "level_change_for_test.hpp"
 #include "rtcrypto/engine/engine.hpp"
 
 namespace rtcrypto {
@@ -57,14 +58,7 @@ struct VectorSink : RecordSink {
 constexpr TimeNs kT0 = 26'666'666LL * 60 * kNsPerSec;  // on a minute boundary
 
 LevelChange lc(Side side, const char* price, const char* qty, TimeNs ts, bool snap = false) {
-  LevelChange c;
-  c.symbol = "BTCUSD";
-  c.side = side;
-  c.price = decimal_or_throw(price);
-  c.remaining = decimal_or_throw(qty);
-  c.ts = ts;
-  c.snapshot = snap;
-  return c;
+  return level_change(side, price, qty, ts, snap);
 }
 
 struct Frames {

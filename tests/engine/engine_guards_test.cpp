@@ -7,6 +7,7 @@
 #include <map>
 
 #include "always_buy_strategy.hpp"
+#include "level_change_for_test.hpp"
 #include "rtcrypto/engine/engine.hpp"
 
 namespace rtcrypto {
@@ -82,14 +83,7 @@ bool taken(const Record& r) {
 
 LevelChange lc(std::string_view sym, Side side, const char* price, const char* qty, TimeNs ts,
                bool snap) {
-  LevelChange c;
-  c.symbol = sym;
-  c.side = side;
-  c.price = decimal_or_throw(price);
-  c.remaining = decimal_or_throw(qty);
-  c.ts = ts;
-  c.snapshot = snap;
-  return c;
+  return level_change(side, price, qty, ts, snap, sym);
 }
 
 struct Rig {

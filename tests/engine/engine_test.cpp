@@ -1,4 +1,5 @@
 #include "rtcrypto/engine/engine.hpp"
+#include "level_change_for_test.hpp"
 
 #include <gtest/gtest.h>
 
@@ -128,14 +129,7 @@ bool is_null(const Record& r, std::string_view key) {
 
 LevelChange lc(Side side, const char* price, const char* qty, TimeNs ts, bool snap = false,
                const char* sym = "BTCUSD") {
-  LevelChange c;
-  c.symbol = sym;
-  c.side = side;
-  c.price = decimal_or_throw(price);
-  c.remaining = decimal_or_throw(qty);
-  c.ts = ts;
-  c.snapshot = snap;
-  return c;
+  return level_change(side, price, qty, ts, snap, sym);
 }
 
 // Signal: buy for decisions in 16:45 (row 16:46), sell for decisions in 16:46 (row 16:47).

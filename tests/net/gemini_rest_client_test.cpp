@@ -297,18 +297,26 @@ void on_io_thread(asio::io_context& io, F f) {
 const char* kBalancesBody =
     R"([{"type":"exchange","currency":"USD","amount":"100","available":"90","availableForWithdrawal":"90"}])";
 
+// Orders are accepted; every other private call answers the balances.
+TestReply accept_orders(const nlohmann::json& j, int) {
+  if (j["request"] == "/v1/order/new") return TestReply{200, kOrderBody};
+  return TestReply{200, kBalancesBody};
+}
+
+// Connects the client's private lane (with a balances call) and waits for it.
+bool connect_private_lane(asio::io_context& io, GeminiRestClient& client) {
+  bool warm = false;
+  client.balances([&](const RestStatus& s, std::vector<Balance>) { warm = s.ok(); });
+  return run_until(io, [&] { return warm; });
+}
+
 TEST_F(RestClientTest, OrderOnAnIdleConnectedLaneIsBuiltAndWrittenInsideNewOrder) {
-  fake_.on_private = [](const nlohmann::json& j, int) {
-    if (j["request"] == "/v1/order/new") return TestReply{200, kOrderBody};
-    return TestReply{200, kBalancesBody};
-  };
+  fake_.on_private = accept_orders;
   start_server();
   GeminiRestClient client(io_, config(), creds());
   WriteProbe probe;
   client.set_order_write_probe(&WriteProbe::on_write, &probe);
-  bool warm = false;  // connects the private lane
-  client.balances([&](const RestStatus& s, std::vector<Balance>) { warm = s.ok(); });
-  ASSERT_TRUE(run_until(io_, [&] { return warm; }));
+  ASSERT_TRUE(connect_private_lane(io_, client));
 
   std::optional<OrderOutcome> out;
   int writes_on_return = -1;
@@ -331,17 +339,12 @@ TEST_F(RestClientTest, OrderOnAnIdleConnectedLaneIsBuiltAndWrittenInsideNewOrder
 }
 
 TEST_F(RestClientTest, CallsAfterAnOrderWrittenInsideNewOrderQueueBehindItInNonceOrder) {
-  fake_.on_private = [](const nlohmann::json& j, int) {
-    if (j["request"] == "/v1/order/new") return TestReply{200, kOrderBody};
-    return TestReply{200, kBalancesBody};
-  };
+  fake_.on_private = accept_orders;
   start_server();
   GeminiRestClient client(io_, config(), creds());
   WriteProbe probe;
   client.set_order_write_probe(&WriteProbe::on_write, &probe);
-  bool warm = false;
-  client.balances([&](const RestStatus& s, std::vector<Balance>) { warm = s.ok(); });
-  ASSERT_TRUE(run_until(io_, [&] { return warm; }));
+  ASSERT_TRUE(connect_private_lane(io_, client));
 
   int answered = 0;
   std::vector<std::string> outcomes;
@@ -394,9 +397,7 @@ TEST_F(RestClientTest, TimedOutOrderWrittenInsideNewOrderIsLookedUpNeverResent) 
   GeminiRestClient client(io_, c, creds());
   WriteProbe probe;
   client.set_order_write_probe(&WriteProbe::on_write, &probe);
-  bool warm = false;
-  client.balances([&](const RestStatus& s, std::vector<Balance>) { warm = s.ok(); });
-  ASSERT_TRUE(run_until(io_, [&] { return warm; }));
+  ASSERT_TRUE(connect_private_lane(io_, client));
 
   std::optional<OrderOutcome> out;
   int writes_on_return = -1;

@@ -1,4 +1,5 @@
 #include "rtcrypto/window/window_aggregator.hpp"
+#include "level_change_for_test.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,14 +21,7 @@ constexpr TimeNs kSec = kNsPerSec;
 
 LevelChange change(Side side, const char* price, const char* remaining, TimeNs ts,
                    bool snapshot = false) {
-  LevelChange c;
-  c.symbol = "BTCUSD";
-  c.side = side;
-  c.price = decimal_or_throw(price);
-  c.remaining = decimal_or_throw(remaining);
-  c.ts = ts;
-  c.snapshot = snapshot;
-  return c;
+  return level_change(side, price, remaining, ts, snapshot);
 }
 
 // Drives the aggregator the way the engine does: close on time, then apply to the book,

@@ -1,19 +1,14 @@
 // WindowAggregator::peek: the open window's figures so far, leaving the window open.
 #include <gtest/gtest.h>
 
+#include "level_change_for_test.hpp"
 #include "rtcrypto/window/window_aggregator.hpp"
 
 namespace rtcrypto {
 namespace {
 
 LevelChange change(Side side, const char* price, const char* remaining, TimeNs ts) {
-  LevelChange c;
-  c.symbol = "BTCUSD";
-  c.side = side;
-  c.price = decimal_or_throw(price);
-  c.remaining = decimal_or_throw(remaining);
-  c.ts = ts;
-  return c;
+  return level_change(side, price, remaining, ts);
 }
 
 TEST(WindowPeek, ShowsTheOpenWindowWithoutClosingIt) {

@@ -9,6 +9,7 @@
 #include "json_util.hpp"
 #include "rtcrypto/feed/gemini_parsers.hpp"
 #include "v2_l2_scanner.hpp"
+#include "v2_symbol_cache.hpp"
 
 namespace rtcrypto {
 
@@ -127,16 +128,8 @@ struct GeminiV2Parser::Impl {
   std::string upper;  // scratch for symbol normalization
   LevelBuffer levels;
   std::vector<PendingTrade> trades;
-  // The last symbol looked up, as written in the frame (runs of one symbol are common).
-  std::string last_raw;
-  SymbolEntry* last_entry = nullptr;
-
-  // Symbols alternate frame by frame: a small cache of raw spelling -> entry.
-  struct RawSlot {
-    std::string raw;
-    SymbolEntry* entry = nullptr;
-  };
-  std::array<RawSlot, 64> raw_slots;
+  // Symbols alternate frame by frame: raw spelling (its bytes) -> entry.
+  SymbolCache<SymbolEntry> cache;
 
   // A top-level trade or heartbeat frame of the exchange's shape, emitted; false leaves the
   // frame to the DOM path. Out of line: it keeps parse()'s stack frame as small as before.
@@ -155,18 +148,18 @@ struct GeminiV2Parser::Impl {
 
   // The interned (upper-case) symbol and its state (map nodes are stable until reset()).
   SymbolEntry& state(std::string_view raw) {
-    if (last_entry && same_symbol(raw, last_raw)) return *last_entry;
-    RawSlot& slot = raw_slots[symbol_hash(raw) % raw_slots.size()];
-    if (!slot.entry || !same_symbol(raw, slot.raw)) {
-      upper_symbol(raw, upper);
-      auto it = symbols.find(upper);
-      if (it == symbols.end()) it = symbols.emplace(upper, SymbolState{}).first;
-      slot.raw.assign(raw);
-      slot.entry = &*it;
+    const SymbolKey key = SymbolKey::of(raw);
+    if (key.valid()) {
+      if (SymbolEntry* e = cache.find(key)) return *e;
     }
-    last_raw.assign(raw);
-    last_entry = slot.entry;
-    return *slot.entry;
+    return intern(raw, key);
+  }
+  [[gnu::noinline]] SymbolEntry& intern(std::string_view raw, const SymbolKey& key) {
+    upper_symbol(raw, upper);
+    auto it = symbols.find(upper);
+    if (it == symbols.end()) it = symbols.emplace(upper, SymbolState{}).first;
+    if (key.valid()) cache.put(key, &*it);
+    return *it;
   }
 };
 
@@ -175,8 +168,7 @@ GeminiV2Parser::GeminiV2Parser(ParserOptions options)
 GeminiV2Parser::~GeminiV2Parser() = default;
 
 void GeminiV2Parser::reset() {
-  impl_->last_entry = nullptr;
-  for (auto& slot : impl_->raw_slots) slot.entry = nullptr;
+  impl_->cache.clear();
   impl_->symbols.clear();
 }
 

@@ -79,6 +79,8 @@ struct Consts {
   signed char shift[32];
   signed char point_shift[64];
   std::uint64_t scale_of[48];
+  // [x][sell]: scale_of[x], negated for a sell (an ask's price is stored negative).
+  std::int64_t signed_scale_of[48][2];
 };
 alignas(32) inline constexpr Consts kConsts = [] {
   Consts c = {splat('"'),
@@ -97,10 +99,15 @@ alignas(32) inline constexpr Consts kConsts = [] {
               kSellOpen,
               {},
               {},
+              {},
               {}};
   for (int i = 0; i < 32; ++i) c.shift[i] = kShift[i];
   for (int i = 0; i < 64; ++i) c.point_shift[i] = kPointShift[i];
-  for (int i = 0; i < 48; ++i) c.scale_of[i] = kScaleOf[i];
+  for (int i = 0; i < 48; ++i) {
+    c.scale_of[i] = kScaleOf[i];
+    c.signed_scale_of[i][0] = static_cast<std::int64_t>(kScaleOf[i]);
+    c.signed_scale_of[i][1] = -static_cast<std::int64_t>(kScaleOf[i]);
+  }
   return c;
 }();
 
@@ -163,8 +170,7 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, Sca
   const __m128i d2 =
       _mm_shuffle_epi8(_mm_sub_epi8(load128(w + s2), vec128(&k.zero)),
                        _mm_add_epi8(load128(k.shift + n2), load128(k.point_shift + x2)));
-  if (_mm_movemask_epi8(_mm_or_si128(_mm_adds_epu8(d1, vec128(&k.over9)),
-                                     _mm_adds_epu8(d2, vec128(&k.over9)))) != 0) {
+  if (_mm_movemask_epi8(_mm_adds_epu8(_mm_max_epu8(d1, d2), vec128(&k.over9))) != 0) {
     return nullptr;
   }
   // Pairs, then fours ([10, 1], [100, 1]); both numbers' fours packed as u16s, then eights
@@ -178,10 +184,8 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, Sca
   if (price == 0) return nullptr;  // the general reader rejects it
   // Mantissas < 10^16 and factors <= 10^18: one 64x64->128 multiply each. The side rides
   // in the sign of the price.
-  const auto sign = -static_cast<std::int64_t>(sell);
-  const auto factor = static_cast<std::int64_t>(k.scale_of[x1]);
   out.signed_price = static_cast<Decimal::Rep>(static_cast<std::int64_t>(price)) *
-                     static_cast<Decimal::Rep>((factor ^ sign) - sign);
+                     static_cast<Decimal::Rep>(k.signed_scale_of[x1][sell]);
   out.quantity = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(qty) * k.scale_of[x2]);
   return w + e2 + 2;
 }

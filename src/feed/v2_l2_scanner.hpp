@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -27,23 +29,39 @@ using ScannedLevel = PackedLevel;
 static_assert(sizeof(ScannedLevel) == 32);
 
 // A frame's levels, reused across frames (grows to the largest frame, no per-frame
-// allocation after that).
+// allocation after that). Raw storage, not a vector: a kernel reserves room for every change
+// its span could hold (about twice what it fills), and a vector zeroed all of it on growth.
 class LevelBuffer {
  public:
+  LevelBuffer() = default;
+  LevelBuffer(const LevelBuffer&) = delete;
+  LevelBuffer& operator=(const LevelBuffer&) = delete;
+  ~LevelBuffer() { std::free(v_); }
+
   void clear() { n_ = 0; }
   void push(const ScannedLevel& l) { *reserve(1) = l, ++n_; }
   // Room for `k` more levels: the first is returned; commit(m) then takes m <= k of them.
   ScannedLevel* reserve(std::size_t k) {
-    if (n_ + k > v_.size()) v_.resize(std::max<std::size_t>({n_ + k, 2 * v_.size(), 64}));
-    return v_.data() + n_;
+    if (n_ + k > cap_) grow(n_ + k);
+    return v_ + n_;
   }
   void commit(std::size_t m) { n_ += m; }
   std::size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
-  std::span<const ScannedLevel> levels() const { return {v_.data(), n_}; }
+  std::span<const ScannedLevel> levels() const { return {v_, n_}; }
 
  private:
-  std::vector<ScannedLevel> v_;
+  [[gnu::noinline]] void grow(std::size_t need) {
+    const std::size_t cap = std::max<std::size_t>({need, 2 * cap_, 64});
+    // PackedLevel is an implicit-lifetime aggregate: malloc'd storage holds it as it is.
+    auto* v = static_cast<ScannedLevel*>(std::realloc(v_, cap * sizeof(ScannedLevel)));
+    if (!v) throw std::bad_alloc();
+    v_ = v;
+    cap_ = cap;
+  }
+
+  ScannedLevel* v_ = nullptr;
+  std::size_t cap_ = 0;
   std::size_t n_ = 0;
 };
 

@@ -796,6 +796,11 @@ bool scan_frame(Cursor& c, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
 // kernels read whole changes without bound checks (bigger ones copy only their tail).
 constexpr std::size_t kCopyMax = 1024;
 constexpr std::size_t kPad = 64;
+// Delta frames of kTail bytes or more are read in place, but for a copy of their last kTail
+// bytes (kPad zeros after it): a kernel reads 64 bytes from every change it starts, so the
+// changes that start in the last 63 bytes, and what follows the changes, are read from the
+// copy. Reading a whole copy made the kernel's loads wait on the copy's stores.
+constexpr std::size_t kTail = 64;
 
 #if defined(__SSE2__)
 // The symbol of a delta frame at p (after its quote): as plain_string() reads it, within
@@ -809,41 +814,88 @@ constexpr std::size_t kPad = 64;
 }
 #endif
 
+// A frame [p, end) whose bytes from tail_begin are also in `tail`, with kPad zeros after
+// them; 64 bytes are readable from every position before in_limit (<= tail_begin + 1), and
+// the first 64 bytes of the frame (or the whole frame with padding, when it is all in
+// `tail`) are readable.
+struct DeltaText {
+  const char* p;
+  const char* end;
+  const char* in_limit;
+  const char* tail_begin;
+  const char* tail;
+  // The copy's position of x >= tail_begin, and back.
+  const char* to_tail(const char* x) const { return tail + (x - tail_begin); }
+  const char* from_tail(const char* x) const { return tail_begin + (x - tail); }
+};
+
 // A delta frame as the exchange sends them, `{"type":"l2_updates","symbol":"S","changes":
-// [...]}` or `{"changes":[...],"symbol":"S","type":"l2_updates"}`, read straight through
-// from a padded copy [p, end): what scan_frame() gives for it, or false for anything else
-// (the caller then runs scan_frame()). The kernel must take every change.
-[[gnu::always_inline]] inline bool scan_delta(const char* p, const char* end, L2Scan& out,
-                                              LevelBuffer& levels, ChangeRunFn run) {
+// [...]}` or `{"changes":[...],"symbol":"S","type":"l2_updates"}`, read straight through:
+// what scan_frame() gives for it (the symbol a view of [t.p, t.end)), or false for anything
+// else (the caller then runs scan_frame()). The kernel must take every change.
+[[gnu::always_inline]] inline bool scan_delta(const DeltaText& t, L2Scan& out, LevelBuffer& levels,
+                                              ChangeRunFn run) {
 #if defined(__SSE2__)
-  const char* const limit = end + kPad - 63;  // 64 readable bytes before it
+  const char* const tail_end = t.to_tail(t.end);
+  const char* const tail_limit = tail_end + kPad - 63;  // 64 readable bytes before it
+  // The changes from q (after their `[`): in place while 64 bytes are readable, then in the
+  // copy. Returns the position of their closing `]` in the copy, or nullptr. (A `]` before
+  // the copy leaves more than kTail bytes after it: too many for either frame shape.)
   const auto changes = [&](const char* q) -> const char* {
+    if (q < t.in_limit) {
+      const char* d = q;
+      if (*q != ']') {
+        if (!(d = run(q, t.in_limit, levels))) return nullptr;
+        // A `,[` whose next change starts too late for the kernel to read in place.
+        if (d[0] == ',' && d[1] == '[' && d + 1 >= t.in_limit) {
+          q = d + 1;
+          goto in_tail;
+        }
+        if (*d != ']') return nullptr;
+      }
+      return d >= t.tail_begin ? t.to_tail(d) : nullptr;
+    }
+  in_tail:
+    q = t.to_tail(q);
     if (*q == ']') return q;
-    q = run(q, limit, levels);
+    q = run(q, tail_limit, levels);
     return q && *q == ']' ? q : nullptr;
   };
+  const char* const p = t.p;
   const char *sym, *sym_end, *q;
   if (starts(p, "{\"type\":\"l2_updates\",\"symbol\":\"")) {
     sym = p + 31;
     if (!(sym_end = delta_symbol(sym)) || !starts(sym_end, "\",\"changes\":[") ||
-        !(q = changes(sym_end + 13)) || !starts(q, "]}") || q + 2 != end) {
+        !(q = changes(sym_end + 13)) || !starts(q, "]}") || q + 2 != tail_end) {
       return false;
     }
   } else if (starts(p, "{\"changes\":[")) {
     if (!(q = changes(p + 12)) || !starts(q, "],\"symbol\":\"")) return false;
     sym = q + 12;
     if (!(sym_end = delta_symbol(sym)) || !starts(sym_end, "\",\"type\":\"l2_updates\"}") ||
-        sym_end + 22 != end) {
+        sym_end + 22 != tail_end) {
       return false;
     }
+    sym = t.from_tail(sym), sym_end = t.from_tail(sym_end);
   } else {
     return false;
   }
   out.symbol = std::string_view(sym, static_cast<std::size_t>(sym_end - sym));
   return true;
 #else
-  (void)p, (void)end, (void)out, (void)levels, (void)run;
+  (void)t, (void)out, (void)levels, (void)run;
   return false;
+#endif
+}
+
+// kPad zero bytes at p.
+[[gnu::always_inline]] inline void zero_pad(char* p) {
+#if defined(__SSE2__)
+  for (std::size_t i = 0; i < kPad; i += 16) {  // (memset would be a call)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p + i), _mm_setzero_si128());
+  }
+#else
+  std::memset(p, 0, kPad);
 #endif
 }
 
@@ -860,23 +912,28 @@ constexpr std::size_t kPad = 64;
     Cursor c(frame.data(), n, 0, run);
     return scan_frame(c, recv_ts, out, levels, trades);
   }
-  alignas(64) char copy[kCopyMax + kPad];
-  std::memcpy(copy, frame.data(), n);
-#if defined(__SSE2__)
-  for (std::size_t i = 0; i < kPad; i += 16) {  // (memset would be a call)
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(copy + n + i), _mm_setzero_si128());
+  const char* const begin = frame.data();
+  const char* const end = begin + n;
+  if (n >= kTail) {
+    // The copy first: its stores are done by the time the kernel reaches it.
+    alignas(64) char tail[kTail + kPad];
+    std::memcpy(tail, end - kTail, kTail);
+    zero_pad(tail + kTail);
+    if (scan_delta({begin, end, end - 63, end - kTail, tail}, out, levels, run)) return true;
+    levels.clear();
+    out = L2Scan{};
   }
-#else
-  std::memset(copy + n, 0, kPad);
-#endif
-  if (!scan_delta(copy, copy + n, out, levels, run)) {
+  alignas(64) char copy[kCopyMax + kPad];
+  std::memcpy(copy, begin, n);
+  zero_pad(copy + n);
+  if (n >= kTail || !scan_delta({copy, copy + n, copy, copy, copy}, out, levels, run)) {
     levels.clear();
     out = L2Scan{};
     Cursor c(copy, n, kPad, run);
     if (!scan_frame(c, recv_ts, out, levels, trades)) return false;
   }
   // The symbol as a view of the caller's frame, not of the copy.
-  out.symbol = std::string_view(frame.data() + (out.symbol.data() - copy), out.symbol.size());
+  out.symbol = std::string_view(begin + (out.symbol.data() - copy), out.symbol.size());
   return true;
 }
 

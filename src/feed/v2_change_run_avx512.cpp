@@ -89,8 +89,8 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(const char* 
                                                                     const Consts512& k5) {
   std::uint64_t head;
   std::memcpy(&head, p, 8);
-  const bool sell = head == k.sell_open;
-  if (!sell && head != k.buy_open) return nullptr;
+  const std::size_t sell = side_of(head);
+  if (head != k.open_of[sell]) return nullptr;
   const char* const w = p + 7 + sell;  // the price's opening quote
   const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
   const __mmask32 quote_mask = _mm256_cmpeq_epi8_mask(b, vec(&k.quote));

@@ -166,6 +166,53 @@ template <std::size_t N>
   return p + n;
 }
 
+// The length (1..15) of the JSON integer at p (32 readable bytes) without a leading zero,
+// followed by a comma (so not a double); 0 for anything else, longer ones included.
+[[gnu::always_inline]] inline int integer_length(const char* p) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8('0' - 1)),
+                                         _mm_cmplt_epi8(b, _mm_set1_epi8('9' + 1)));
+  const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(is_digit)) & 0xFFFFu;
+  if (other == 0) return 0;
+  const int n = __builtin_ctz(other);
+  if (n == 0 || (p[0] == '0' && n > 1) || p[n] != ',') return 0;
+  return n;
+}
+
+// 16 zero bytes, then 16 0xFF: the 16 from kLastLanes + n keep the last n lanes.
+alignas(32) constexpr unsigned char kLastLanes[32] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+// The values of na and nb (1..16) ASCII digits at a and b, with 16 - n readable bytes
+// before each: the 16 bytes ending at a number's last digit hold it right-aligned (the
+// bytes before it masked off), and one multiply-add chain reads both (pairs, fours, eights,
+// then sixteen digits each), with no branch on the lengths.
+[[gnu::always_inline]] inline void two_integers(const char* a, int na, const char* b, int nb,
+                                                std::uint64_t& va, std::uint64_t& vb) {
+  const auto digits = [](const char* q, int n) {
+    const __m128i text = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + n - 16));
+    const __m128i keep = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kLastLanes + n));
+    return _mm_and_si128(_mm_sub_epi8(text, _mm_set1_epi8('0')), keep);
+  };
+  const __m128i zero = _mm_setzero_si128();
+  const __m128i w10 = _mm_set1_epi32(10 | (1 << 16));      // [10, 1] u16 pairs
+  const __m128i w100 = _mm_set1_epi32(100 | (1 << 16));    // [100, 1]
+  const __m128i w10k = _mm_set1_epi32(10000 | (1 << 16));  // [10^4, 1]
+  const auto fours = [&](__m128i d) {
+    const __m128i pairs = _mm_packs_epi32(_mm_madd_epi16(_mm_unpacklo_epi8(d, zero), w10),
+                                          _mm_madd_epi16(_mm_unpackhi_epi8(d, zero), w10));
+    return _mm_madd_epi16(pairs, w100);  // four u32 of four digits each
+  };
+  // Eights as u32: a's high, a's low, b's high, b's low; then a and b as u64.
+  const __m128i eights =
+      _mm_madd_epi16(_mm_packs_epi32(fours(digits(a, na)), fours(digits(b, nb))), w10k);
+  const __m128i both =
+      _mm_add_epi64(_mm_mul_epu32(eights, _mm_set1_epi64x(100000000)), _mm_srli_epi64(eights, 32));
+  va = static_cast<std::uint64_t>(_mm_cvtsi128_si64(both));
+  vb = static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(both, both)));
+}
+
 // Changes of the usual shape from p while p < limit (64 bytes are readable from every such
 // p), separated by commas; returns the position after the last change taken (before its
 // separator), nullptr when the first one is not of that shape.
@@ -348,11 +395,16 @@ class Cursor {
     const char* const sym = p;
     if (!(p = short_symbol(p))) return false;
     if (symbol) *symbol = std::string_view(sym, static_cast<std::size_t>(p - sym));
-    std::uint64_t id, ms;
-    if (!lit(p, "\",\"event_id\":") || !(p = short_integer(p, id)) || !lit(p, ",\"timestamp\":") ||
-        !(p = short_integer(p, ms)) || !lit(p, ",\"price\":\"")) {
+    // The two integers' digits are found first and converted together.
+    const char *id_at, *ms_at;
+    int id_n, ms_n;
+    if (!lit(p, "\",\"event_id\":") || !(id_n = integer_length(id_at = p)) ||
+        !lit(p += id_n, ",\"timestamp\":") || !(ms_n = integer_length(ms_at = p)) ||
+        !lit(p += ms_n, ",\"price\":\"")) {
       return false;
     }
+    std::uint64_t id, ms;
+    two_integers(id_at, id_n, ms_at, ms_n, id, ms);
     Decimal::Rep price, qty;
     if (!(p = short_decimal(p, price)) || price <= 0 || !lit(p, ",\"quantity\":\"") ||
         !(p = short_decimal(p, qty)) || !lit(p, ",\"side\":\"")) {

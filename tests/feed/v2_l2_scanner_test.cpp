@@ -179,6 +179,46 @@ TEST(V2L2Scanner, HandWrittenShapesMatchTheDomPath) {
 
 // Snapshots longer than one change-kernel call reads (16 KiB): the calls must join at every
 // offset, and a change the kernels leave to the general reader may fall near a join.
+// Trades (in snapshots and as frames) whose ids and times have every length from 1 to 20
+// digits, leading zeros, signs, points and exponents: the short trade reader converts its
+// two integers together and must give what the DOM path gives, or leave them to it.
+TEST(V2L2Scanner, TradeIntegersOfEveryLengthMatchTheDomPath) {
+  std::mt19937_64 rng(23);
+  const auto digits = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  const auto integer = [&]() -> std::string {
+    switch (rng() % 8) {
+      case 0:
+        return "0" + digits(static_cast<int>(rng() % 3));  // "0", leading zeros
+      case 1: {
+        static const char* odd[] = {"-1", "1.5", "1e3", "", "+7", "12a", "9E1", "0.0"};
+        return odd[rng() % 8];
+      }
+      default: {
+        const int n = 1 + static_cast<int>(rng() % 20);
+        return std::to_string(1 + rng() % 9) + digits(n - 1);
+      }
+    }
+  };
+  std::vector<std::string> frames;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string trade = R"({"type":"trade","symbol":"BTCUSD","event_id":)" + integer() +
+                              R"(,"timestamp":)" + (rng() % 2 ? "1617645246508" : integer()) +
+                              R"(,"price":"100.7",)" + R"("quantity":"0.1","side":"sell"})";
+    if (rng() % 2) {
+      frames.push_back(trade);
+    } else {
+      frames.push_back(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100.5","1"]],)"
+                       R"("trades":[)" +
+                       trade + "," + trade + "]}");
+    }
+  }
+  expect_paths_agree(frames, "trade integers");
+}
+
 TEST(V2L2Scanner, LongSnapshotsMatchTheDomPath) {
   std::vector<std::string> frames;
   for (int shift = 0; shift < 48; ++shift) {

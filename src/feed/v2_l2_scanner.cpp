@@ -802,9 +802,10 @@ bool scan_trades(Cursor& c, TimeNs recv_ts, std::vector<PendingTrade>& trades) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
   do {
-    PendingTrade t;
+    // Read in place: a copy into the vector right after the reader's narrower stores made
+    // its wide loads wait for them (a store-forwarding stall per trade).
+    PendingTrade& t = trades.emplace_back();
     if (!c.short_trade(t) && !c.short_sorted_trade(t) && !scan_trade(c, recv_ts, t)) return false;
-    trades.push_back(t);
   } while (c.eat(','));
   return c.eat(']');
 }

@@ -90,13 +90,17 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(const char* 
   std::uint64_t head;
   std::memcpy(&head, p, 8);
   const std::size_t sell = side_of(head);
+  const std::uint32_t buy = static_cast<std::uint32_t>(sell) ^ 1u;
   if (head != k.open_of[sell]) return nullptr;
   const char* const w = p + 7 + sell;  // the price's opening quote
-  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+  // The 32 bytes from p + 8, loaded before the side is known (the load and all that follows
+  // waited for it): w's for a sell; for a buy, those after w, whose quote the head held. A
+  // buy's masks move up a byte, their bit 0 (the quote) set, so they give the window at w.
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 8));
   const __mmask32 quote_mask = _mm256_cmpeq_epi8_mask(b, vec(&k.quote));
   const __mmask32 point_mask = _mm256_cmpeq_epi8_mask(b, vec(&k.point));
-  const std::uint32_t quotes = _cvtmask32_u32(quote_mask);
-  const std::uint32_t stops = _cvtmask32_u32(_kor_mask32(quote_mask, point_mask));
+  const std::uint32_t quotes = (_cvtmask32_u32(quote_mask) << buy) | buy;
+  const std::uint32_t stops = (_cvtmask32_u32(_kor_mask32(quote_mask, point_mask)) << buy) | buy;
   if (!(quotes & 1u)) return nullptr;
   const std::uint32_t q1 = _blsr_u32(quotes);
   const std::uint32_t q2 = _blsr_u32(q1);  // from the quantity's opening quote (if e1 < 30)
@@ -113,9 +117,11 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(const char* 
   const std::uint64_t lanes = k5.price_int[pt1] | k5.price_frac[e1 - pt1] |
                               k5.quantity_int[pt2 - e1] | k5.quantity_frac[e2 - pt2];
   if (lanes & kTooLong) return nullptr;
-  const __m256i at = _mm256_add_epi8(_mm256_mask_set1_epi8(_mm256_set1_epi8(static_cast<char>(pt1)),
-                                                           0xFFFF0000u, static_cast<char>(pt2)),
-                                     vec(k5.around));
+  // (Byte j of b is at w + j + buy.)
+  const __m256i at =
+      _mm256_add_epi8(_mm256_mask_set1_epi8(_mm256_set1_epi8(static_cast<char>(pt1 - buy)),
+                                            0xFFFF0000u, static_cast<char>(pt2 - buy)),
+                      vec(k5.around));
   const __m256i d = _mm256_maskz_permutexvar_epi8(static_cast<__mmask32>(lanes), at,
                                                   _mm256_sub_epi8(b, vec(&k.zero)));
   if (_mm256_cmpgt_epu8_mask(d, vec(&k5.nine)) != 0) return nullptr;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -371,13 +372,22 @@ class Cursor {
   [[gnu::always_inline]] bool take_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
                                          OrderSide taker, std::uint64_t ms, std::uint64_t id,
                                          const char* p) {
-    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
-    if (!ns) return false;
+    // epoch_to_ns() inline for the exchange's milliseconds (a call per trade otherwise).
+    constexpr std::uint64_t kMinMs = 100'000'000'000;  // below: seconds
+    constexpr std::uint64_t kMaxMs = std::numeric_limits<TimeNs>::max() / kNsPerMs;
+    TimeNs ts;
+    if (ms >= kMinMs && ms <= kMaxMs) {
+      ts = static_cast<TimeNs>(ms) * kNsPerMs;
+    } else {
+      const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
+      if (!ns) return false;
+      ts = *ns;
+    }
     t.price = Decimal::from_raw(price);
     t.quantity = Decimal::from_raw(qty);
     t.taker = taker;
     t.has_taker = true;
-    t.ts = *ns;
+    t.ts = ts;
     t.id = static_cast<std::int64_t>(id);
     p_ = p;
     return true;

@@ -197,6 +197,12 @@ TEST(V2L2Scanner, TradeIntegersOfEveryLengthMatchTheDomPath) {
         static const char* odd[] = {"-1", "1.5", "1e3", "", "+7", "12a", "9E1", "0.0"};
         return odd[rng() % 8];
       }
+      case 2: {
+        // Around the units' bounds (seconds below 1e11 ms) and the largest time in ms.
+        static const char* edge[] = {"99999999999",   "100000000000",   "9223372036854",
+                                     "9223372036855", "99999999999999", "100000000000000"};
+        return edge[rng() % 6];
+      }
       default: {
         const int n = 1 + static_cast<int>(rng() % 20);
         return std::to_string(1 + rng() % 9) + digits(n - 1);

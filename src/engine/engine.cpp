@@ -181,9 +181,7 @@ void Engine::on_level_batch(const LevelBatch& b) {
   if (b.ts > now_) now_ = b.ts;
   advance(*s, b.ts);
   builder_.on_level_batch(b);
-  if (!b.snapshot) {  // the window ignores snapshot levels
-    for (std::size_t i = 0; i < b.levels.size(); ++i) s->window.add(b.change(i));
-  }
+  if (!b.snapshot) s->window.add_levels(b.levels, b.ts);  // the window ignores snapshot levels
   s->updated = true;
   s->suspect = false;
   note_window(*s);

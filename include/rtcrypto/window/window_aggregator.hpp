@@ -8,12 +8,14 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "rtcrypto/book/order_book.hpp"
 #include "rtcrypto/core/events.hpp"
 #include "rtcrypto/core/record.hpp"
+#include "rtcrypto/window/level_value_sums.hpp"
 
 namespace rtcrypto {
 
@@ -104,6 +106,19 @@ class WindowAggregator {
       bid_sum_ += v;
       ++bid_changes_;
     }
+  }
+  // A batch's flow levels at time ts (call advance(ts, ...) first): the same sums, in the
+  // same order, as add() of each level's LevelChange, read straight from the packed levels
+  // (no LevelChange built per level, the window opened once, no branch on the side).
+  void add_levels(std::span<const PackedLevel> levels, TimeNs ts) {
+    if (levels.empty()) return;  // (no change: no window opened)
+    open_at(ts);
+    LevelValueSums sums{ask_sum_, bid_sum_, 0};
+    add_level_values(levels, sums);
+    ask_sum_ = sums.ask;
+    bid_sum_ = sums.bid;
+    ask_changes_ += sums.asks;
+    bid_changes_ += levels.size() - sums.asks;
   }
   void add(const TradeEvent& t) { add(t, t.price.to_double(), t.quantity.to_double()); }
   // The same with the trade's price and quantity already as doubles (Decimal::to_double's),

@@ -1,0 +1,135 @@
+// The AVX2 level-sum kernel must add exactly what the portable one adds (same doubles, same
+// order), and that must be what WindowAggregator::add(LevelChange) adds change by change.
+#include "rtcrypto/window/level_value_sums.hpp"
+
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "rtcrypto/window/window_aggregator.hpp"
+
+namespace rtcrypto {
+namespace {
+
+using I = __int128;
+
+std::uint64_t bits(double d) {
+  return std::bit_cast<std::uint64_t>(d);
+}
+
+void expect_same(const LevelValueSums& a, const LevelValueSums& b) {
+  EXPECT_EQ(bits(a.ask), bits(b.ask));
+  EXPECT_EQ(bits(a.bid), bits(b.bid));
+  EXPECT_EQ(a.asks, b.asks);
+}
+
+// A magnitude of `bits` bits with random low bits (and exact ties now and then).
+I random_magnitude(std::mt19937_64& rng, int nbits) {
+  unsigned __int128 u = (static_cast<unsigned __int128>(rng()) << 64) | rng();
+  u >>= (128 - nbits);
+  u |= static_cast<unsigned __int128>(1) << (nbits - 1);
+  if (nbits > 54 && rng() % 4 == 0) {  // a tie at the 53-bit rounding point
+    const int cut = nbits - 53;
+    u = (u >> cut) << cut;
+    u |= static_cast<unsigned __int128>(1) << (cut - 1);
+  }
+  return static_cast<I>(u);
+}
+
+std::vector<PackedLevel> random_levels(std::mt19937_64& rng, std::size_t n, int max_bits) {
+  std::vector<PackedLevel> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    const I price = random_magnitude(rng, 1 + static_cast<int>(rng() % max_bits));
+    I qty = rng() % 8 == 0 ? 0 : random_magnitude(rng, 1 + static_cast<int>(rng() % max_bits));
+    if (rng() % 16 == 0) qty = -qty;  // bad input the window still sums
+    out.push_back(PackedLevel{rng() % 2 ? -price : price, qty});
+  }
+  return out;
+}
+
+TEST(LevelValueSums, ScalarKernelAddsWhatTheWindowAddsPerChange) {
+  std::mt19937_64 rng(7);
+  const auto levels = random_levels(rng, 5000, 110);
+  LevelValueSums sums;
+  add_level_values_scalar(levels, sums);
+  double ask = 0, bid = 0;
+  std::uint64_t asks = 0;
+  for (const PackedLevel& l : levels) {
+    const double v = int128_to_double(l.price().raw()) * int128_to_double(l.quantity) * 1e-36;
+    if (l.side() == Side::Ask) {
+      ask += v;
+      ++asks;
+    } else {
+      bid += v;
+    }
+  }
+  EXPECT_EQ(bits(sums.ask), bits(ask));
+  EXPECT_EQ(bits(sums.bid), bits(bid));
+  EXPECT_EQ(sums.asks, asks);
+}
+
+TEST(LevelValueSums, Avx2KernelMatchesScalarBitForBit) {
+  if (!level_values_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 3000; ++round) {
+    const std::size_t n = rng() % 40;  // odd and even counts, empty ones
+    const auto levels = random_levels(rng, n, 104);
+    LevelValueSums start;
+    if (round % 2) start = LevelValueSums{12345.678, 0.5, 3};  // sums carried over
+    LevelValueSums a = start, b = start;
+    add_level_values_scalar(levels, a);
+    ASSERT_TRUE(add_level_values_avx2(levels, b)) << round;
+    expect_same(a, b);
+  }
+}
+
+TEST(LevelValueSums, Avx2KernelRefusesNumbersFrom2To104AndLeavesSumsAlone) {
+  if (!level_values_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  const I limit = static_cast<I>(1) << 104;
+  for (I big : {limit, -limit - 1, static_cast<I>(1) << 120, std::numeric_limits<I>::max()}) {
+    for (bool in_price : {true, false}) {
+      for (std::size_t at : {0, 1, 2}) {  // first, second of a pair, the odd last one
+        std::vector<PackedLevel> levels(3, PackedLevel{I{5} << 60, I{3} << 59});
+        if (in_price) {
+          levels[at].signed_price = big;
+        } else {
+          levels[at].quantity = big;
+        }
+        LevelValueSums sums{1.5, 2.5, 7};
+        EXPECT_FALSE(add_level_values_avx2(levels, sums));
+        EXPECT_EQ(sums.ask, 1.5);
+        EXPECT_EQ(sums.bid, 2.5);
+        EXPECT_EQ(sums.asks, 7u);
+        // The dispatcher then adds them with the scalar kernel.
+        LevelValueSums a{1.5, 2.5, 7}, b{1.5, 2.5, 7};
+        add_level_values(levels, a);
+        add_level_values_scalar(levels, b);
+        expect_same(a, b);
+      }
+    }
+  }
+  // Just below the limit is taken.
+  std::vector<PackedLevel> levels{{limit - 1, limit - 1}, {-(limit), 1}};
+  LevelValueSums a, b;
+  ASSERT_TRUE(add_level_values_avx2(levels, b));
+  add_level_values_scalar(levels, a);
+  expect_same(a, b);
+}
+
+TEST(LevelValueSums, DispatcherMatchesScalarOnWideValues) {
+  std::mt19937_64 rng(13);
+  for (int round = 0; round < 500; ++round) {
+    const auto levels = random_levels(rng, rng() % 20, 127);
+    LevelValueSums a, b;
+    add_level_values(levels, a);
+    add_level_values_scalar(levels, b);
+    expect_same(a, b);
+  }
+}
+
+}  // namespace
+}  // namespace rtcrypto

@@ -40,12 +40,13 @@ I random_magnitude(std::mt19937_64& rng, int nbits) {
   return static_cast<I>(u);
 }
 
-std::vector<PackedLevel> random_levels(std::mt19937_64& rng, std::size_t n, int max_bits) {
+std::vector<PackedLevel> random_levels(std::mt19937_64& rng, std::size_t n, int max_bits,
+                                       bool negative_quantities) {
   std::vector<PackedLevel> out;
   for (std::size_t i = 0; i < n; ++i) {
     const I price = random_magnitude(rng, 1 + static_cast<int>(rng() % max_bits));
     I qty = rng() % 8 == 0 ? 0 : random_magnitude(rng, 1 + static_cast<int>(rng() % max_bits));
-    if (rng() % 16 == 0) qty = -qty;  // bad input the window still sums
+    if (negative_quantities && rng() % 16 == 0) qty = -qty;  // bad input the window still sums
     out.push_back(PackedLevel{rng() % 2 ? -price : price, qty});
   }
   return out;
@@ -53,7 +54,7 @@ std::vector<PackedLevel> random_levels(std::mt19937_64& rng, std::size_t n, int 
 
 TEST(LevelValueSums, ScalarKernelAddsWhatTheWindowAddsPerChange) {
   std::mt19937_64 rng(7);
-  const auto levels = random_levels(rng, 5000, 110);
+  const auto levels = random_levels(rng, 5000, 110, true);
   LevelValueSums sums;
   add_level_values_scalar(levels, sums);
   double ask = 0, bid = 0;
@@ -77,7 +78,7 @@ TEST(LevelValueSums, Avx2KernelMatchesScalarBitForBit) {
   std::mt19937_64 rng(11);
   for (int round = 0; round < 3000; ++round) {
     const std::size_t n = rng() % 40;  // odd and even counts, empty ones
-    const auto levels = random_levels(rng, n, 104);
+    const auto levels = random_levels(rng, n, 103, false);
     LevelValueSums start;
     if (round % 2) start = LevelValueSums{12345.678, 0.5, 3};  // sums carried over
     LevelValueSums a = start, b = start;
@@ -87,43 +88,66 @@ TEST(LevelValueSums, Avx2KernelMatchesScalarBitForBit) {
   }
 }
 
-TEST(LevelValueSums, Avx2KernelRefusesNumbersFrom2To104AndLeavesSumsAlone) {
+TEST(LevelValueSums, Avx2KernelRefusesWhatItCannotConvertAndLeavesSumsAlone) {
   if (!level_values_avx2_usable()) GTEST_SKIP() << "no AVX2";
-  const I limit = static_cast<I>(1) << 104;
-  for (I big : {limit, -limit - 1, static_cast<I>(1) << 120, std::numeric_limits<I>::max()}) {
-    for (bool in_price : {true, false}) {
-      for (std::size_t at : {0, 1, 2}) {  // first, second of a pair, the odd last one
-        std::vector<PackedLevel> levels(3, PackedLevel{I{5} << 60, I{3} << 59});
-        if (in_price) {
-          levels[at].signed_price = big;
-        } else {
-          levels[at].quantity = big;
-        }
-        LevelValueSums sums{1.5, 2.5, 7};
-        EXPECT_FALSE(add_level_values_avx2(levels, sums));
-        EXPECT_EQ(sums.ask, 1.5);
-        EXPECT_EQ(sums.bid, 2.5);
-        EXPECT_EQ(sums.asks, 7u);
-        // The dispatcher then adds them with the scalar kernel.
-        LevelValueSums a{1.5, 2.5, 7}, b{1.5, 2.5, 7};
-        add_level_values(levels, a);
-        add_level_values_scalar(levels, b);
-        expect_same(a, b);
+  const I limit = static_cast<I>(1) << 103;
+  struct Bad {
+    bool in_price;
+    I value;
+  };
+  const std::vector<Bad> bad = {{true, limit},
+                                {true, -limit - 1},
+                                {true, static_cast<I>(1) << 120},
+                                {true, std::numeric_limits<I>::min() + 1},
+                                {false, limit},
+                                {false, -1},  // a negative quantity
+                                {false, -limit},
+                                {false, std::numeric_limits<I>::max()}};
+  for (const Bad& b : bad) {
+    for (std::size_t at : {0, 1, 2}) {  // first, second of a pair, the odd last one
+      std::vector<PackedLevel> levels(3, PackedLevel{I{5} << 60, I{3} << 59});
+      if (b.in_price) {
+        levels[at].signed_price = b.value;
+      } else {
+        levels[at].quantity = b.value;
       }
+      LevelValueSums sums{1.5, 2.5, 7};
+      EXPECT_FALSE(add_level_values_avx2(levels, sums));
+      EXPECT_EQ(sums.ask, 1.5);
+      EXPECT_EQ(sums.bid, 2.5);
+      EXPECT_EQ(sums.asks, 7u);
+      // The dispatcher then adds them with the scalar kernel.
+      LevelValueSums x{1.5, 2.5, 7}, y{1.5, 2.5, 7};
+      add_level_values(levels, x);
+      add_level_values_scalar(levels, y);
+      expect_same(x, y);
     }
   }
-  // Just below the limit is taken.
-  std::vector<PackedLevel> levels{{limit - 1, limit - 1}, {-(limit), 1}};
+  // The edges that are taken: prices in [-2^103, 2^103), quantities in [0, 2^103).
+  std::vector<PackedLevel> levels{{limit - 1, limit - 1}, {-limit, 0}, {-1, 1}, {1, 0}};
   LevelValueSums a, b;
   ASSERT_TRUE(add_level_values_avx2(levels, b));
   add_level_values_scalar(levels, a);
   expect_same(a, b);
+  EXPECT_EQ(b.asks, 2u);
+}
+
+TEST(LevelValueSums, ZeroQuantitiesAddPlusZero) {
+  // An ask of quantity 0 has the term +0.0 on the ask side, as add(LevelChange) gives.
+  std::vector<PackedLevel> levels{{-(I{5} << 60), 0}, {I{5} << 60, 0}, {-(I{7} << 60), 0}};
+  LevelValueSums a, b;
+  add_level_values_scalar(levels, a);
+  add_level_values(levels, b);
+  expect_same(a, b);
+  EXPECT_EQ(bits(b.ask), bits(0.0));
+  EXPECT_EQ(bits(b.bid), bits(0.0));
+  EXPECT_EQ(b.asks, 2u);
 }
 
 TEST(LevelValueSums, DispatcherMatchesScalarOnWideValues) {
   std::mt19937_64 rng(13);
   for (int round = 0; round < 500; ++round) {
-    const auto levels = random_levels(rng, rng() % 20, 127);
+    const auto levels = random_levels(rng, rng() % 20, 127, true);
     LevelValueSums a, b;
     add_level_values(levels, a);
     add_level_values_scalar(levels, b);

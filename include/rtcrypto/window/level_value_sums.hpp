@@ -18,11 +18,11 @@ struct LevelValueSums {
 
 // The portable kernel (any value).
 void add_level_values_scalar(std::span<const PackedLevel> levels, LevelValueSums& sums);
-// Whether this CPU (and OS) runs add_level_values_avx2.
+// Whether this CPU (and OS) runs add_level_values_avx2 (AVX2 and FMA).
 bool level_values_avx2_usable();
-// The AVX2 kernel: false, with `sums` untouched, when a price or quantity is 2^104 or more
-// in magnitude (raw units; ~2e13 units of the currency), which the scalar kernel then adds.
-// Only where level_values_avx2_usable().
+// The AVX2 kernel: false, with `sums` untouched, when a price is 2^103 or more in magnitude
+// or a quantity is negative or 2^103 or more (raw units; 2^103 is ~1e13 units of the
+// currency), which the scalar kernel then adds. Only where level_values_avx2_usable().
 bool add_level_values_avx2(std::span<const PackedLevel> levels, LevelValueSums& sums);
 // level_values_avx2_usable(), asked once at start-up.
 extern const bool kLevelValuesAvx2;

@@ -84,8 +84,15 @@ bool Engine::trades_symbol(std::string_view symbol) const {
   return std::find(config_.symbols.begin(), config_.symbols.end(), symbol) != config_.symbols.end();
 }
 
-inline Engine::SymbolState* Engine::state_for(std::string_view symbol) {
-  if (last_ && same_symbol(last_->symbol, symbol)) return last_;
+// Inline: most events name the symbol of the event before them (a frame's levels, then its
+// trades).
+[[gnu::always_inline]] inline Engine::SymbolState* Engine::state_for(std::string_view symbol) {
+  if (last_ && same_symbol(last_->symbol, symbol)) [[likely]]
+    return last_;
+  return state_for_slow(symbol);
+}
+
+Engine::SymbolState* Engine::state_for_slow(std::string_view symbol) {
   StateSlot& slot = state_slots_[(reinterpret_cast<std::uintptr_t>(symbol.data()) >> 4) % 64];
   if (slot.data == symbol.data() && slot.state && same_symbol(slot.state->symbol, symbol)) {
     return last_ = slot.state;
@@ -258,7 +265,11 @@ void Engine::on_time(TimeNs ts) {
   if (ts > now_) now_ = ts;
   // Nothing can close before the earliest open window's end (frames arrive far more often
   // than windows close, and there may be many symbols).
-  if (ts < next_close_) return;
+  if (ts >= next_close_) [[unlikely]]
+    close_due(ts);
+}
+
+[[gnu::noinline]] void Engine::close_due(TimeNs ts) {
   next_close_ = std::numeric_limits<TimeNs>::max();
   for (SymbolState* s : traded_) {
     advance(*s, ts);

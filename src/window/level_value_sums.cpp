@@ -72,13 +72,13 @@ RTC_AVX2_FN bool add_level_values_avx2(std::span<const PackedLevel> levels, Leve
   const PackedLevel* p = levels.data();
   const PackedLevel* const end = p + levels.size();
   if (p == end) return true;
-  const Consts* kp = &kConsts;
-  asm("" : "+r"(kp));  // see Consts
-  const Consts& k = *kp;
   __m128d acc = _mm_set_pd(sums.ask, sums.bid);  // lanes [bid, ask]
   __m256i asks = _mm256_setzero_si256();         // sign bits of the high words, per lane
   __m256i range = _mm256_setzero_si256();
   do {
+    const Consts* kp = &kConsts;
+    asm("" : "+r"(kp));  // see Consts
+    const Consts& k = *kp;
     // An odd last level is paired with a zero one (price 0, quantity 0: adds +0.0 to both).
     const __m256i l1 = p + 1 < end ? load_level(p + 1) : _mm256_setzero_si256();
     const __m256i l0 = load_level(p);
@@ -111,7 +111,7 @@ RTC_AVX2_FN bool add_level_values_avx2(std::span<const PackedLevel> levels, Leve
     acc = _mm_add_pd(acc, _mm_max_pd(_mm_unpackhi_pd(v, nv), zero));
     p += 2;
   } while (p < end);
-  if (!_mm256_testz_si256(range, ivec(k.out_of_range))) return false;
+  if (!_mm256_testz_si256(range, ivec(kConsts.out_of_range))) return false;
   sums.bid = _mm_cvtsd_f64(acc);
   sums.ask = _mm_cvtsd_f64(_mm_unpackhi_pd(acc, acc));
   // Only prices can carry a sign bit here (quantities are in range, so not negative).

@@ -142,8 +142,10 @@ class Engine final : public MarketEventSink {
 
  private:
   struct SymbolState;
-  SymbolState* state_for(std::string_view symbol);  // cached for runs of one symbol
+  SymbolState* state_for(std::string_view symbol);       // cached for runs of one symbol
+  SymbolState* state_for_slow(std::string_view symbol);  // another symbol than the last
   SymbolState* lookup(std::string_view symbol);
+  void close_due(TimeNs ts);                    // on_time's sweep, out of line: the rare case
   void advance(SymbolState& s, TimeNs t);       // inline check: closes only when due
   void close_window(SymbolState& s, TimeNs t);  // out of line: the rare close
   void note_window(const SymbolState& s);       // after a window.add (it may have opened one)

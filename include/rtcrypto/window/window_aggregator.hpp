@@ -123,7 +123,14 @@ class WindowAggregator {
   void add(const TradeEvent& t) { add(t, t.price.to_double(), t.quantity.to_double()); }
   // The same with the trade's price and quantity already as doubles (Decimal::to_double's),
   // for a caller that needs them too (one conversion each).
-  void add(const TradeEvent& t, double price, double quantity);
+  // Inline: one per trade.
+  void add(const TradeEvent& t, double price, double quantity) {
+    open_at(t.ts);
+    ++trades_;
+    trade_volume_ += quantity;
+    trade_notional_ += price * quantity;
+    last_trade_price_ = t.price;
+  }
 
   // Closes the open window regardless of time (end of a replay); nullopt when it had no change.
   std::optional<WindowResult> flush(const OrderBook* book);

@@ -179,10 +179,14 @@ void ReplayDriver::process(const ReplayFrame& f) {
   if (f.feed == FeedKind::V1 && f.symbol.empty()) {
     ++stats_.bad_frames;
     log::warn("replay: skipped a v1 frame without a symbol");
-  } else if (skip_by_filter(f)) {
+  } else if (!options_.symbols.empty() && skip_by_filter(f)) {
     ++stats_.filtered;
   } else {
-    parser_for(f).parse(f.frame, f.recv_ts, *sink_);
+    // A recording is nearly always one feed: its v2/ws parser answers without a call.
+    FeedParser& parser = f.feed != FeedKind::V1 && last_parser_ && last_feed_ == f.feed
+                             ? *last_parser_
+                             : parser_for(f);
+    parser.parse(f.frame, f.recv_ts, *sink_);
   }
   if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
 }

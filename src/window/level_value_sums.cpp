@@ -11,17 +11,20 @@
 
 namespace rtcrypto {
 
-void add_level_values_scalar(std::span<const PackedLevel> levels, LevelValueSums& sums) {
+std::uint64_t add_level_values_scalar(std::span<const PackedLevel> levels, double& ask,
+                                      double& bid) {
+  std::uint64_t asks = 0;
   for (const PackedLevel& l : levels) {
     // As WindowAggregator::add(LevelChange) computes it.
     const double v = int128_to_double(l.price().raw()) * int128_to_double(l.quantity) * 1e-36;
     if (l.side() == Side::Ask) {
-      sums.ask += v;
-      ++sums.asks;
+      ask += v;
+      ++asks;
     } else {
-      sums.bid += v;
+      bid += v;
     }
   }
+  return asks;
 }
 
 #if defined(RTC_LEVEL_VALUES_AVX2)
@@ -68,12 +71,13 @@ RTC_AVX2_FN inline __m256i load_level(const PackedLevel* l) {
 }  // namespace
 
 // Two levels per step (each 32 bytes: price low, price high, quantity low, quantity high).
-RTC_AVX2_FN bool add_level_values_avx2(std::span<const PackedLevel> levels, LevelValueSums& sums) {
+RTC_AVX2_FN std::uint64_t add_level_values_avx2(std::span<const PackedLevel> levels, double& ask,
+                                                double& bid) {
   const PackedLevel* p = levels.data();
   const PackedLevel* const end = p + levels.size();
-  if (p == end) return true;
-  __m128d acc = _mm_set_pd(sums.ask, sums.bid);  // lanes [bid, ask]
-  __m256i asks = _mm256_setzero_si256();         // sign bits of the high words, per lane
+  if (p == end) return 0;
+  __m128d acc = _mm_set_pd(ask, bid);     // lanes [bid, ask]
+  __m256i asks = _mm256_setzero_si256();  // sign bits of the high words, per lane
   __m256i range = _mm256_setzero_si256();
   do {
     const Consts* kp = &kConsts;
@@ -111,14 +115,13 @@ RTC_AVX2_FN bool add_level_values_avx2(std::span<const PackedLevel> levels, Leve
     acc = _mm_add_pd(acc, _mm_max_pd(_mm_unpackhi_pd(v, nv), zero));
     p += 2;
   } while (p < end);
-  if (!_mm256_testz_si256(range, ivec(kConsts.out_of_range))) return false;
-  sums.bid = _mm_cvtsd_f64(acc);
-  sums.ask = _mm_cvtsd_f64(_mm_unpackhi_pd(acc, acc));
+  if (!_mm256_testz_si256(range, ivec(kConsts.out_of_range))) return kLevelValuesRefused;
+  bid = _mm_cvtsd_f64(acc);
+  ask = _mm_cvtsd_f64(_mm_unpackhi_pd(acc, acc));
   // Only prices can carry a sign bit here (quantities are in range, so not negative).
   const __m128i n = _mm_add_epi64(_mm256_castsi256_si128(asks), _mm256_extracti128_si256(asks, 1));
-  sums.asks += static_cast<std::uint64_t>(_mm_cvtsi128_si64(n)) +
-               static_cast<std::uint64_t>(_mm_extract_epi64(n, 1));
-  return true;
+  return static_cast<std::uint64_t>(_mm_cvtsi128_si64(n)) +
+         static_cast<std::uint64_t>(_mm_extract_epi64(n, 1));
 }
 
 bool level_values_avx2_usable() {
@@ -132,8 +135,8 @@ bool level_values_avx2_usable() {
   return false;
 }
 
-bool add_level_values_avx2(std::span<const PackedLevel>, LevelValueSums&) {
-  return false;
+std::uint64_t add_level_values_avx2(std::span<const PackedLevel>, double&, double&) {
+  return kLevelValuesRefused;
 }
 
 #endif

@@ -17,6 +17,27 @@ namespace {
 
 using I = __int128;
 
+// Sums as a kernel leaves them.
+struct LevelValueSums {
+  double ask = 0;
+  double bid = 0;
+  std::uint64_t asks = 0;
+};
+
+void add_scalar(const std::vector<PackedLevel>& levels, LevelValueSums& s) {
+  s.asks += add_level_values_scalar(levels, s.ask, s.bid);
+}
+// False (and `s` untouched) where the AVX2 kernel refuses the levels.
+bool add_avx2(const std::vector<PackedLevel>& levels, LevelValueSums& s) {
+  const std::uint64_t asks = add_level_values_avx2(levels, s.ask, s.bid);
+  if (asks == kLevelValuesRefused) return false;
+  s.asks += asks;
+  return true;
+}
+void add_best(const std::vector<PackedLevel>& levels, LevelValueSums& s) {
+  s.asks += add_level_values(levels, s.ask, s.bid);
+}
+
 std::uint64_t bits(double d) {
   return std::bit_cast<std::uint64_t>(d);
 }
@@ -56,7 +77,7 @@ TEST(LevelValueSums, ScalarKernelAddsWhatTheWindowAddsPerChange) {
   std::mt19937_64 rng(7);
   const auto levels = random_levels(rng, 5000, 110, true);
   LevelValueSums sums;
-  add_level_values_scalar(levels, sums);
+  add_scalar(levels, sums);
   double ask = 0, bid = 0;
   std::uint64_t asks = 0;
   for (const PackedLevel& l : levels) {
@@ -82,8 +103,8 @@ TEST(LevelValueSums, Avx2KernelMatchesScalarBitForBit) {
     LevelValueSums start;
     if (round % 2) start = LevelValueSums{12345.678, 0.5, 3};  // sums carried over
     LevelValueSums a = start, b = start;
-    add_level_values_scalar(levels, a);
-    ASSERT_TRUE(add_level_values_avx2(levels, b)) << round;
+    add_scalar(levels, a);
+    ASSERT_TRUE(add_avx2(levels, b)) << round;
     expect_same(a, b);
   }
 }
@@ -112,22 +133,22 @@ TEST(LevelValueSums, Avx2KernelRefusesWhatItCannotConvertAndLeavesSumsAlone) {
         levels[at].quantity = b.value;
       }
       LevelValueSums sums{1.5, 2.5, 7};
-      EXPECT_FALSE(add_level_values_avx2(levels, sums));
+      EXPECT_FALSE(add_avx2(levels, sums));
       EXPECT_EQ(sums.ask, 1.5);
       EXPECT_EQ(sums.bid, 2.5);
       EXPECT_EQ(sums.asks, 7u);
       // The dispatcher then adds them with the scalar kernel.
       LevelValueSums x{1.5, 2.5, 7}, y{1.5, 2.5, 7};
-      add_level_values(levels, x);
-      add_level_values_scalar(levels, y);
+      add_best(levels, x);
+      add_scalar(levels, y);
       expect_same(x, y);
     }
   }
   // The edges that are taken: prices in [-2^103, 2^103), quantities in [0, 2^103).
   std::vector<PackedLevel> levels{{limit - 1, limit - 1}, {-limit, 0}, {-1, 1}, {1, 0}};
   LevelValueSums a, b;
-  ASSERT_TRUE(add_level_values_avx2(levels, b));
-  add_level_values_scalar(levels, a);
+  ASSERT_TRUE(add_avx2(levels, b));
+  add_scalar(levels, a);
   expect_same(a, b);
   EXPECT_EQ(b.asks, 2u);
 }
@@ -136,8 +157,8 @@ TEST(LevelValueSums, ZeroQuantitiesAddPlusZero) {
   // An ask of quantity 0 has the term +0.0 on the ask side, as add(LevelChange) gives.
   std::vector<PackedLevel> levels{{-(I{5} << 60), 0}, {I{5} << 60, 0}, {-(I{7} << 60), 0}};
   LevelValueSums a, b;
-  add_level_values_scalar(levels, a);
-  add_level_values(levels, b);
+  add_scalar(levels, a);
+  add_best(levels, b);
   expect_same(a, b);
   EXPECT_EQ(bits(b.ask), bits(0.0));
   EXPECT_EQ(bits(b.bid), bits(0.0));
@@ -149,8 +170,8 @@ TEST(LevelValueSums, DispatcherMatchesScalarOnWideValues) {
   for (int round = 0; round < 500; ++round) {
     const auto levels = random_levels(rng, rng() % 20, 127, true);
     LevelValueSums a, b;
-    add_level_values(levels, a);
-    add_level_values_scalar(levels, b);
+    add_best(levels, a);
+    add_scalar(levels, b);
     expect_same(a, b);
   }
 }

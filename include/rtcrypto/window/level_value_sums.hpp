@@ -10,28 +10,34 @@
 
 namespace rtcrypto {
 
-struct LevelValueSums {
-  double ask = 0;  // starts at +0.0 (the kernels rely on a sum never being -0.0)
-  double bid = 0;
-  std::uint64_t asks = 0;  // ask levels added (the rest are bids)
-};
+// Each kernel adds every level's term to `ask` or `bid` (by the price's sign) and returns
+// how many were asks. A sum starts at +0.0: the kernels rely on it never being -0.0.
 
 // The portable kernel (any value).
-void add_level_values_scalar(std::span<const PackedLevel> levels, LevelValueSums& sums);
+std::uint64_t add_level_values_scalar(std::span<const PackedLevel> levels, double& ask,
+                                      double& bid);
 // Whether this CPU (and OS) runs add_level_values_avx2 (AVX2 and FMA).
 bool level_values_avx2_usable();
-// The AVX2 kernel: false, with `sums` untouched, when a price is 2^103 or more in magnitude
-// or a quantity is negative or 2^103 or more (raw units; 2^103 is ~1e13 units of the
-// currency), which the scalar kernel then adds. Only where level_values_avx2_usable().
-bool add_level_values_avx2(std::span<const PackedLevel> levels, LevelValueSums& sums);
+// What add_level_values_avx2 returns for levels it does not take.
+inline constexpr std::uint64_t kLevelValuesRefused = ~std::uint64_t{0};
+// The AVX2 kernel: kLevelValuesRefused, with the sums untouched, when a price is 2^103 or
+// more in magnitude or a quantity is negative or 2^103 or more (raw units; 2^103 is ~1e13
+// units of the currency), which the scalar kernel then adds. Only where
+// level_values_avx2_usable().
+std::uint64_t add_level_values_avx2(std::span<const PackedLevel> levels, double& ask, double& bid);
 // level_values_avx2_usable(), asked once at start-up.
 extern const bool kLevelValuesAvx2;
 
-// Adds every level of `levels` to `sums` with the best kernel this CPU runs. Inline: one
-// call per batch on the hot path, straight to the kernel.
-inline void add_level_values(std::span<const PackedLevel> levels, LevelValueSums& sums) {
-  if (kLevelValuesAvx2 && add_level_values_avx2(levels, sums)) return;
-  add_level_values_scalar(levels, sums);
+// With the best kernel this CPU runs. Inline: one call per batch on the hot path, straight
+// to the kernel.
+inline std::uint64_t add_level_values(std::span<const PackedLevel> levels, double& ask,
+                                      double& bid) {
+  if (kLevelValuesAvx2) {
+    const std::uint64_t asks = add_level_values_avx2(levels, ask, bid);
+    if (asks != kLevelValuesRefused) [[likely]]
+      return asks;
+  }
+  return add_level_values_scalar(levels, ask, bid);
 }
 
 }  // namespace rtcrypto

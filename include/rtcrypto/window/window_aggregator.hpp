@@ -113,12 +113,9 @@ class WindowAggregator {
   void add_levels(std::span<const PackedLevel> levels, TimeNs ts) {
     if (levels.empty()) return;  // (no change: no window opened)
     open_at(ts);
-    LevelValueSums sums{ask_sum_, bid_sum_, 0};
-    add_level_values(levels, sums);
-    ask_sum_ = sums.ask;
-    bid_sum_ = sums.bid;
-    ask_changes_ += sums.asks;
-    bid_changes_ += levels.size() - sums.asks;
+    const std::uint64_t asks = add_level_values(levels, ask_sum_, bid_sum_);
+    ask_changes_ += asks;
+    bid_changes_ += levels.size() - asks;
   }
   void add(const TradeEvent& t) { add(t, t.price.to_double(), t.quantity.to_double()); }
   // The same with the trade's price and quantity already as doubles (Decimal::to_double's),

@@ -227,17 +227,35 @@ TimeNs Engine::fresh_at(std::string_view symbol) const {
   return std::max(it->second->book->last_update(), it->second->proven_at);
 }
 
+// A trade of the last symbol that closes no window (nearly all): no call but the signal's,
+// the last, so no registers to save. The rest (another symbol, a close) out of line.
 void Engine::on_trade(const TradeEvent& t) {
+  SymbolState* s = last_;
+  if (!s || !same_symbol(s->symbol, t.symbol) || s->window.due(t.ts)) [[unlikely]] {
+    on_trade_slow(t);
+    return;
+  }
+  if (!s->traded) return;
+  ++stats_.trades;
+  if (t.ts > now_) now_ = t.ts;
+  add_trade(*s, t);
+}
+
+[[gnu::noinline]] void Engine::on_trade_slow(const TradeEvent& t) {
   SymbolState* s = state_for(t.symbol);
   if (!s->traded) return;
   ++stats_.trades;
   if (t.ts > now_) now_ = t.ts;
   advance(*s, t.ts);
+  add_trade(*s, t);
+}
+
+inline void Engine::add_trade(SymbolState& s, const TradeEvent& t) {
   // Converted once for the window and the signal (inline: Decimal::to_double's doubles).
   const double price = decimal_to_double(t.price), quantity = decimal_to_double(t.quantity);
-  s->window.add(t, price, quantity);
-  note_window(*s);
-  s->last_trade = t.price;
+  s.window.add(t, price, quantity);
+  note_window(s);
+  s.last_trade = t.price;
   if (signal_) signal_->on_trade(t.symbol, t.ts, price, quantity);
 }
 

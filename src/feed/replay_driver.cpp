@@ -29,22 +29,26 @@ class ReplayDriver::Sink final : public MarketEventSink {
   RTC_NO_SPECULATION void on_levels(std::span<const LevelChange> cs) override {
     if (!cs.empty() && admit(cs.front().symbol)) next_.on_levels(cs);
   }
+  // The hot forwards answer from the last symbol (or the batch's id) and end in a tail call;
+  // the rest is out of line, so they save no registers.
   RTC_NO_SPECULATION void on_level_batch(const LevelBatch& b) override {
-    if (b.levels.empty()) return;
-    // Inline: the symbol's id answers (the rest out of line, so this path saves nothing).
     const IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
-    if (slot.id == b.symbol_id && b.symbol_id != 0) [[likely]] {
+    if (slot.id == b.symbol_id && b.symbol_id != 0 && !b.levels.empty()) [[likely]] {
       last_ = slot.slot;  // the trades of the frame come next
       if (slot.ok) next_.on_level_batch(b);
       return;
     }
-    if (admit_new(b)) next_.on_level_batch(b);
+    on_level_batch_slow(b);
   }
   RTC_NO_SPECULATION void on_snapshot_end(std::string_view s, TimeNs ts) override {
     if (admit(s)) next_.on_snapshot_end(s, ts);
   }
   RTC_NO_SPECULATION void on_trade(const TradeEvent& t) override {
-    if (admit(t.symbol)) next_.on_trade(t);
+    if (last_ && same_symbol(t.symbol, last_->symbol)) [[likely]] {
+      if (last_->ok) next_.on_trade(t);
+      return;
+    }
+    on_trade_slow(t);
   }
   RTC_NO_SPECULATION void on_ticker(const TickerEvent& t) override {
     if (admit(t.symbol)) next_.on_ticker(t);
@@ -78,13 +82,17 @@ class ReplayDriver::Sink final : public MarketEventSink {
     return slot.ok;
   }
 
-  // A batch's answer by its symbol id, for a batch on_level_batch's slot does not answer
+  // A batch on_level_batch's slot does not answer: by its symbol, then remembered by its id
   // (the filter is fixed, so an id's answer never changes).
-  [[gnu::noinline]] bool admit_new(const LevelBatch& b) {
-    if (b.symbol_id == 0) return admit(b.symbol);
+  RTC_NO_SPECULATION [[gnu::noinline]] void on_level_batch_slow(const LevelBatch& b) {
+    if (b.levels.empty()) return;
     const bool ok = admit(b.symbol);
-    id_slots_[b.symbol_id % id_slots_.size()] = IdSlot{b.symbol_id, ok, last_};
-    return ok;
+    if (b.symbol_id != 0)
+      id_slots_[b.symbol_id % id_slots_.size()] = IdSlot{b.symbol_id, ok, last_};
+    if (ok) next_.on_level_batch(b);
+  }
+  RTC_NO_SPECULATION [[gnu::noinline]] void on_trade_slow(const TradeEvent& t) {
+    if (admit_slow(t.symbol)) next_.on_trade(t);
   }
 
   struct Slot {

@@ -178,3 +178,47 @@ TEST(LevelValueSums, DispatcherMatchesScalarOnWideValues) {
 
 }  // namespace
 }  // namespace rtcrypto
+
+namespace rtcrypto {
+namespace {
+
+TEST(WindowAggregatorAddLevels, GivesWhatAddGivesChangeByChange) {
+  const TimeNs t0 = 1'000 * kNsPerSec;
+  const std::vector<PackedLevel> levels = {
+      PackedLevel::make(Side::Bid, Decimal::from_raw(I{100} * 1'000'000'000'000'000'000),
+                        Decimal::from_raw(I{2} * 1'000'000'000'000'000'000)),
+      PackedLevel::make(Side::Ask, Decimal::from_raw(I{101} * 1'000'000'000'000'000'000),
+                        Decimal::from_raw(3)),
+      PackedLevel::make(Side::Ask, Decimal::from_raw(I{60'646} * 1'000'000'000'000'000'000 + 7),
+                        Decimal::from_raw(0)),
+  };
+  WindowAggregator batch("BTCUSD", WindowConfig{5 * kNsPerSec});
+  WindowAggregator single("BTCUSD", WindowConfig{5 * kNsPerSec});
+  batch.add_levels({}, t0);  // no change: no window
+  EXPECT_FALSE(batch.is_open());
+  for (int round = 0; round < 3; ++round) {
+    batch.add_levels(levels, t0 + round);
+    LevelChange c;
+    c.symbol = "BTCUSD";
+    for (const PackedLevel& l : levels) {
+      c.side = l.side();
+      c.price = l.price();
+      c.remaining = l.remaining();
+      c.ts = t0 + round;
+      single.add(c);
+    }
+  }
+  const auto a = batch.flush(nullptr);
+  const auto b = single.flush(nullptr);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->start, b->start);
+  EXPECT_EQ(bits(a->ask_sum), bits(b->ask_sum));
+  EXPECT_EQ(bits(a->bid_sum), bits(b->bid_sum));
+  EXPECT_EQ(a->ask_changes, 6u);
+  EXPECT_EQ(a->bid_changes, 3u);
+  EXPECT_EQ(a->ask_changes, b->ask_changes);
+  EXPECT_EQ(a->bid_changes, b->bid_changes);
+}
+
+}  // namespace
+}  // namespace rtcrypto

@@ -119,8 +119,7 @@ class WindowAggregator {
   }
   void add(const TradeEvent& t) { add(t, t.price.to_double(), t.quantity.to_double()); }
   // The same with the trade's price and quantity already as doubles (Decimal::to_double's),
-  // for a caller that needs them too (one conversion each).
-  // Inline: one per trade.
+  // for a caller that needs them too (one conversion each). Inline: one per trade.
   void add(const TradeEvent& t, double price, double quantity) {
     open_at(t.ts);
     ++trades_;

@@ -84,8 +84,15 @@ bool Engine::trades_symbol(std::string_view symbol) const {
   return std::find(config_.symbols.begin(), config_.symbols.end(), symbol) != config_.symbols.end();
 }
 
-inline Engine::SymbolState* Engine::state_for(std::string_view symbol) {
-  if (last_ && same_symbol(last_->symbol, symbol)) return last_;
+// Inline: most events name the symbol of the event before them (a frame's levels, then its
+// trades).
+[[gnu::always_inline]] inline Engine::SymbolState* Engine::state_for(std::string_view symbol) {
+  if (last_ && same_symbol(last_->symbol, symbol)) [[likely]]
+    return last_;
+  return state_for_slow(symbol);
+}
+
+Engine::SymbolState* Engine::state_for_slow(std::string_view symbol) {
   StateSlot& slot = state_slots_[(reinterpret_cast<std::uintptr_t>(symbol.data()) >> 4) % 64];
   if (slot.data == symbol.data() && slot.state && same_symbol(slot.state->symbol, symbol)) {
     return last_ = slot.state;
@@ -181,9 +188,7 @@ void Engine::on_level_batch(const LevelBatch& b) {
   if (b.ts > now_) now_ = b.ts;
   advance(*s, b.ts);
   builder_.on_level_batch(b);
-  if (!b.snapshot) {  // the window ignores snapshot levels
-    for (std::size_t i = 0; i < b.levels.size(); ++i) s->window.add(b.change(i));
-  }
+  if (!b.snapshot) s->window.add_levels(b.levels, b.ts);  // the window ignores snapshot levels
   s->updated = true;
   s->suspect = false;
   note_window(*s);
@@ -222,17 +227,35 @@ TimeNs Engine::fresh_at(std::string_view symbol) const {
   return std::max(it->second->book->last_update(), it->second->proven_at);
 }
 
+// A trade of the last symbol that closes no window (nearly all): no call but the signal's,
+// the last, so no registers to save. The rest (another symbol, a close) out of line.
 void Engine::on_trade(const TradeEvent& t) {
+  SymbolState* s = last_;
+  if (!s || !same_symbol(s->symbol, t.symbol) || s->window.due(t.ts)) [[unlikely]] {
+    on_trade_slow(t);
+    return;
+  }
+  if (!s->traded) return;
+  ++stats_.trades;
+  if (t.ts > now_) now_ = t.ts;
+  add_trade(*s, t);
+}
+
+[[gnu::noinline]] void Engine::on_trade_slow(const TradeEvent& t) {
   SymbolState* s = state_for(t.symbol);
   if (!s->traded) return;
   ++stats_.trades;
   if (t.ts > now_) now_ = t.ts;
   advance(*s, t.ts);
+  add_trade(*s, t);
+}
+
+inline void Engine::add_trade(SymbolState& s, const TradeEvent& t) {
   // Converted once for the window and the signal (inline: Decimal::to_double's doubles).
   const double price = decimal_to_double(t.price), quantity = decimal_to_double(t.quantity);
-  s->window.add(t, price, quantity);
-  note_window(*s);
-  s->last_trade = t.price;
+  s.window.add(t, price, quantity);
+  note_window(s);
+  s.last_trade = t.price;
   if (signal_) signal_->on_trade(t.symbol, t.ts, price, quantity);
 }
 
@@ -260,7 +283,11 @@ void Engine::on_time(TimeNs ts) {
   if (ts > now_) now_ = ts;
   // Nothing can close before the earliest open window's end (frames arrive far more often
   // than windows close, and there may be many symbols).
-  if (ts < next_close_) return;
+  if (ts >= next_close_) [[unlikely]]
+    close_due(ts);
+}
+
+[[gnu::noinline]] void Engine::close_due(TimeNs ts) {
   next_close_ = std::numeric_limits<TimeNs>::max();
   for (SymbolState* s : traded_) {
     advance(*s, ts);

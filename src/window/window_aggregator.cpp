@@ -42,14 +42,6 @@ std::optional<WindowResult> WindowAggregator::advance_slow(TimeNs t, const Order
   return close(book);
 }
 
-void WindowAggregator::add(const TradeEvent& t, double p, double q) {
-  open_at(t.ts);
-  ++trades_;
-  trade_volume_ += q;
-  trade_notional_ += p * q;
-  last_trade_price_ = t.price;
-}
-
 std::optional<WindowResult> WindowAggregator::flush(const OrderBook* book) {
   if (!open_) return std::nullopt;
   return close(book);

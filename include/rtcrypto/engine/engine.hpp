@@ -184,6 +184,11 @@ class Engine final : public MarketEventSink {
   std::array<StateSlot, 64> state_slots_{};
   // A batch's state by its symbol id (ids are never reused; see LevelBatch).
   SymbolState* state_for(const LevelBatch& b);
+  // The per-event paths' rare cases, out of line so that the common ones save no registers.
+  SymbolState* state_for_slow(std::string_view symbol);  // another symbol than the last
+  void close_due(TimeNs ts);                             // on_time's sweep
+  void on_trade_slow(const TradeEvent& t);               // another symbol, or a close due
+  void add_trade(SymbolState& s, const TradeEvent& t);   // on_trade after the close check
   struct IdSlot {
     std::uint32_t id = 0;
     SymbolState* state = nullptr;

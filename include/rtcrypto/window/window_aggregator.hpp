@@ -8,12 +8,14 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "rtcrypto/book/order_book.hpp"
 #include "rtcrypto/core/events.hpp"
 #include "rtcrypto/core/record.hpp"
+#include "rtcrypto/window/level_value_sums.hpp"
 
 namespace rtcrypto {
 
@@ -105,10 +107,26 @@ class WindowAggregator {
       ++bid_changes_;
     }
   }
+  // A batch's flow levels at time ts (call advance(ts, ...) first): the same sums, in the
+  // same order, as add() of each level's LevelChange, read straight from the packed levels
+  // (no LevelChange built per level, the window opened once, no branch on the side).
+  void add_levels(std::span<const PackedLevel> levels, TimeNs ts) {
+    if (levels.empty()) return;  // (no change: no window opened)
+    open_at(ts);
+    const std::uint64_t asks = add_level_values(levels, ask_sum_, bid_sum_);
+    ask_changes_ += asks;
+    bid_changes_ += levels.size() - asks;
+  }
   void add(const TradeEvent& t) { add(t, t.price.to_double(), t.quantity.to_double()); }
   // The same with the trade's price and quantity already as doubles (Decimal::to_double's),
-  // for a caller that needs them too (one conversion each).
-  void add(const TradeEvent& t, double price, double quantity);
+  // for a caller that needs them too (one conversion each). Inline: one per trade.
+  void add(const TradeEvent& t, double price, double quantity) {
+    open_at(t.ts);
+    ++trades_;
+    trade_volume_ += quantity;
+    trade_notional_ += price * quantity;
+    last_trade_price_ = t.price;
+  }
 
   // Closes the open window regardless of time (end of a replay); nullopt when it had no change.
   std::optional<WindowResult> flush(const OrderBook* book);

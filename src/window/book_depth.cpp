@@ -1,6 +1,7 @@
 #include "rtcrypto/window/book_depth.hpp"
 
 #include <cmath>
+#include <cstdint>
 
 namespace rtcrypto {
 namespace {
@@ -25,6 +26,42 @@ struct Edge {
   }
 };
 
+// A level near a band edge or beyond it, decided exactly as OrderBook does (out of line:
+// the walk's registers stay free of the library conversion's call).
+enum class AtEdge : std::uint8_t { Add, Skip, Stop };
+[[gnu::noinline]] AtEdge at_edge(Decimal::Rep price, bool bid, double lo, double hi) {
+  const double p = Decimal::from_raw(price).to_double();
+  if (bid ? p < lo : p > hi) return AtEdge::Stop;
+  return p >= lo && p <= hi ? AtEdge::Add : AtEdge::Skip;
+}
+
+[[gnu::noinline]] double wide_quantity(Decimal::Rep raw) {
+  return decimal_to_double(Decimal::from_raw(raw));
+}
+
+// decimal_to_double inline for 0 <= quantity < 2^63 units (every displayed size); the
+// rest (negative, huge) out of line.
+[[gnu::always_inline]] inline double quantity_to_double(Decimal::Rep raw) {
+  constexpr std::uint64_t kOne = 1000000000000000000ULL;
+  const auto hi = static_cast<std::uint64_t>(raw >> 64);
+  const auto lo = static_cast<std::uint64_t>(raw);
+  std::uint64_t ip, fp;
+  if (hi == 0) {
+    ip = lo / kOne;
+    fp = lo % kOne;
+  } else {
+#if defined(__x86_64__)
+    if (hi >= kOne / 2) [[unlikely]]
+      return wide_quantity(raw);
+    __asm__("divq %4" : "=a"(ip), "=d"(fp) : "a"(lo), "d"(hi), "r"(kOne));
+#else
+    return wide_quantity(raw);
+#endif
+  }
+  return static_cast<double>(static_cast<std::int64_t>(ip)) +
+         static_cast<double>(static_cast<std::int64_t>(fp)) / 1e18;
+}
+
 }  // namespace
 
 double depth_quantity_within(const OrderBook& book, Side side, double pct) {
@@ -33,13 +70,15 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct) {
   // The band as OrderBook::for_band computes it.
   const double mid = m->to_double();
   const double lo = mid * (1.0 - pct / 100.0), hi = mid * (1.0 + pct / 100.0);
-  // Raw prices strictly between these are surely inside the band; an empty range (edges
-  // out of range, a band too narrow) sends every level to the exact comparison.
-  Decimal::Rep inside_from = 0, inside_to = 0;
+  // Raw prices strictly between these are surely inside the band, tested as one unsigned
+  // comparison: r - inside_from - 1 < span (modulo 2^128). An empty range (edges out of
+  // range, a band too narrow) has span 0 and sends every level to the exact comparison.
+  using URep = unsigned __int128;
+  URep from = 0, span = 0;
   const Edge low(lo), high(hi);
-  if (low.ok && high.ok) {
-    inside_from = low.above;
-    inside_to = high.below;
+  if (low.ok && high.ok && high.below > low.above) {
+    from = static_cast<URep>(low.above) + 1;
+    span = static_cast<URep>(high.below) - static_cast<URep>(low.above) - 1;
   }
   double sum = 0;
   const std::size_t n = book.depth(side);
@@ -48,16 +87,15 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct) {
   const bool bid = side == Side::Bid;
   const BookLevel* const best = &book.level(side, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    const BookLevel* level = best - i;
-    const Decimal::Rep r = level->price.raw();
-    if (r > inside_from && r < inside_to) {
-      sum += decimal_to_double(level->quantity);
+    const BookLevel& level = *(best - i);
+    const Decimal::Rep r = level.price.raw();
+    if (static_cast<URep>(r) - from < span) [[likely]] {
+      sum += quantity_to_double(level.quantity.raw());
       continue;
     }
-    // Near an edge or beyond it: exactly as OrderBook decides.
-    const double p = level->price.to_double();
-    if (bid ? p < lo : p > hi) break;
-    if (p >= lo && p <= hi) sum += decimal_to_double(level->quantity);
+    const AtEdge e = at_edge(r, bid, lo, hi);
+    if (e == AtEdge::Stop) break;
+    if (e == AtEdge::Add) sum += quantity_to_double(level.quantity.raw());
   }
   return sum;
 }

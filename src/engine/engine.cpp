@@ -1,6 +1,7 @@
 #include "rtcrypto/engine/engine.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 
@@ -37,6 +38,9 @@ struct Engine::SymbolState {
   std::size_t seen_traded = 0;
   std::size_t base_at = SIZE_MAX, quote_at = SIZE_MAX;
   std::vector<const SymbolState*> marks;
+  // This symbol's entry of Engine::positions_ (map nodes are stable), found once; cleared
+  // when import_state replaces the map.
+  EnginePosition* position = nullptr;
   static const SymbolState* const kFaceValue;  // marks' entry for the quote (never read)
 };
 
@@ -429,7 +433,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   const SymbolRules& rules = s.rules;
   auto eq = exchange_ ? equity_of(s.marks) : std::nullopt;
   if (eq) risk_.observe_equity(now, *eq);
-  EnginePosition& pos = positions_[s.symbol];
+  if (!s.position) s.position = &positions_[s.symbol];
+  EnginePosition& pos = *s.position;
 
   static const OrderBook kEmpty;
   const OrderBook& book = s.book ? *s.book : kEmpty;
@@ -452,7 +457,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     reason = why->code;
     detail = why->detail;
   }
-  std::optional<std::string> risk_reason;
+  RiskVerdict verdict;  // its reason goes into the record (a view, no copy)
+  bool risk_checked = false;
   std::optional<OrderRequest>& order = d.order;
   if (order) {
     if (!exchange_) {
@@ -468,11 +474,16 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
       ctx.now = now;
       ctx.equity = eq;
       ctx.position = base.amount;
-      RiskVerdict v = risk_.check(*order, ctx);
-      risk_reason = v.reason;
+      verdict = risk_.check(*order, ctx);
+      const RiskVerdict& v = verdict;
+      risk_checked = true;
       if (v.allowed) {
         taken = true;
-        order->client_order_id = config_.run_id + "-" + std::to_string(next_order_seq_++);
+        // "<run_id>-<n>", written into the request's own buffer.
+        std::string& id = order->client_order_id;
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, next_order_seq_++).ptr;
+        id.assign(config_.run_id).append(1, '-').append(digits, end);
       } else {
         ++stats_.rejected_by_risk;
         reason_text = "risk_" + v.reason;
@@ -527,8 +538,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     f.put_string("reason", reason);
     f.put_string("detail", detail);
     f.put_string("strategy_reason", d.reason);
-    if (risk_reason) {
-      f.put_string("risk_reason", *risk_reason);
+    if (risk_checked) {
+      f.put_string("risk_reason", verdict.reason);
     } else {
       f.put("risk_reason", std::monostate{});
     }
@@ -551,7 +562,9 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   if (d.action == Action::Buy) ++stats_.buy_signals_taken;
   if (d.action == Action::Sell) ++stats_.sell_signals_taken;
   ++stats_.orders;
-  OrderRequest req = *order;
+  // The decision's request is rewritten by the next decision anyway: moved out, not copied
+  // (the callback keeps its own copy: a live exchange answers later).
+  const OrderRequest req = std::move(*order);
   exchange_->place(req, [this, req](const OrderOutcome& o) { on_outcome(req, o); });
 }
 
@@ -717,6 +730,7 @@ EngineState Engine::export_state() const {
 
 void Engine::import_state(const EngineState& s) {
   positions_ = s.positions;
+  for (auto& [symbol, st] : states_) st->position = nullptr;  // (nodes reused for other keys)
   risk_.import_state(s.risk);
   next_order_seq_ = std::max<std::uint64_t>(s.next_order_seq, 1);
 }

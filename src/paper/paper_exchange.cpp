@@ -122,6 +122,7 @@ Decimal& PaperExchange::amount_of(const std::string& currency) {
 Decimal PaperExchange::available_of(const std::string& currency) const {
   auto it = amounts_.find(currency);
   const Decimal amount = it == amounts_.end() ? Decimal{} : it->second;
+  if (open_.empty()) return amount;  // nothing rests: nothing held
   const auto h = holds();
   auto hit = h.find(currency);
   return hit == h.end() ? amount : amount - hit->second;
@@ -172,8 +173,9 @@ std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderReque
                                                                 const OrderBook*& book) const {
   if (r.client_order_id.size() >= 100)
     return Rejection{"ClientOrderIdTooLong", "client_order_id must be shorter than 100 characters"};
+  // (ASCII letters and digits: std::isalnum of the "C" locale, without a call per letter.)
   const bool alnum = !sym.empty() && std::all_of(sym.begin(), sym.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c));
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   });
   if (!alnum || pair.base.empty() || pair.quote.empty())
     return Rejection{"InvalidSymbol", "Received bad symbol '" + r.symbol + "'"};

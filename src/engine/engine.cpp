@@ -389,19 +389,23 @@ void Engine::refresh_balances() {
   const std::uint64_t epoch = exchange_ ? exchange_->balances_epoch() : 0;
   if (epoch != 0 && epoch == balances_epoch_) return;
   balances_epoch_ = epoch;
-  // Same currencies in the same order keep every symbol's indices (the usual case: an
-  // order or a fill moves amounts, rarely brings a new currency).
-  previous_currencies_.clear();
-  for (const Balance& b : balances_) previous_currencies_.push_back(b.currency);
   if (exchange_) {
     exchange_->balances_into(balances_);
   } else {
     balances_.clear();
   }
+  // Same currencies in the same order keep every symbol's indices (the usual case: an
+  // order or a fill moves amounts, rarely brings a new currency). previous_currencies_ is
+  // the list as of the last move of currencies_epoch_, which is also the last refresh's
+  // (every change moves it): copied only when it changes.
   bool same = previous_currencies_.size() == balances_.size() && currencies_epoch_ != 0;
   for (std::size_t i = 0; same && i < balances_.size(); ++i)
     same = previous_currencies_[i] == balances_[i].currency;
-  if (!same) ++currencies_epoch_;
+  if (same) return;
+  ++currencies_epoch_;
+  previous_currencies_.resize(balances_.size());
+  for (std::size_t i = 0; i < balances_.size(); ++i)
+    previous_currencies_[i] = balances_[i].currency;
 }
 
 void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {

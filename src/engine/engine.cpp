@@ -666,7 +666,15 @@ void Engine::emit_order(const OrderRequest* req, const OrderOutcome& o) {
 
 void Engine::account_order(const Order& ord) {
   // Only what is new since this order was last seen counts (resting orders report again).
-  Accounted& seen = accounted_[ord.client_order_id.empty() ? ord.order_id : ord.client_order_id];
+  // An order never seen that executed nothing (most IOC orders) changes nothing: no entry
+  // is made for it (an absent entry reads as all zero, as a new one would).
+  const std::string& key = ord.client_order_id.empty() ? ord.order_id : ord.client_order_id;
+  auto it = accounted_.find(key);
+  if (it == accounted_.end()) {
+    if (!ord.executed_amount.is_positive()) return;
+    it = accounted_.emplace(key, Accounted{}).first;
+  }
+  Accounted& seen = it->second;
   Decimal d_exec = ord.executed_amount - seen.executed;
   if (!d_exec.is_positive()) return;
   Decimal notional = ord.avg_execution_price * ord.executed_amount;

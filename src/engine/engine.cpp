@@ -323,24 +323,22 @@ void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
 }
 
 void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const {
-  // Per balance: kFaceValue for the quote, the traded symbol that marks a base in the quote,
-  // or none (another quote's world, not part of this equity).
-  out.clear();
-  for (const Balance& b : balances_) {
-    if (b.currency == quote) {
-      out.push_back(SymbolState::kFaceValue);
-      continue;
-    }
-    const SymbolState* mark = nullptr;
-    // (Sizes and first letters first: most symbols differ there, without a memcmp call.)
-    const std::string& cur = b.currency;
-    for (const SymbolState* st : traded_) {
-      const std::string& base = st->pair.base;
+  // Per balance: kFaceValue for the quote, the traded symbol that marks a base in the quote
+  // (the last one in traded_ when several do), or none (another quote's world, not part of
+  // this equity). Symbol by symbol, only those in `quote` looking through the balances.
+  out.assign(balances_.size(), nullptr);
+  for (const SymbolState* st : traded_) {
+    if (st->pair.quote != quote) continue;
+    // (Sizes and first letters first: most currencies differ there, without a memcmp call.)
+    const std::string& base = st->pair.base;
+    for (std::size_t i = 0; i < balances_.size(); ++i) {
+      const std::string& cur = balances_[i].currency;
       if (base.size() != cur.size() || (!cur.empty() && base[0] != cur[0])) continue;
-      if (base == cur && st->pair.quote == quote) mark = st;
+      if (base == cur) out[i] = st;
     }
-    out.push_back(mark);
   }
+  for (std::size_t i = 0; i < balances_.size(); ++i)
+    if (balances_[i].currency == quote) out[i] = SymbolState::kFaceValue;
 }
 
 void Engine::shared_marks_into(std::string_view quote, std::vector<const SymbolState*>& out) {

@@ -428,5 +428,25 @@ TEST(Engine, ImportedPositionsReachLaterDecisions) {
   EXPECT_EQ(field<Decimal>(*d[1], "last_buy_price"), "55.5"_d);
 }
 
+// A decision's equity in its quote: the quote at face value, each base held marked at the
+// mid of the traded symbol that prices it in that quote; other currencies left out.
+TEST(Engine, EquityMarksEachHeldBaseInTheDecisionsQuote) {
+  EngineConfig cfg = Scenario::defaults();
+  cfg.symbols = {"btcusd", "ethusd", "ethbtc"};
+  Scenario s(cfg);
+  s.ex.amounts = {{"USD", "1000"_d}, {"BTC", "2"_d}, {"ETH", "3"_d}, {"EUR", "50"_d}};
+  for (const char* sym : {"BTCUSD", "ETHUSD", "ETHBTC"}) s.snapshot(kT0, sym);  // mids 100.5
+  for (const char* sym : {"BTCUSD", "ETHBTC"}) {
+    s.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS, false, sym));
+    s.level(lc(Side::Ask, "101.5", "1", kT0 + 6 * kS, false, sym));  // closes [0,5)
+  }
+  auto d = s.sink.of("decision");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0]->symbol, "BTCUSD");
+  EXPECT_EQ(field<Decimal>(*d[0], "equity"), "1502.5"_d);  // 1000 + (2 + 3) x 100.5
+  EXPECT_EQ(d[1]->symbol, "ETHBTC");
+  EXPECT_EQ(field<Decimal>(*d[1], "equity"), "303.5"_d);  // 2 + 3 x 100.5
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -80,11 +80,17 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct) {
     from = static_cast<URep>(low.above) + 1;
     span = static_cast<URep>(high.below) - static_cast<URep>(low.above) - 1;
   }
+  // Raw prices surely beyond the far edge of the walk (below lo for bids, above hi for asks)
+  // end it without the exact comparison (the usual end of a walk); none when out of range.
+  const bool bid = side == Side::Bid;
+  constexpr Decimal::Rep kMaxRep = static_cast<Decimal::Rep>(~static_cast<URep>(0) >> 1);
+  constexpr Decimal::Rep kMinRep = -kMaxRep - 1;
+  const Decimal::Rep surely_below = low.ok ? low.below : kMinRep;
+  const Decimal::Rep surely_above = high.ok ? high.above : kMaxRep;
   double sum = 0;
   const std::size_t n = book.depth(side);
   if (n == 0) return sum;
   // From the best level outward: the side's levels are contiguous, best last.
-  const bool bid = side == Side::Bid;
   const BookLevel* const best = &book.level(side, 0);
   for (std::size_t i = 0; i < n; ++i) {
     const BookLevel& level = *(best - i);
@@ -93,6 +99,7 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct) {
       sum += quantity_to_double(level.quantity.raw());
       continue;
     }
+    if (bid ? r < surely_below : r > surely_above) break;
     const AtEdge e = at_edge(r, bid, lo, hi);
     if (e == AtEdge::Stop) break;
     if (e == AtEdge::Add) sum += quantity_to_double(level.quantity.raw());

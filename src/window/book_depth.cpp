@@ -92,17 +92,18 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct) {
   if (n == 0) return sum;
   // From the best level outward: the side's levels are contiguous, best last.
   const BookLevel* const best = &book.level(side, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const BookLevel& level = *(best - i);
-    const Decimal::Rep r = level.price.raw();
+  const BookLevel* const worst = &book.level(side, n - 1);  // (one pointer walks: no index)
+  for (const BookLevel* level = best;; --level) {
+    const Decimal::Rep r = level->price.raw();
     if (static_cast<URep>(r) - from < span) [[likely]] {
-      sum += quantity_to_double(level.quantity.raw());
-      continue;
+      sum += quantity_to_double(level->quantity.raw());
+    } else {
+      if (bid ? r < surely_below : r > surely_above) break;
+      const AtEdge e = at_edge(r, bid, lo, hi);
+      if (e == AtEdge::Stop) break;
+      if (e == AtEdge::Add) sum += quantity_to_double(level->quantity.raw());
     }
-    if (bid ? r < surely_below : r > surely_above) break;
-    const AtEdge e = at_edge(r, bid, lo, hi);
-    if (e == AtEdge::Stop) break;
-    if (e == AtEdge::Add) sum += quantity_to_double(level.quantity.raw());
+    if (level == worst) break;
   }
   return sum;
 }

@@ -206,8 +206,9 @@ std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderReque
     return Rejection{"InvalidQuantity", "Invalid quantity for symbol " + sym + ": " + qty() +
                                             " at price " + px() + " is too large"};
 
-  if (rules.status == "closed" || rules.status == "cancel_only" ||
-      (rules.status == "post_only" && r.tif != TimeInForce::MakerOrCancel))
+  if (rules.status != "open" &&  // (the usual status: one comparison)
+      (rules.status == "closed" || rules.status == "cancel_only" ||
+       (rules.status == "post_only" && r.tif != TimeInForce::MakerOrCancel)))
     return Rejection{"MarketNotOpen", "Market " + sym + " is " + rules.status};
   book = config_.book_lookup ? config_.book_lookup(sym) : nullptr;
   if (book == nullptr || book->empty())
@@ -273,9 +274,9 @@ void PaperExchange::apply_fill(PaperOpenOrder& po, const CurrencyPair& pair, Dec
 
 void PaperExchange::close(PaperOpenOrder&& po) {
   po.order.is_live = false;
-  const std::string id = po.order.order_id;
-  closed_[id] = std::move(po.order);
-  closed_order_.push_back(id);
+  std::string id = po.order.order_id;
+  closed_.insert_or_assign(id, std::move(po.order));  // (no default Order to assign over)
+  closed_order_.push_back(std::move(id));
   while (closed_order_.size() > config_.max_closed_orders) {
     const std::string old = closed_order_.front();
     closed_order_.pop_front();
@@ -354,13 +355,12 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   }
 
   if (!ord.client_order_id.empty()) by_client_id_[ord.client_order_id] = ord.order_id;
-  Order snapshot;
-  if (!ord.is_cancelled && ord.remaining_amount.is_positive()) {
-    ord.is_live = true;  // rests as a maker order
-    snapshot = ord;
+  const bool rests = !ord.is_cancelled && ord.remaining_amount.is_positive();
+  if (rests) ord.is_live = true;  // rests as a maker order
+  Order snapshot = ord;
+  if (rests) {
     open_.emplace(seq, std::move(po));
   } else {
-    snapshot = ord;
     snapshot.is_live = false;
     close(std::move(po));
   }

@@ -292,6 +292,30 @@ std::optional<Decimal> Decimal::checked_mul(Decimal o) const {
   bool neg = (a < 0) != (b < 0);
   if (a < 0) a = -a;
   if (b < 0) b = -b;
+#if defined(__x86_64__)
+  // One operand below 2^64 units (an amount, a fee rate; the other a price): the exact
+  // product s * l in 192 bits, then floor(product / 1e18) by divmod_1e18 of its top 128 bits
+  // and one hardware division of the rest. The same floor as the split below (all its terms
+  // are non-negative, so it overflows exactly when the result exceeds Rep).
+  const auto ua = static_cast<URep>(a), ub = static_cast<URep>(b);
+  if ((ua >> 64) == 0 || (ub >> 64) == 0) {
+    const bool a_small = (ua >> 64) == 0;
+    const auto small = static_cast<std::uint64_t>(a_small ? ua : ub);
+    const URep large = a_small ? ub : ua;
+    const URep low = static_cast<URep>(small) * static_cast<std::uint64_t>(large);
+    const URep top =
+        static_cast<URep>(small) * static_cast<std::uint64_t>(large >> 64) + (low >> 64);
+    const DivMod1e18 dt = divmod_1e18(top);
+    if ((dt.quot >> 63) != 0) return {};  // the result is at least 2^127
+    std::uint64_t q0, r0;
+    __asm__("divq %4"
+            : "=a"(q0), "=d"(r0)
+            : "a"(static_cast<std::uint64_t>(low)), "d"(dt.rem), "r"(1000000000000000000ULL));
+    (void)r0;
+    const auto sum = static_cast<Rep>((dt.quot << 64) | q0);
+    return from_raw(neg ? -sum : sum);
+  }
+#endif
   // (Split by divmod_1e18: a 64-bit or hardware division where a library call would be.)
   const DivMod1e18 da = divmod_1e18(static_cast<URep>(a)), db = divmod_1e18(static_cast<URep>(b));
   Rep ai = static_cast<Rep>(da.quot), af = static_cast<Rep>(da.rem);

@@ -79,7 +79,7 @@ void PaperExchange::rules_into(const std::string& symbol, SymbolRules& out) cons
   // The same answer as rules(), copied into `out`'s strings (no temporaries when the
   // symbol is already upper case, as the engine's are).
   const bool upper_case = std::none_of(symbol.begin(), symbol.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c));
+    return c >= 'a' && c <= 'z';  // (std::islower of the "C" locale, without a call)
   });
   if (!upper_case) {
     out = rules(symbol);

@@ -295,7 +295,8 @@ void PaperExchange::notify(const std::vector<Fill>& fills) {
 
 void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   ++epoch_;
-  Order o;
+  PaperOpenOrder po{};  // the order built in place (no move into its open-order record)
+  Order& o = po.order;
   o.client_order_id = request.client_order_id;
   o.symbol = normalize_symbol(request.symbol);
   o.side = request.side;
@@ -326,7 +327,6 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   const std::uint64_t seq = next_id_++;
   o.order_id = std::to_string(seq);
   ++stats_.accepted;
-  PaperOpenOrder po{std::move(o), Decimal{}};
   Order& ord = po.order;
   std::vector<Fill> fills;
 

@@ -2,9 +2,12 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace rtcrypto {
 namespace {
+
+using URep = unsigned __int128;
 
 // A band edge t as raw bounds: every raw price below `below` converts to a double < t, every
 // one above `above` to a double > t (the margin of 1e-9 of t dwarfs the conversion's
@@ -62,31 +65,64 @@ enum class AtEdge : std::uint8_t { Add, Skip, Stop };
          static_cast<double>(static_cast<std::int64_t>(fp)) / 1e18;
 }
 
+// The band around one mid (as OrderBook::for_band computes it) with its raw bounds.
+struct Band {
+  double lo = 0, hi = 0;
+  // Raw prices strictly between the edges' bounds are surely inside the band, tested as one
+  // unsigned comparison: r - from < span (modulo 2^128). An empty range (edges out of range,
+  // a band too narrow) has span 0 and sends every level to the exact comparison.
+  URep from = 0, span = 0;
+  // Raw prices surely beyond an edge (below lo, above hi) end a walk without the exact
+  // comparison (the usual end of a walk); none when out of range.
+  Decimal::Rep surely_below = 0, surely_above = 0;
+
+  Band() = default;
+  Band(Decimal mid_price, double pct) {
+    const double mid = mid_price.to_double();
+    lo = mid * (1.0 - pct / 100.0);
+    hi = mid * (1.0 + pct / 100.0);
+    const Edge low(lo), high(hi);
+    if (low.ok && high.ok && high.below > low.above) {
+      from = static_cast<URep>(low.above) + 1;
+      span = static_cast<URep>(high.below) - static_cast<URep>(low.above) - 1;
+    }
+    constexpr auto kMaxRep = static_cast<Decimal::Rep>(~static_cast<URep>(0) >> 1);
+    surely_below = low.ok ? low.below : -kMaxRep - 1;
+    surely_above = high.ok ? high.above : kMaxRep;
+  }
+};
+
+// Both sides of a close ask for the band of the same mid and pct: the last one is kept (per
+// thread) and reused while they are the same (a pure function of them).
+const Band& band_of(Decimal mid, double pct) {
+  struct Memo {
+    Decimal mid;
+    std::uint64_t pct_bits = 0;
+    Band band;
+    bool set = false;
+  };
+  thread_local Memo memo;
+  std::uint64_t bits;
+  std::memcpy(&bits, &pct, sizeof bits);
+  if (!memo.set || memo.mid != mid || memo.pct_bits != bits) {
+    memo.band = Band(mid, pct);
+    memo.mid = mid;
+    memo.pct_bits = bits;
+    memo.set = true;
+  }
+  return memo.band;
+}
+
 }  // namespace
 
 double depth_quantity_within(const OrderBook& book, Side side, double pct) {
   auto m = book.mid();
   if (!m) return 0.0;
-  // The band as OrderBook::for_band computes it.
-  const double mid = m->to_double();
-  const double lo = mid * (1.0 - pct / 100.0), hi = mid * (1.0 + pct / 100.0);
-  // Raw prices strictly between these are surely inside the band, tested as one unsigned
-  // comparison: r - inside_from - 1 < span (modulo 2^128). An empty range (edges out of
-  // range, a band too narrow) has span 0 and sends every level to the exact comparison.
-  using URep = unsigned __int128;
-  URep from = 0, span = 0;
-  const Edge low(lo), high(hi);
-  if (low.ok && high.ok && high.below > low.above) {
-    from = static_cast<URep>(low.above) + 1;
-    span = static_cast<URep>(high.below) - static_cast<URep>(low.above) - 1;
-  }
-  // Raw prices surely beyond the far edge of the walk (below lo for bids, above hi for asks)
-  // end it without the exact comparison (the usual end of a walk); none when out of range.
+  const Band& band = band_of(*m, pct);
+  const double lo = band.lo, hi = band.hi;
+  const URep from = band.from, span = band.span;
   const bool bid = side == Side::Bid;
-  constexpr Decimal::Rep kMaxRep = static_cast<Decimal::Rep>(~static_cast<URep>(0) >> 1);
-  constexpr Decimal::Rep kMinRep = -kMaxRep - 1;
-  const Decimal::Rep surely_below = low.ok ? low.below : kMinRep;
-  const Decimal::Rep surely_above = high.ok ? high.above : kMaxRep;
+  const Decimal::Rep surely_below = band.surely_below, surely_above = band.surely_above;
   double sum = 0;
   const std::size_t n = book.depth(side);
   if (n == 0) return sum;

@@ -230,9 +230,12 @@ void Decimal::append_to(std::string& out) const {
   URep u = raw_ < 0 ? static_cast<URep>(-(raw_ + 1)) + 1 : static_cast<URep>(raw_);
   const DivMod1e18 d = divmod_1e18(u);
   URep ip = d.quot;
-  std::uint64_t fp = d.rem;
-  char buf[64];
-  int pos = 64;
+  const std::uint64_t fp = d.rem;
+  // The whole text in one buffer, appended once: the integer part written backward to end
+  // at kPoint (at most 39 digits, a sign before them), the fraction forward from there.
+  constexpr int kPoint = 41;
+  char buf[kPoint + 1 + 18];
+  int pos = kPoint;
   if (ip == 0) {
     buf[--pos] = '0';
   } else if ((ip >> 64) == 0) {  // 64-bit digits: no 128-bit library division per digit
@@ -253,17 +256,28 @@ void Decimal::append_to(std::string& out) const {
       ip /= 10;
     }
   }
-  if (raw_ < 0) out.push_back('-');
-  out.append(buf + pos, buf + 64);
+  if (raw_ < 0) buf[--pos] = '-';
+  int stop = kPoint;
   if (fp != 0) {
-    char fb[18];
-    for (int k = 16; k >= 0; k -= 2, fp /= 100)
-      std::memcpy(fb + k, kDigitPairs + 2 * (fp % 100), 2);
-    int last = 17;
-    while (fb[last] == '0') --last;
-    out.push_back('.');
-    out.append(fb, fb + last + 1);
+    // Two 9-digit halves (the low one only when it is not all zeros), then the trailing
+    // zeros cut.
+    buf[kPoint] = '.';
+    const auto hi = static_cast<std::uint32_t>(fp / 1000000000U);
+    const auto lo = static_cast<std::uint32_t>(fp % 1000000000U);
+    const auto nine = [&](char* at, std::uint32_t v) {
+      at[8] = static_cast<char>('0' + v % 10);
+      v /= 10;
+      for (int k = 6; k >= 0; k -= 2, v /= 100) std::memcpy(at + k, kDigitPairs + 2 * (v % 100), 2);
+    };
+    nine(buf + kPoint + 1, hi);
+    stop = kPoint + 1 + 9;
+    if (lo != 0) {
+      nine(buf + kPoint + 10, lo);
+      stop += 9;
+    }
+    while (buf[stop - 1] == '0') --stop;
   }
+  out.append(buf + pos, buf + stop);
 }
 
 std::string Decimal::to_string() const {
@@ -278,6 +292,30 @@ std::optional<Decimal> Decimal::checked_mul(Decimal o) const {
   bool neg = (a < 0) != (b < 0);
   if (a < 0) a = -a;
   if (b < 0) b = -b;
+#if defined(__x86_64__)
+  // One operand below 2^64 units (an amount, a fee rate; the other a price): the exact
+  // product s * l in 192 bits, then floor(product / 1e18) by divmod_1e18 of its top 128 bits
+  // and one hardware division of the rest. The same floor as the split below (all its terms
+  // are non-negative, so it overflows exactly when the result exceeds Rep).
+  const auto ua = static_cast<URep>(a), ub = static_cast<URep>(b);
+  if ((ua >> 64) == 0 || (ub >> 64) == 0) {
+    const bool a_small = (ua >> 64) == 0;
+    const auto small = static_cast<std::uint64_t>(a_small ? ua : ub);
+    const URep large = a_small ? ub : ua;
+    const URep low = static_cast<URep>(small) * static_cast<std::uint64_t>(large);
+    const URep top =
+        static_cast<URep>(small) * static_cast<std::uint64_t>(large >> 64) + (low >> 64);
+    const DivMod1e18 dt = divmod_1e18(top);
+    if ((dt.quot >> 63) != 0) return {};  // the result is at least 2^127
+    std::uint64_t q0, r0;
+    __asm__("divq %4"
+            : "=a"(q0), "=d"(r0)
+            : "a"(static_cast<std::uint64_t>(low)), "d"(dt.rem), "r"(1000000000000000000ULL));
+    (void)r0;
+    const auto sum = static_cast<Rep>((dt.quot << 64) | q0);
+    return from_raw(neg ? -sum : sum);
+  }
+#endif
   // (Split by divmod_1e18: a 64-bit or hardware division where a library call would be.)
   const DivMod1e18 da = divmod_1e18(static_cast<URep>(a)), db = divmod_1e18(static_cast<URep>(b));
   Rep ai = static_cast<Rep>(da.quot), af = static_cast<Rep>(da.rem);

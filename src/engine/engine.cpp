@@ -1,6 +1,7 @@
 #include "rtcrypto/engine/engine.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 
@@ -37,6 +38,9 @@ struct Engine::SymbolState {
   std::size_t seen_traded = 0;
   std::size_t base_at = SIZE_MAX, quote_at = SIZE_MAX;
   std::vector<const SymbolState*> marks;
+  // This symbol's entry of Engine::positions_ (map nodes are stable), found once; cleared
+  // when import_state replaces the map.
+  EnginePosition* position = nullptr;
   static const SymbolState* const kFaceValue;  // marks' entry for the quote (never read)
 };
 
@@ -346,24 +350,22 @@ void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
 }
 
 void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const {
-  // Per balance: kFaceValue for the quote, the traded symbol that marks a base in the quote,
-  // or none (another quote's world, not part of this equity).
-  out.clear();
-  for (const Balance& b : balances_) {
-    if (b.currency == quote) {
-      out.push_back(SymbolState::kFaceValue);
-      continue;
-    }
-    const SymbolState* mark = nullptr;
-    // (Sizes and first letters first: most symbols differ there, without a memcmp call.)
-    const std::string& cur = b.currency;
-    for (const SymbolState* st : traded_) {
-      const std::string& base = st->pair.base;
+  // Per balance: kFaceValue for the quote, the traded symbol that marks a base in the quote
+  // (the last one in traded_ when several do), or none (another quote's world, not part of
+  // this equity). Symbol by symbol, only those in `quote` looking through the balances.
+  out.assign(balances_.size(), nullptr);
+  for (const SymbolState* st : traded_) {
+    if (st->pair.quote != quote) continue;
+    // (Sizes and first letters first: most currencies differ there, without a memcmp call.)
+    const std::string& base = st->pair.base;
+    for (std::size_t i = 0; i < balances_.size(); ++i) {
+      const std::string& cur = balances_[i].currency;
       if (base.size() != cur.size() || (!cur.empty() && base[0] != cur[0])) continue;
-      if (base == cur && st->pair.quote == quote) mark = st;
+      if (base == cur) out[i] = st;
     }
-    out.push_back(mark);
   }
+  for (std::size_t i = 0; i < balances_.size(); ++i)
+    if (balances_[i].currency == quote) out[i] = SymbolState::kFaceValue;
 }
 
 void Engine::shared_marks_into(std::string_view quote, std::vector<const SymbolState*>& out) {
@@ -412,19 +414,23 @@ void Engine::refresh_balances() {
   const std::uint64_t epoch = exchange_ ? exchange_->balances_epoch() : 0;
   if (epoch != 0 && epoch == balances_epoch_) return;
   balances_epoch_ = epoch;
-  // Same currencies in the same order keep every symbol's indices (the usual case: an
-  // order or a fill moves amounts, rarely brings a new currency).
-  previous_currencies_.clear();
-  for (const Balance& b : balances_) previous_currencies_.push_back(b.currency);
   if (exchange_) {
     exchange_->balances_into(balances_);
   } else {
     balances_.clear();
   }
+  // Same currencies in the same order keep every symbol's indices (the usual case: an
+  // order or a fill moves amounts, rarely brings a new currency). previous_currencies_ is
+  // the list as of the last move of currencies_epoch_, which is also the last refresh's
+  // (every change moves it): copied only when it changes.
   bool same = previous_currencies_.size() == balances_.size() && currencies_epoch_ != 0;
   for (std::size_t i = 0; same && i < balances_.size(); ++i)
     same = previous_currencies_[i] == balances_[i].currency;
-  if (!same) ++currencies_epoch_;
+  if (same) return;
+  ++currencies_epoch_;
+  previous_currencies_.resize(balances_.size());
+  for (std::size_t i = 0; i < balances_.size(); ++i)
+    previous_currencies_[i] = balances_[i].currency;
 }
 
 void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
@@ -456,7 +462,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   const SymbolRules& rules = s.rules;
   auto eq = exchange_ ? equity_of(s.marks) : std::nullopt;
   if (eq) risk_.observe_equity(now, *eq);
-  EnginePosition& pos = positions_[s.symbol];
+  if (!s.position) s.position = &positions_[s.symbol];
+  EnginePosition& pos = *s.position;
 
   static const OrderBook kEmpty;
   const OrderBook& book = s.book ? *s.book : kEmpty;
@@ -479,7 +486,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     reason = why->code;
     detail = why->detail;
   }
-  std::optional<std::string> risk_reason;
+  RiskVerdict verdict;  // its reason goes into the record (a view, no copy)
+  bool risk_checked = false;
   std::optional<OrderRequest>& order = d.order;
   if (order) {
     if (!exchange_) {
@@ -495,11 +503,16 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
       ctx.now = now;
       ctx.equity = eq;
       ctx.position = base.amount;
-      RiskVerdict v = risk_.check(*order, ctx);
-      risk_reason = v.reason;
+      verdict = risk_.check(*order, ctx);
+      const RiskVerdict& v = verdict;
+      risk_checked = true;
       if (v.allowed) {
         taken = true;
-        order->client_order_id = config_.run_id + "-" + std::to_string(next_order_seq_++);
+        // "<run_id>-<n>", written into the request's own buffer.
+        std::string& id = order->client_order_id;
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, next_order_seq_++).ptr;
+        id.assign(config_.run_id).append(1, '-').append(digits, end);
       } else {
         ++stats_.rejected_by_risk;
         reason_text = "risk_" + v.reason;
@@ -554,8 +567,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     f.put_string("reason", reason);
     f.put_string("detail", detail);
     f.put_string("strategy_reason", d.reason);
-    if (risk_reason) {
-      f.put_string("risk_reason", *risk_reason);
+    if (risk_checked) {
+      f.put_string("risk_reason", verdict.reason);
     } else {
       f.put("risk_reason", std::monostate{});
     }
@@ -578,7 +591,9 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   if (d.action == Action::Buy) ++stats_.buy_signals_taken;
   if (d.action == Action::Sell) ++stats_.sell_signals_taken;
   ++stats_.orders;
-  OrderRequest req = *order;
+  // The decision's request is rewritten by the next decision anyway: moved out, not copied
+  // (the callback keeps its own copy: a live exchange answers later).
+  const OrderRequest req = std::move(*order);
   exchange_->place(req, [this, req](const OrderOutcome& o) { on_outcome(req, o); });
 }
 
@@ -676,7 +691,15 @@ void Engine::emit_order(const OrderRequest* req, const OrderOutcome& o) {
 
 void Engine::account_order(const Order& ord) {
   // Only what is new since this order was last seen counts (resting orders report again).
-  Accounted& seen = accounted_[ord.client_order_id.empty() ? ord.order_id : ord.client_order_id];
+  // An order never seen that executed nothing (most IOC orders) changes nothing: no entry
+  // is made for it (an absent entry reads as all zero, as a new one would).
+  const std::string& key = ord.client_order_id.empty() ? ord.order_id : ord.client_order_id;
+  auto it = accounted_.find(key);
+  if (it == accounted_.end()) {
+    if (!ord.executed_amount.is_positive()) return;
+    it = accounted_.emplace(key, Accounted{}).first;
+  }
+  Accounted& seen = it->second;
   Decimal d_exec = ord.executed_amount - seen.executed;
   if (!d_exec.is_positive()) return;
   Decimal notional = ord.avg_execution_price * ord.executed_amount;
@@ -744,6 +767,7 @@ EngineState Engine::export_state() const {
 
 void Engine::import_state(const EngineState& s) {
   positions_ = s.positions;
+  for (auto& [symbol, st] : states_) st->position = nullptr;  // (nodes reused for other keys)
   risk_.import_state(s.risk);
   next_order_seq_ = std::max<std::uint64_t>(s.next_order_seq, 1);
 }

@@ -79,7 +79,7 @@ void PaperExchange::rules_into(const std::string& symbol, SymbolRules& out) cons
   // The same answer as rules(), copied into `out`'s strings (no temporaries when the
   // symbol is already upper case, as the engine's are).
   const bool upper_case = std::none_of(symbol.begin(), symbol.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c));
+    return c >= 'a' && c <= 'z';  // (std::islower of the "C" locale, without a call)
   });
   if (!upper_case) {
     out = rules(symbol);
@@ -122,6 +122,7 @@ Decimal& PaperExchange::amount_of(const std::string& currency) {
 Decimal PaperExchange::available_of(const std::string& currency) const {
   auto it = amounts_.find(currency);
   const Decimal amount = it == amounts_.end() ? Decimal{} : it->second;
+  if (open_.empty()) return amount;  // nothing rests: nothing held
   const auto h = holds();
   auto hit = h.find(currency);
   return hit == h.end() ? amount : amount - hit->second;
@@ -172,8 +173,9 @@ std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderReque
                                                                 const OrderBook*& book) const {
   if (r.client_order_id.size() >= 100)
     return Rejection{"ClientOrderIdTooLong", "client_order_id must be shorter than 100 characters"};
+  // (ASCII letters and digits: std::isalnum of the "C" locale, without a call per letter.)
   const bool alnum = !sym.empty() && std::all_of(sym.begin(), sym.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c));
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
   });
   if (!alnum || pair.base.empty() || pair.quote.empty())
     return Rejection{"InvalidSymbol", "Received bad symbol '" + r.symbol + "'"};
@@ -204,8 +206,9 @@ std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderReque
     return Rejection{"InvalidQuantity", "Invalid quantity for symbol " + sym + ": " + qty() +
                                             " at price " + px() + " is too large"};
 
-  if (rules.status == "closed" || rules.status == "cancel_only" ||
-      (rules.status == "post_only" && r.tif != TimeInForce::MakerOrCancel))
+  if (rules.status != "open" &&  // (the usual status: one comparison)
+      (rules.status == "closed" || rules.status == "cancel_only" ||
+       (rules.status == "post_only" && r.tif != TimeInForce::MakerOrCancel)))
     return Rejection{"MarketNotOpen", "Market " + sym + " is " + rules.status};
   book = config_.book_lookup ? config_.book_lookup(sym) : nullptr;
   if (book == nullptr || book->empty())
@@ -271,9 +274,9 @@ void PaperExchange::apply_fill(PaperOpenOrder& po, const CurrencyPair& pair, Dec
 
 void PaperExchange::close(PaperOpenOrder&& po) {
   po.order.is_live = false;
-  const std::string id = po.order.order_id;
-  closed_[id] = std::move(po.order);
-  closed_order_.push_back(id);
+  std::string id = po.order.order_id;
+  closed_.insert_or_assign(id, std::move(po.order));  // (no default Order to assign over)
+  closed_order_.push_back(std::move(id));
   while (closed_order_.size() > config_.max_closed_orders) {
     const std::string old = closed_order_.front();
     closed_order_.pop_front();
@@ -292,7 +295,8 @@ void PaperExchange::notify(const std::vector<Fill>& fills) {
 
 void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   ++epoch_;
-  Order o;
+  PaperOpenOrder po{};  // the order built in place (no move into its open-order record)
+  Order& o = po.order;
   o.client_order_id = request.client_order_id;
   o.symbol = normalize_symbol(request.symbol);
   o.side = request.side;
@@ -323,7 +327,6 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   const std::uint64_t seq = next_id_++;
   o.order_id = std::to_string(seq);
   ++stats_.accepted;
-  PaperOpenOrder po{std::move(o), Decimal{}};
   Order& ord = po.order;
   std::vector<Fill> fills;
 
@@ -352,13 +355,12 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   }
 
   if (!ord.client_order_id.empty()) by_client_id_[ord.client_order_id] = ord.order_id;
-  Order snapshot;
-  if (!ord.is_cancelled && ord.remaining_amount.is_positive()) {
-    ord.is_live = true;  // rests as a maker order
-    snapshot = ord;
+  const bool rests = !ord.is_cancelled && ord.remaining_amount.is_positive();
+  if (rests) ord.is_live = true;  // rests as a maker order
+  Order snapshot = ord;
+  if (rests) {
     open_.emplace(seq, std::move(po));
   } else {
-    snapshot = ord;
     snapshot.is_live = false;
     close(std::move(po));
   }

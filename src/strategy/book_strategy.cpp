@@ -80,6 +80,10 @@ Decimal with_slippage(Decimal price, std::int64_t bps, bool up) {
 
 }  // namespace
 
+BookStrategy::BookStrategy(BookStrategyConfig config) : config_(config) {
+  Words(outside_band_) << " is outside (" << config_.band_low << ", " << config_.band_high << ")";
+}
+
 Decision BookStrategy::decide(const StrategyInput& in) {
   Decision d;
   decide_into(in, d);
@@ -135,8 +139,7 @@ void BookStrategy::decide_into(const StrategyInput& in, Decision& out) {
   }
   double ratio = *in.window.ratio;
   if (!(ratio > config_.band_low && ratio < config_.band_high)) {
-    none(out, "ratio_outside_band") << "buy signal but ratio " << ratio << " is outside ("
-                                    << config_.band_low << ", " << config_.band_high << ")";
+    none(out, "ratio_outside_band") << "buy signal but ratio " << ratio << outside_band_;
     return;
   }
   auto ask = in.book.best_ask();

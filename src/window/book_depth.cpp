@@ -1,9 +1,13 @@
 #include "rtcrypto/window/book_depth.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace rtcrypto {
 namespace {
+
+using URep = unsigned __int128;
 
 // A band edge t as raw bounds: every raw price below `below` converts to a double < t, every
 // one above `above` to a double > t (the margin of 1e-9 of t dwarfs the conversion's
@@ -25,39 +29,117 @@ struct Edge {
   }
 };
 
+// A level near a band edge or beyond it, decided exactly as OrderBook does (out of line:
+// the walk's registers stay free of the library conversion's call).
+enum class AtEdge : std::uint8_t { Add, Skip, Stop };
+[[gnu::noinline]] AtEdge at_edge(Decimal::Rep price, bool bid, double lo, double hi) {
+  const double p = Decimal::from_raw(price).to_double();
+  if (bid ? p < lo : p > hi) return AtEdge::Stop;
+  return p >= lo && p <= hi ? AtEdge::Add : AtEdge::Skip;
+}
+
+[[gnu::noinline]] double wide_quantity(Decimal::Rep raw) {
+  return decimal_to_double(Decimal::from_raw(raw));
+}
+
+// decimal_to_double inline for 0 <= quantity < 2^63 units (every displayed size); the
+// rest (negative, huge) out of line.
+[[gnu::always_inline]] inline double quantity_to_double(Decimal::Rep raw) {
+  constexpr std::uint64_t kOne = 1000000000000000000ULL;
+  const auto hi = static_cast<std::uint64_t>(raw >> 64);
+  const auto lo = static_cast<std::uint64_t>(raw);
+  std::uint64_t ip, fp;
+  if (hi == 0) {
+    ip = lo / kOne;
+    fp = lo % kOne;
+  } else {
+#if defined(__x86_64__)
+    if (hi >= kOne / 2) [[unlikely]]
+      return wide_quantity(raw);
+    __asm__("divq %4" : "=a"(ip), "=d"(fp) : "a"(lo), "d"(hi), "r"(kOne));
+#else
+    return wide_quantity(raw);
+#endif
+  }
+  return static_cast<double>(static_cast<std::int64_t>(ip)) +
+         static_cast<double>(static_cast<std::int64_t>(fp)) / 1e18;
+}
+
+// The band around one mid (as OrderBook::for_band computes it) with its raw bounds.
+struct Band {
+  double lo = 0, hi = 0;
+  // Raw prices strictly between the edges' bounds are surely inside the band, tested as one
+  // unsigned comparison: r - from < span (modulo 2^128). An empty range (edges out of range,
+  // a band too narrow) has span 0 and sends every level to the exact comparison.
+  URep from = 0, span = 0;
+  // Raw prices surely beyond an edge (below lo, above hi) end a walk without the exact
+  // comparison (the usual end of a walk); none when out of range.
+  Decimal::Rep surely_below = 0, surely_above = 0;
+
+  Band() = default;
+  Band(Decimal mid_price, double pct) {
+    const double mid = mid_price.to_double();
+    lo = mid * (1.0 - pct / 100.0);
+    hi = mid * (1.0 + pct / 100.0);
+    const Edge low(lo), high(hi);
+    if (low.ok && high.ok && high.below > low.above) {
+      from = static_cast<URep>(low.above) + 1;
+      span = static_cast<URep>(high.below) - static_cast<URep>(low.above) - 1;
+    }
+    constexpr auto kMaxRep = static_cast<Decimal::Rep>(~static_cast<URep>(0) >> 1);
+    surely_below = low.ok ? low.below : -kMaxRep - 1;
+    surely_above = high.ok ? high.above : kMaxRep;
+  }
+};
+
+// Both sides of a close ask for the band of the same mid and pct: the last one is kept (per
+// thread) and reused while they are the same (a pure function of them).
+const Band& band_of(Decimal mid, double pct) {
+  struct Memo {
+    Decimal mid;
+    std::uint64_t pct_bits = 0;
+    Band band;
+    bool set = false;
+  };
+  thread_local Memo memo;
+  std::uint64_t bits;
+  std::memcpy(&bits, &pct, sizeof bits);
+  if (!memo.set || memo.mid != mid || memo.pct_bits != bits) {
+    memo.band = Band(mid, pct);
+    memo.mid = mid;
+    memo.pct_bits = bits;
+    memo.set = true;
+  }
+  return memo.band;
+}
+
 }  // namespace
 
 double depth_quantity_within(const OrderBook& book, Side side, double pct) {
   auto m = book.mid();
   if (!m) return 0.0;
-  // The band as OrderBook::for_band computes it.
-  const double mid = m->to_double();
-  const double lo = mid * (1.0 - pct / 100.0), hi = mid * (1.0 + pct / 100.0);
-  // Raw prices strictly between these are surely inside the band; an empty range (edges
-  // out of range, a band too narrow) sends every level to the exact comparison.
-  Decimal::Rep inside_from = 0, inside_to = 0;
-  const Edge low(lo), high(hi);
-  if (low.ok && high.ok) {
-    inside_from = low.above;
-    inside_to = high.below;
-  }
+  const Band& band = band_of(*m, pct);
+  const double lo = band.lo, hi = band.hi;
+  const URep from = band.from, span = band.span;
+  const bool bid = side == Side::Bid;
+  const Decimal::Rep surely_below = band.surely_below, surely_above = band.surely_above;
   double sum = 0;
   const std::size_t n = book.depth(side);
   if (n == 0) return sum;
   // From the best level outward: the side's levels are contiguous, best last.
-  const bool bid = side == Side::Bid;
   const BookLevel* const best = &book.level(side, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const BookLevel* level = best - i;
+  const BookLevel* const worst = &book.level(side, n - 1);  // (one pointer walks: no index)
+  for (const BookLevel* level = best;; --level) {
     const Decimal::Rep r = level->price.raw();
-    if (r > inside_from && r < inside_to) {
-      sum += decimal_to_double(level->quantity);
-      continue;
+    if (static_cast<URep>(r) - from < span) [[likely]] {
+      sum += quantity_to_double(level->quantity.raw());
+    } else {
+      if (bid ? r < surely_below : r > surely_above) break;
+      const AtEdge e = at_edge(r, bid, lo, hi);
+      if (e == AtEdge::Stop) break;
+      if (e == AtEdge::Add) sum += quantity_to_double(level->quantity.raw());
     }
-    // Near an edge or beyond it: exactly as OrderBook decides.
-    const double p = level->price.to_double();
-    if (bid ? p < lo : p > hi) break;
-    if (p >= lo && p <= hi) sum += decimal_to_double(level->quantity);
+    if (level == worst) break;
   }
   return sum;
 }

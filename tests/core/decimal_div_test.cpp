@@ -9,6 +9,8 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "rtcrypto/core/decimal.hpp"
 
@@ -124,6 +126,38 @@ TEST(DecimalMul, RandomOperandsAgreeWithPlainArithmetic) {
     ASSERT_EQ(got.has_value(), want.has_value());
     if (got) {
       ASSERT_TRUE(got->raw() == *want);
+    }
+  }
+}
+
+// One operand below 2^64 units takes a 192-bit product and hardware divisions: edge
+// operands around that bound and around the result's overflow, both signs.
+TEST(DecimalMul, SmallTimesLargeEdgesAgreeWithPlainArithmetic) {
+  const Rep one = Decimal::kOne;
+  const Rep rep_max = static_cast<Rep>(~URep{0} >> 1);
+  const Rep two64 = static_cast<Rep>(URep{1} << 64);
+  const Rep smalls[] = {0,         1,     2,        999'999'999'999'999'999, one, one + 1, one * 18,
+                        two64 - 1, two64, two64 + 1};
+  std::vector<Rep> larges = {
+      1,           one,         two64 - 1,    two64,        rep_max,
+      rep_max - 1, rep_max / 2, rep_max / 18, rep_max / 17, static_cast<Rep>(URep{1} << 100)};
+  for (Rep s : {one, one * 18, two64 - 1}) {  // results right at and past 2^127 - 1
+    const Rep at = static_cast<Rep>((static_cast<URep>(rep_max) / static_cast<URep>(s)) * one);
+    for (Rep d : {Rep{-one}, Rep{-1}, Rep{0}, Rep{1}, Rep{one}}) larges.push_back(at + d);
+  }
+  for (Rep a : smalls) {
+    for (Rep b : larges) {
+      for (int signs = 0; signs < 4; ++signs) {
+        const Rep x = signs & 1 ? -a : a, y = signs & 2 ? -b : b;
+        for (const auto& [p, q] : {std::pair{x, y}, std::pair{y, x}}) {
+          const auto got = Decimal::from_raw(p).checked_mul(Decimal::from_raw(q));
+          const auto want = reference_mul(p, q);
+          ASSERT_EQ(got.has_value(), want.has_value());
+          if (got) {
+            ASSERT_TRUE(got->raw() == *want);
+          }
+        }
+      }
     }
   }
 }

@@ -180,5 +180,22 @@ TEST(DecimalFastPath, ToDoubleAndToStringMatchInt128Arithmetic) {
   }
 }
 
+// to_string writes the fraction as two 9-digit halves, the low one only when it is not all
+// zeros: fractions with every count of trailing zeros, and append_to after existing text.
+TEST(DecimalFastPath, ToStringOfEveryFractionLength) {
+  std::mt19937_64 rng(11);
+  for (int n = 0; n < 20'000; ++n) {
+    Rep scale = 1;
+    for (int k = static_cast<int>(rng() % 19); k > 0; --k) scale *= 10;
+    const Rep ip = static_cast<Rep>(rng() % 4 ? rng() % 100000 : rng());
+    Rep v = ip * Decimal::kOne + static_cast<Rep>(rng() % 1000000000000000000ULL) / scale * scale;
+    if (rng() % 2) v = -v;
+    ASSERT_EQ(Decimal::from_raw(v).to_string(), reference_to_string(v));
+    std::string out = "x=";
+    Decimal::from_raw(v).append_to(out);
+    ASSERT_EQ(out, "x=" + reference_to_string(v));
+  }
+}
+
 }  // namespace
 }  // namespace rtcrypto

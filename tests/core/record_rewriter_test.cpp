@@ -114,5 +114,30 @@ TEST(RecordRewriter, StringValueMayBeAPieceOfItself) {
   EXPECT_EQ(std::get<std::string>(r.fields[0].second), "xy");
 }
 
+// The rewriter walks the fields with a cursor: growing past the old end (reallocating the
+// fields on the way) and shrinking again must leave exactly the puts, in order.
+TEST(RecordRewriter, GrowsAcrossReallocationsAndShrinks) {
+  Record r;
+  for (int n : {3, 40, 1, 0, 17, 64, 2}) {
+    {
+      RecordRewriter f(r, n);
+      for (int i = 0; i < n; ++i) {
+        if (i % 3 == 0) {
+          f.put_string("k", std::to_string(i));
+        } else {
+          f.put("k", std::int64_t{i});
+        }
+      }
+    }
+    Record want;
+    want.ts = n;
+    for (int i = 0; i < n; ++i)
+      want.add("k", i % 3 == 0 ? FieldValue(std::to_string(i)) : FieldValue(std::int64_t{i}));
+    ASSERT_EQ(r.fields.size(), static_cast<std::size_t>(n));
+    EXPECT_EQ(r.ts, n);
+    EXPECT_EQ(to_document_json(r, "run"), to_document_json(want, "run")) << n;
+  }
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -405,5 +405,48 @@ TEST(Engine, KillSwitchAndCounterSurviveRestart) {
   EXPECT_EQ(r.ex.placed.back().client_order_id, "t-3") << "ids continue, never reused";
 }
 
+// A decision finds its symbol's position once and keeps it; a restart's import_state replaces
+// the positions (map nodes reused for other keys), so the next decision must see the new one.
+TEST(Engine, ImportedPositionsReachLaterDecisions) {
+  Scenario s;
+  s.snapshot(kT0);
+  s.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS));
+  s.level(lc(Side::Ask, "101.5", "1", kT0 + 2 * kS));
+  s.level(lc(Side::Ask, "102", "1", kT0 + 6 * kS));  // closes [0,5): a decision
+  ASSERT_EQ(s.sink.of("decision").size(), 1u);
+  EXPECT_TRUE(is_null(*s.sink.of("decision")[0], "last_buy_price"));
+
+  EngineState st = s.engine->export_state();
+  st.positions.clear();
+  for (const char* sym : {"AAAUSD", "ABCUSD", "BTCUSD"}) st.positions[sym].entry_amount = "1"_d;
+  st.positions["ABCUSD"].last_buy_price = "7"_d;
+  st.positions["BTCUSD"].last_buy_price = "55.5"_d;
+  s.engine->import_state(st);
+  s.level(lc(Side::Bid, "99.8", "2", kT0 + 11 * kS));  // closes [5,10)
+  auto d = s.sink.of("decision");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(field<Decimal>(*d[1], "last_buy_price"), "55.5"_d);
+}
+
+// A decision's equity in its quote: the quote at face value, each base held marked at the
+// mid of the traded symbol that prices it in that quote; other currencies left out.
+TEST(Engine, EquityMarksEachHeldBaseInTheDecisionsQuote) {
+  EngineConfig cfg = Scenario::defaults();
+  cfg.symbols = {"btcusd", "ethusd", "ethbtc"};
+  Scenario s(cfg);
+  s.ex.amounts = {{"USD", "1000"_d}, {"BTC", "2"_d}, {"ETH", "3"_d}, {"EUR", "50"_d}};
+  for (const char* sym : {"BTCUSD", "ETHUSD", "ETHBTC"}) s.snapshot(kT0, sym);  // mids 100.5
+  for (const char* sym : {"BTCUSD", "ETHBTC"}) {
+    s.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS, false, sym));
+    s.level(lc(Side::Ask, "101.5", "1", kT0 + 6 * kS, false, sym));  // closes [0,5)
+  }
+  auto d = s.sink.of("decision");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0]->symbol, "BTCUSD");
+  EXPECT_EQ(field<Decimal>(*d[0], "equity"), "1502.5"_d);  // 1000 + (2 + 3) x 100.5
+  EXPECT_EQ(d[1]->symbol, "ETHBTC");
+  EXPECT_EQ(field<Decimal>(*d[1], "equity"), "303.5"_d);  // 2 + 3 x 100.5
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -245,5 +245,26 @@ TEST(BookStrategy, ConfigurableBandAndClosedSymbol) {
   EXPECT_EQ(s.decide({w, sig, {}, "1000"_d, std::nullopt, book, rules}).reason, "symbol_not_open");
 }
 
+// The band's words are written once, at construction, as `ostream << double` writes them.
+TEST(BookStrategy, OutsideBandDetailNamesTheConfiguredBand) {
+  BookStrategyConfig cfg;
+  cfg.band_low = 0.25;
+  cfg.band_high = 1234567.0;
+  BookStrategy s(cfg);
+  WindowResult w;
+  w.symbol = "BTCUSD";
+  w.ratio = 0.125;
+  std::optional<SignalValue> sig = SignalValue{};
+  sig->side = OrderSide::Buy;
+  OrderBook book = make_book(Book::Both);
+  SymbolRules rules = btc_rules();
+  Decision d = s.decide({w, sig, {}, "100000"_d, std::nullopt, book, rules});
+  EXPECT_EQ(d.reason, "ratio_outside_band");
+  EXPECT_EQ(d.detail, "buy signal but ratio 0.125 is outside (0.25, 1.23457e+06)");
+  w.ratio = 0.05;
+  EXPECT_EQ(BookStrategy().decide({w, sig, {}, "100000"_d, std::nullopt, book, rules}).detail,
+            "buy signal but ratio 0.05 is outside (0.1, 2)");
+}
+
 }  // namespace
 }  // namespace rtcrypto

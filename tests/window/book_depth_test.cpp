@@ -101,5 +101,26 @@ TEST(BookDepth, CrossedAndOddBandsMatchTheBook) {
   }
 }
 
+// Quantities in each of the walk's conversion cases: below 2^64 units, up to 2^63 · 2^64
+// units (hardware division) and beyond (the library conversion), and a negative one.
+TEST(BookDepth, QuantitiesOfEverySizeMatchTheBook) {
+  OrderBook book{"BTCUSD"};
+  const char* sizes[] = {"0.00000001",
+                         "18.446744073709551615",
+                         "18.446744073709551616",
+                         "123456.789",
+                         "9223372036854775807.5",
+                         "9300000000000000000",
+                         "100000000000000000000.25"};
+  int i = 0;
+  for (const char* q : sizes) {
+    book.set_level(Side::Bid, Decimal::from_int(1000 - i), decimal_or_throw(q));
+    book.set_level(Side::Ask, Decimal::from_int(1001 + i), decimal_or_throw(q));
+    ++i;
+  }
+  book.set_level(Side::Ask, Decimal::from_int(1001 + i), decimal_or_throw("-2.5"));
+  for (double pct : {0.1, 1.0, 5.0}) expect_same(book, pct);
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -33,11 +33,12 @@ inline void rewrite_text(std::string& s, std::string_view value) {
 
 class RecordRewriter {
  public:
-  RecordRewriter(Record& r, TimeNs ts) : r_(r) { r_.ts = ts; }
+  RecordRewriter(Record& r, TimeNs ts)
+      : r_(r), at_(r.fields.data()), end_(r.fields.data() + r.fields.size()) {
+    r_.ts = ts;
+  }
   ~RecordRewriter() {
-    if (n_ < r_.fields.size()) {
-      r_.fields.erase(r_.fields.begin() + static_cast<std::ptrdiff_t>(n_), r_.fields.end());
-    }
+    if (at_ != end_) r_.fields.erase(r_.fields.begin() + (at_ - r_.fields.data()), r_.fields.end());
   }
   RecordRewriter(const RecordRewriter&) = delete;
   RecordRewriter& operator=(const RecordRewriter&) = delete;
@@ -71,20 +72,21 @@ class RecordRewriter {
 
  private:
   // The n-th field's value slot, its key set (appended as null past the current end).
+  // (A cursor, not an index: no size() — a division by the field's size — per put.)
   FieldValue* next(FieldKey key) {
-    if (n_ < r_.fields.size()) [[likely]] {
-      auto& f = r_.fields[n_++];
+    if (at_ != end_) [[likely]] {
+      Field& f = *at_++;
       f.first = key;
       return &f.second;
     }
     return append(key);
   }
   [[gnu::noinline]] FieldValue* append(FieldKey key) {
-    ++n_;
-    return &r_.fields
-                .emplace_back(std::piecewise_construct, std::forward_as_tuple(key),
-                              std::forward_as_tuple())
-                .second;
+    // Only past the old end (at_ == end_): the cursor follows a reallocation.
+    Field& f = r_.fields.emplace_back(std::piecewise_construct, std::forward_as_tuple(key),
+                                      std::forward_as_tuple());
+    at_ = end_ = r_.fields.data() + r_.fields.size();
+    return &f.second;
   }
   template <class A>
   void store(FieldKey key, A value) {
@@ -96,8 +98,10 @@ class RecordRewriter {
     }
   }
 
+  using Field = std::pair<FieldKey, FieldValue>;
   Record& r_;
-  std::size_t n_ = 0;
+  Field* at_;   // the next field to overwrite
+  Field* end_;  // the end of the fields the record had (or of those appended since)
 };
 
 }  // namespace rtcrypto

@@ -207,7 +207,7 @@ class Engine final : public MarketEventSink {
   std::uint64_t balances_epoch_ = 0;  // the exchange's balances_epoch() they are of
   // Moves when balances_'s list of currencies changes (their indices with it).
   std::uint64_t currencies_epoch_ = 0;
-  std::vector<std::string> previous_currencies_;  // refresh_balances()'s scratch
+  std::vector<std::string> previous_currencies_;  // as of the last currencies_epoch_ move
   struct QuoteMarks {
     std::string quote;
     std::uint64_t currencies_epoch = 0;

@@ -64,7 +64,7 @@ struct BookStrategyConfig {
 // - an empty side of the book gives "no_bid" / "no_ask"; a closed symbol "symbol_not_open".
 class BookStrategy final : public Strategy {
  public:
-  explicit BookStrategy(BookStrategyConfig config = {}) : config_(config) {}
+  explicit BookStrategy(BookStrategyConfig config = {});
   Decision decide(const StrategyInput& in) override;
   void decide_into(const StrategyInput& in, Decision& out) override;
   std::string name() const override { return "book"; }
@@ -72,6 +72,7 @@ class BookStrategy final : public Strategy {
 
  private:
   BookStrategyConfig config_;
+  std::string outside_band_;  // " is outside (<band_low>, <band_high>)", written once
 };
 
 }  // namespace rtcrypto

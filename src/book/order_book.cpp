@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "snapshot_load.hpp"
+
 namespace rtcrypto {
 namespace {
 
@@ -183,29 +185,39 @@ bool on_side(const PackedLevel& l) {
 // positive quantities, all of the side.
 template <bool kAsk>
 bool load_ordered(BookLevel* out, std::int64_t* out_keys, const PackedLevel* first, std::size_t n) {
+  // In 64-bit halves (see apply). Gathered over the run, no branch per level: whether the
+  // keys ascend strictly, whether every key is in range (each high half within +-2^28),
+  // and whether every quantity is positive (no high half with the sign bit, and the
+  // smallest OR of the halves not 0).
   bool strict = true;
-  // Positive quantities: no high half with the sign bit, no zero (the smallest OR of the
-  // halves is not 0); cheaper to gather than a 128-bit compare per level.
-  std::uint64_t high_or = 0, min_or = ~std::uint64_t{0};
+  std::uint64_t out_of_range = 0, q_high_or = 0, q_min_or = ~std::uint64_t{0};
   std::int64_t prev = std::numeric_limits<std::int64_t>::min();
   const PackedLevel* src = first + n;
   for (std::size_t k = 0; k < n; ++k) {
     --src;
-    const Decimal::Rep sp = src->signed_price;
-    const Decimal q = Decimal::from_raw(src->quantity);
-    const std::int64_t key = search_key(sp);
+    const auto lo = static_cast<std::uint64_t>(src->signed_price);
+    const auto hi = static_cast<std::uint64_t>(src->signed_price >> 64);
+    const auto key = static_cast<std::int64_t>((lo >> 29) | (hi << 35));
+    out_of_range |= (hi + (std::uint64_t{1} << 28)) >> 29;
     strict &= prev < key;
-    const auto q_lo = static_cast<std::uint64_t>(q.raw());
-    const auto q_hi = static_cast<std::uint64_t>(q.raw() >> 64);
-    high_or |= q_hi;
-    min_or = std::min(min_or, q_lo | q_hi);
     prev = key;
-    out[k] = BookLevel{Decimal::from_raw(flip<kAsk>(sp)), q};
+    const auto q_lo = static_cast<std::uint64_t>(src->quantity);
+    const auto q_hi = static_cast<std::uint64_t>(src->quantity >> 64);
+    q_high_or |= q_hi;
+    q_min_or = std::min(q_min_or, q_lo | q_hi);
+    out[k] = BookLevel{Decimal::from_raw(flip<kAsk>(src->signed_price)),
+                       Decimal::from_raw(src->quantity)};
     out_keys[k] = key;
   }
+  if ((q_high_or >> 63) != 0 || q_min_or == 0) return false;
+  if (out_of_range) {  // prices beyond the keys' range: their keys saturate
+    for (std::size_t k = 0; k < n; ++k) {
+      out_keys[k] = search_key(flip<kAsk>(out[k].price.raw()));
+    }
+    strict = false;
+  }
   // Keys ascend with the signed price and keep its sign: the ends tell the side.
-  const bool positive = (high_or >> 63) == 0 && min_or != 0;
-  if (!positive || (kAsk ? out_keys[n - 1] >= 0 : out_keys[0] < 0)) return false;
+  if (kAsk ? out_keys[n - 1] >= 0 : out_keys[0] < 0) return false;
   if (strict) return true;
   // Keys that repeat (prices within one key, or beyond the keys' range): the exact prices
   // decide.
@@ -227,7 +239,9 @@ const PackedLevel* load_run(BookSide& v, bool& sorted, const PackedLevel* first,
     const PackedLevel* q = std::partition_point(first, end, on_side<kAsk>);
     const auto n = static_cast<std::size_t>(q - first);
     v.reserve(n + n / 8 + 16);  // room for the inserts that follow
-    if (load_ordered<kAsk>(v.levels(), v.keys(), first, n)) {
+    static const bool avx2 = book_detail::snapshot_avx2_usable();
+    if ((avx2 && book_detail::load_clean_run_avx2(v.levels(), v.keys(), first, n, kAsk)) ||
+        load_ordered<kAsk>(v.levels(), v.keys(), first, n)) {
       v.commit(n);
       return q;
     }

@@ -3,15 +3,18 @@
 // levels a step: their halves gathered into vectors (low and high halves of the signed
 // prices and of the quantities) for the keys and the checks, the levels stored whole
 // (bids) or rebuilt with negated prices (asks).
-#include <immintrin.h>
+#include "snapshot_load.hpp"
 
 #include <limits>
 
-#include "snapshot_load.hpp"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #define RTC_BOOK_AVX2 __attribute__((target("avx2")))
 
 namespace rtcrypto::book_detail {
+#if defined(__x86_64__)
 namespace {
 
 RTC_BOOK_AVX2 inline __m256i load(const void* p) {
@@ -108,4 +111,12 @@ RTC_BOOK_AVX2 bool load_clean_run_avx2(BookLevel* out, std::int64_t* out_keys,
   return ok && n > 0 && (ask ? out_keys[n - 1] < 0 : out_keys[0] >= 0);
 }
 
+#else
+bool snapshot_avx2_usable() {
+  return false;
+}
+bool load_clean_run_avx2(BookLevel*, std::int64_t*, const PackedLevel*, std::size_t, bool) {
+  return false;
+}
+#endif
 }  // namespace rtcrypto::book_detail

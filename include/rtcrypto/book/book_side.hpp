@@ -8,6 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <type_traits>
 #include <utility>
 
@@ -78,10 +81,7 @@ class BookSide {
       // when i is 0) into i, which the new level then overwrites.
       const auto lo = static_cast<std::ptrdiff_t>(i);
       for (auto j = static_cast<std::ptrdiff_t>(n_); j > lo; j -= 2) {
-        const BookLevel a = lv[j - 1], b = lv[j - 2];
-        const Key ka = ks[j - 1], kb = ks[j - 2];
-        lv[j] = a, lv[j - 1] = b;
-        ks[j] = ka, ks[j - 1] = kb;
+        step(lv + j - 1, lv + j - 2, ks + j - 1, ks + j - 2);
       }
     } else {
       long_move(i + 1, i, k);
@@ -96,11 +96,8 @@ class BookSide {
     if (const std::size_t k = n_ - i - 1; k <= kShortMove) [[likely]] {
       // Bottom up: levels j+1, j+2 to j, j+1; an odd count also moves level n (the pad
       // or a spare slot) into n-1, which is past the new end.
-      for (std::size_t j = i; j + 1 < n_; j += 2) {
-        const BookLevel a = lv[j + 1], b = lv[j + 2];
-        const Key ka = ks[j + 1], kb = ks[j + 2];
-        lv[j] = a, lv[j + 1] = b;
-        ks[j] = ka, ks[j + 1] = kb;
+      for (std::size_t j = i, n = n_; j + 1 < n; j += 2) {
+        step(lv + j, lv + j + 1, ks + j, ks + j + 1);
       }
     } else {
       long_move(i, i + 1, k);
@@ -112,6 +109,26 @@ class BookSide {
   static_assert(std::is_trivially_copyable_v<BookLevel> &&
                 std::is_trivially_destructible_v<BookLevel>);
   static constexpr std::size_t kShortMove = 16;  // levels moved by a loop, not memmove
+  // One step of a short move: two levels and their keys, each pair read whole before it
+  // is written (SSE2 loads and stores; byte copies through a buffer left GCC storing the
+  // buffer too).
+  [[gnu::always_inline]] static void step(BookLevel* to, const BookLevel* from, Key* to_keys,
+                                          const Key* from_keys) {
+#if defined(__SSE2__)
+    const auto* f = reinterpret_cast<const __m128i*>(from);
+    const __m128i a = _mm_loadu_si128(f), b = _mm_loadu_si128(f + 1);
+    const __m128i c = _mm_loadu_si128(f + 2), d = _mm_loadu_si128(f + 3);
+    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from_keys));
+    auto* t = reinterpret_cast<__m128i*>(to);
+    _mm_storeu_si128(t, a), _mm_storeu_si128(t + 1, b);
+    _mm_storeu_si128(t + 2, c), _mm_storeu_si128(t + 3, d);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to_keys), k);
+#else
+    const BookLevel a = from[0], b = from[1];
+    const Key ka = from_keys[0], kb = from_keys[1];
+    to[0] = a, to[1] = b, to_keys[0] = ka, to_keys[1] = kb;
+#endif
+  }
   // Storage holds cap_ + 2 elements: one pad before index 0 and one after cap_ - 1, so the
   // two-level steps of insert/erase may read and write one element beyond the levels.
   // Uninitialized: an element is always written before it is read (the pads' garbage only

@@ -183,6 +183,25 @@ bool on_side(const PackedLevel& l) {
 // Writes a best-first run of n snapshot levels read backwards, which is the vector's
 // order, with their keys. Returns whether the run is a clean one: strictly best first,
 // positive quantities, all of the side.
+// Whether the prices of n levels strictly ascend in the vector's order: for keys that
+// repeat (prices within one key, or beyond the keys' range).
+template <bool kAsk>
+bool prices_ascend(const BookLevel* out, std::size_t n) {
+  for (std::size_t k = 1; k < n; ++k) {
+    if (!(flip<kAsk>(out[k - 1].price.raw()) < flip<kAsk>(out[k].price.raw()))) return false;
+  }
+  return true;
+}
+
+// For a run with prices beyond the keys' range, loaded with positive quantities: the keys
+// set again (saturated), and whether the run is clean (one side, strictly ordered).
+template <bool kAsk>
+bool fix_keys_and_check_prices(const BookLevel* out, std::int64_t* out_keys, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) out_keys[k] = search_key(flip<kAsk>(out[k].price.raw()));
+  if (kAsk ? out_keys[n - 1] >= 0 : out_keys[0] < 0) return false;
+  return prices_ascend<kAsk>(out, n);
+}
+
 template <bool kAsk>
 bool load_ordered(BookLevel* out, std::int64_t* out_keys, const PackedLevel* first, std::size_t n) {
   // In 64-bit halves (see apply). Gathered over the run, no branch per level: whether the
@@ -210,21 +229,10 @@ bool load_ordered(BookLevel* out, std::int64_t* out_keys, const PackedLevel* fir
     out_keys[k] = key;
   }
   if ((q_high_or >> 63) != 0 || q_min_or == 0) return false;
-  if (out_of_range) {  // prices beyond the keys' range: their keys saturate
-    for (std::size_t k = 0; k < n; ++k) {
-      out_keys[k] = search_key(flip<kAsk>(out[k].price.raw()));
-    }
-    strict = false;
-  }
+  if (out_of_range) return fix_keys_and_check_prices<kAsk>(out, out_keys, n);
   // Keys ascend with the signed price and keep its sign: the ends tell the side.
   if (kAsk ? out_keys[n - 1] >= 0 : out_keys[0] < 0) return false;
-  if (strict) return true;
-  // Keys that repeat (prices within one key, or beyond the keys' range): the exact prices
-  // decide.
-  for (std::size_t k = 1; k < n; ++k) {
-    if (!(flip<kAsk>(out[k - 1].price.raw()) < flip<kAsk>(out[k].price.raw()))) return false;
-  }
-  return true;
+  return strict || prices_ascend<kAsk>(out, n);
 }
 
 // Loads the run of one side's snapshot levels that starts at `first` and returns its end.
@@ -240,8 +248,13 @@ const PackedLevel* load_run(BookSide& v, bool& sorted, const PackedLevel* first,
     const auto n = static_cast<std::size_t>(q - first);
     v.reserve(n + n / 8 + 16);  // room for the inserts that follow
     static const bool avx2 = book_detail::snapshot_avx2_usable();
-    if ((avx2 && book_detail::load_clean_run_avx2(v.levels(), v.keys(), first, n, kAsk)) ||
-        load_ordered<kAsk>(v.levels(), v.keys(), first, n)) {
+    using book_detail::RunLoad;
+    const RunLoad r = avx2 ? book_detail::load_clean_run_avx2(v.levels(), v.keys(), first, n, kAsk)
+                           : RunLoad::Flawed;
+    if (r == RunLoad::Clean ||
+        (r == RunLoad::KeysOutOfRange &&
+         fix_keys_and_check_prices<kAsk>(v.levels(), v.keys(), n)) ||
+        (r == RunLoad::Flawed && load_ordered<kAsk>(v.levels(), v.keys(), first, n))) {
       v.commit(n);
       return q;
     }

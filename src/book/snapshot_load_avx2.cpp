@@ -31,8 +31,8 @@ bool snapshot_avx2_usable() {
   return __builtin_cpu_supports("avx2");
 }
 
-RTC_BOOK_AVX2 bool load_clean_run_avx2(BookLevel* out, std::int64_t* out_keys,
-                                       const PackedLevel* first, std::size_t n, bool ask) {
+RTC_BOOK_AVX2 RunLoad load_clean_run_avx2(BookLevel* out, std::int64_t* out_keys,
+                                          const PackedLevel* first, std::size_t n, bool ask) {
   static_assert(sizeof(PackedLevel) == 32 && sizeof(BookLevel) == 32);
   const __m256i zero = _mm256_setzero_si256();
   const __m256i one = _mm256_set1_epi64x(1);
@@ -88,35 +88,38 @@ RTC_BOOK_AVX2 bool load_clean_run_avx2(BookLevel* out, std::int64_t* out_keys,
   }
   // The last n % 4 levels one by one, continuing the checks.
   std::int64_t prev = s ? out_keys[n - s] : std::numeric_limits<std::int64_t>::max();
-  bool ok = true;
+  bool in_range = true, positive = true, ordered = true;
   for (; s < n; ++s) {
     const PackedLevel& l = first[s];
     const auto lo = static_cast<std::uint64_t>(l.signed_price);
     const auto hi = static_cast<std::uint64_t>(l.signed_price >> 64);
     const auto key = static_cast<std::int64_t>((lo >> 29) | (hi << 35));
-    ok &= ((hi + (std::uint64_t{1} << 28)) >> 29) == 0;
-    ok &= prev > key;
-    ok &= l.quantity > 0;
+    in_range &= ((hi + (std::uint64_t{1} << 28)) >> 29) == 0;
+    ordered &= prev > key;
+    positive &= l.quantity > 0;
     prev = key;
     out[n - 1 - s] = BookLevel{Decimal::from_raw(ask ? -l.signed_price : l.signed_price),
                                Decimal::from_raw(l.quantity)};
     out_keys[n - 1 - s] = key;
   }
-  ok &= _mm256_testz_si256(out_of_range, out_of_range);
-  ok &= _mm256_movemask_pd(_mm256_castsi256_pd(q_high_or)) == 0;
-  ok &= _mm256_testz_si256(q_zero, q_zero);
-  ok &= _mm256_movemask_pd(_mm256_castsi256_pd(descending)) == 0xF;
+  positive &= _mm256_movemask_pd(_mm256_castsi256_pd(q_high_or)) == 0;
+  positive &= _mm256_testz_si256(q_zero, q_zero);
+  if (!positive || n == 0) return RunLoad::Flawed;
+  in_range &= _mm256_testz_si256(out_of_range, out_of_range);
+  if (!in_range) return RunLoad::KeysOutOfRange;
+  ordered &= _mm256_movemask_pd(_mm256_castsi256_pd(descending)) == 0xF;
   // Keys ascend (in the side's order) with the signed price and keep its sign: the ends
   // tell the side.
-  return ok && n > 0 && (ask ? out_keys[n - 1] < 0 : out_keys[0] >= 0);
+  ordered &= ask ? out_keys[n - 1] < 0 : out_keys[0] >= 0;
+  return ordered ? RunLoad::Clean : RunLoad::Flawed;
 }
 
 #else
 bool snapshot_avx2_usable() {
   return false;
 }
-bool load_clean_run_avx2(BookLevel*, std::int64_t*, const PackedLevel*, std::size_t, bool) {
-  return false;
+RunLoad load_clean_run_avx2(BookLevel*, std::int64_t*, const PackedLevel*, std::size_t, bool) {
+  return RunLoad::Flawed;
 }
 #endif
 }  // namespace rtcrypto::book_detail

@@ -31,12 +31,15 @@ std::vector<PackedLevel> clean_run(std::size_t n, bool ask, std::mt19937_64& rng
 struct Loaded {
   std::vector<BookLevel> levels;
   std::vector<std::int64_t> keys;
+  RunLoad result;
   bool clean;
 };
 
 Loaded load(const std::vector<PackedLevel>& run, bool ask) {
-  Loaded out{std::vector<BookLevel>(run.size()), std::vector<std::int64_t>(run.size()), false};
-  out.clean = load_clean_run_avx2(out.levels.data(), out.keys.data(), run.data(), run.size(), ask);
+  Loaded out{std::vector<BookLevel>(run.size()), std::vector<std::int64_t>(run.size()),
+             RunLoad::Flawed, false};
+  out.result = load_clean_run_avx2(out.levels.data(), out.keys.data(), run.data(), run.size(), ask);
+  out.clean = out.result == RunLoad::Clean;
   return out;
 }
 
@@ -87,6 +90,32 @@ TEST(SnapshotLoadAvx2, RunsThatAreNotCleanAreRefusedWhereverTheFlawIs) {
           std::swap(run[at].signed_price, run[at - 1].signed_price);
           EXPECT_FALSE(load(run, ask).clean) << n << " " << at;
         }
+      }
+    }
+  }
+}
+
+TEST(SnapshotLoadAvx2, PricesBeyondTheKeysRangeLeaveTheLevelsRightAndTheKeysToRedo) {
+  if (!snapshot_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  const Decimal::Rep beyond = kTwo64 << 29;  // the high half at 2^29: past the keys' range
+  for (bool ask : {false, true}) {
+    for (std::size_t n = 1; n <= 9; ++n) {
+      for (std::size_t from = 0; from < n; ++from) {  // levels from `from` on lie beyond
+        std::vector<PackedLevel> run;
+        for (std::size_t i = 0; i < n; ++i) {
+          // (Not best first for bids: beyond the range the kernel only reports; the caller
+          // checks the order by price.)
+          const Decimal::Rep p = (i >= from ? beyond : kTwo64) + static_cast<Decimal::Rep>(i) * 7;
+          run.push_back({ask ? -p : p, static_cast<Decimal::Rep>(i + 1)});
+        }
+        const Loaded got = load(run, ask);
+        EXPECT_EQ(got.result, RunLoad::KeysOutOfRange) << n << " " << from;
+        for (std::size_t k = 0; k < n; ++k) {
+          EXPECT_EQ(got.levels[k].price, run[n - 1 - k].price());
+          EXPECT_EQ(got.levels[k].quantity, run[n - 1 - k].remaining());
+        }
+        run[from].quantity = 0;  // a zero quantity still makes it Flawed
+        EXPECT_EQ(load(run, ask).result, RunLoad::Flawed) << n << " " << from;
       }
     }
   }

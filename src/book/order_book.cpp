@@ -371,10 +371,6 @@ std::optional<Decimal> OrderBook::spread() const {
   return asks_.back().price - bids_.back().price;
 }
 
-bool OrderBook::crossed() const {
-  return !bids_.empty() && !asks_.empty() && bids_.back().price >= asks_.back().price;
-}
-
 namespace {
 template <class F>
 void for_band(const BookSide& v, Side side, double mid, double pct, F f) {

@@ -147,10 +147,8 @@ void OrderBook::apply(std::span<const PackedLevel> levels) {
     // The fast path: a key in range (the high half within +-2^28) is the signed price but
     // its low 29 bits, so within one key the low halves of the prices tell an equal one.
     const auto key = static_cast<std::int64_t>((lo >> 29) | (static_cast<std::uint64_t>(hi) << 35));
-    const auto q_hi = static_cast<std::int64_t>(l.quantity >> 64);
-    const bool positive =  // without a branch: the high half's sign is data
-        (q_hi >= 0) &
-        ((static_cast<std::uint64_t>(q_hi) | static_cast<std::uint64_t>(l.quantity)) != 0);
+    // One 128-bit compare (cmp/sbb): one branch on the result, none on the halves.
+    const bool positive = l.quantity > 0;
     if ((static_cast<std::uint64_t>(hi) + (std::uint64_t{1} << 28)) >> 29) [[unlikely]] {
       set_in_slow(v, l.signed_price, l.signed_price >> 127, l.remaining());
       continue;

@@ -1,5 +1,7 @@
 #include "rtcrypto/book/book_builder.hpp"
 
+#include <algorithm>
+
 namespace rtcrypto {
 
 OrderBook* BookBuilder::find(std::string_view symbol) {
@@ -83,7 +85,7 @@ void BookBuilder::on_snapshot_end(std::string_view symbol, TimeNs ts) {
   OrderBook& b = get(symbol);
   b.end_bulk();
   b.set_whole(true);
-  touched_[std::string(symbol)] = true;
+  touched_.push_back(&b);
   if (next_) next_->on_snapshot_end(symbol, ts);
 }
 
@@ -117,15 +119,29 @@ void BookBuilder::end_of_frame(TimeNs ts) {
     on_gap(sym, ts, "crossed book");
     if (on_crossed_) on_crossed_(sym);
   }
-  for (auto& [sym, _] : touched_) {
-    OrderBook* b = find(sym);
-    if (b && b->whole() && b->crossed()) {
+  if (touched_.empty()) return;
+  // Taken out first: a sink that hears a gap may complete another snapshot meanwhile.
+  std::vector<OrderBook*> books;
+  books.swap(touched_);
+  if (books.size() > 1) {  // in symbol order, each once
+    auto by_symbol = [](const OrderBook* a, const OrderBook* b) {
+      return a->symbol() < b->symbol();
+    };
+    std::sort(books.begin(), books.end(), by_symbol);
+    books.erase(std::unique(books.begin(), books.end()), books.end());
+  }
+  for (OrderBook* b : books) {
+    if (b->whole() && b->crossed()) {
       ++stats_.crossed;
+      const std::string sym = b->symbol();
       on_gap(sym, ts, "crossed book");
       if (on_crossed_) on_crossed_(sym);
     }
   }
-  touched_.clear();
+  if (touched_.empty()) {  // keep the room
+    books.clear();
+    touched_.swap(books);
+  }
 }
 
 }  // namespace rtcrypto

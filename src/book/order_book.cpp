@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "snapshot_load.hpp"
+
 namespace rtcrypto {
 namespace {
 
@@ -43,43 +45,68 @@ inline std::size_t lower_bound_key(const std::int64_t* first, std::size_t len, s
   return static_cast<std::size_t>(first - base) + static_cast<std::size_t>(*first < x);
 }
 
-// Position of a signed price in a side: the index of the first level not before it in the
-// vector's order. Most changes land a few levels from the best end (the back): a scan
-// down the top 16 keys finds them in a few one-compare steps; a deeper price takes a
-// binary search of the rest.
-inline std::size_t find_pos(const BookSide& v, std::int64_t key, Decimal::Rep signed_p,
-                            Decimal::Rep mask) {
+// Index of the first of a side's n keys not below `key`. Most changes land a few levels
+// from the best end (the back): one compare with the 16th key from the top tells whether
+// the scan down the top keys ends above it, so the scan needs no bound check; a deeper
+// key takes a binary search of the rest.
+inline std::size_t key_pos(const std::int64_t* k, std::size_t n, std::int64_t key) {
   constexpr std::size_t kTop = 16;
+  if (n == 0) return 0;
+  const std::size_t stop = n > kTop ? n - kTop : 0;
+  if (k[stop] >= key) [[unlikely]]
+    return lower_bound_key(k, stop, key);
+  const std::int64_t* p = k + n;
+  while (p[-1] >= key) --p;  // ends above k[stop] < key
+  return static_cast<std::size_t>(p - k);
+}
+
+// From the first level of a key, past the levels of that key with lower prices (prices
+// within one key: never two on a tick grid, so out of line).
+[[gnu::noinline]] std::size_t past_lower_prices(const BookSide& v, std::size_t i, std::int64_t key,
+                                                Decimal::Rep signed_p, Decimal::Rep mask) {
+  const std::int64_t* k = v.keys();
+  const BookLevel* l = v.levels();
+  while (i < v.size() && k[i] == key && flip(l[i].price.raw(), mask) < signed_p) ++i;
+  return i;
+}
+
+// Position of a signed price in a side: the index of the first level not before it in the
+// vector's order; `found` says whether that level has the price.
+struct Pos {
+  std::size_t i;
+  bool found;
+};
+[[gnu::always_inline]] inline Pos find_pos(const BookSide& v, std::int64_t key,
+                                           Decimal::Rep signed_p, Decimal::Rep mask) {
   const std::size_t n = v.size();
   const std::int64_t* k = v.keys();
-  const std::int64_t* const stop = k + (n > kTop ? n - kTop : 0);
-  const std::int64_t* p = k + n;
-  while (p != stop && p[-1] >= key) --p;
-  std::size_t i = static_cast<std::size_t>(p - k);
-  if (p == stop && p != k) i = lower_bound_key(k, i, key);
-  // Prices within one key (never two on a tick grid): the exact price decides.
-  const BookLevel* l = v.levels();
-  while (i < n && k[i] == key && flip(l[i].price.raw(), mask) < signed_p) ++i;
-  return i;
+  std::size_t i = key_pos(k, n, key);
+  bool found = i < n && k[i] == key;
+  // Within one key the price is nearly always the level's own; else the exact prices decide.
+  const Decimal::Rep price = flip(signed_p, mask);
+  if (found && v.levels()[i].price.raw() != price) [[unlikely]] {
+    i = past_lower_prices(v, i, key, signed_p, mask);
+    found = i < n && v.levels()[i].price.raw() == price;
+  }
+  return {i, found};
 }
 
 // Sets one level of a side (see OrderBook::set_level); `mask` is the side (see flip).
 [[gnu::always_inline]] inline Decimal set_in(BookSide& v, Decimal::Rep signed_p, Decimal::Rep mask,
                                              Decimal qty) {
   const std::int64_t key = search_key(signed_p);
-  const Decimal price = Decimal::from_raw(flip(signed_p, mask));
-  const std::size_t i = find_pos(v, key, signed_p, mask);
-  BookLevel* l = v.levels();
+  const Pos pos = find_pos(v, key, signed_p, mask);
   Decimal prev;
-  if (i < v.size() && l[i].price == price) {
-    prev = l[i].quantity;
+  if (pos.found) {
+    BookLevel& l = v.levels()[pos.i];
+    prev = l.quantity;
     if (qty.is_positive()) {
-      l[i].quantity = qty;
+      l.quantity = qty;
     } else {
-      v.erase(i);
+      v.erase(pos.i);
     }
   } else if (qty.is_positive()) {
-    v.insert(i, BookLevel{price, qty}, key);
+    v.insert(pos.i, BookLevel{Decimal::from_raw(flip(signed_p, mask)), qty}, key);
   }
   return prev;
 }
@@ -98,52 +125,150 @@ Decimal OrderBook::update_level(Side side, Decimal price, Decimal quantity) {
   return set_in(slots(side), flip(price.raw(), mask), mask, quantity);
 }
 
+namespace {
+// set_in out of line: the rare changes the fast path of apply() leaves (a price beyond the
+// keys' range, prices within one key).
+[[gnu::noinline]] void set_in_slow(BookSide& v, Decimal::Rep signed_p, Decimal::Rep mask,
+                                   Decimal qty) {
+  set_in(v, signed_p, mask, qty);
+}
+}  // namespace
+
 void OrderBook::apply(std::span<const PackedLevel> levels) {
   if (bulk_) return load_bulk(levels);
   for (const PackedLevel& l : levels) {
-    // Frames mix the sides at random: the side is data (a mask, a selected side), not a
+    // In 64-bit halves: GCC keeps 128-bit values in memory more than in registers.
+    const auto lo = static_cast<std::uint64_t>(l.signed_price);
+    const auto hi = static_cast<std::int64_t>(l.signed_price >> 64);
+    // Frames mix the sides at random: the side is data (a selected side, a mask), not a
     // branch to mispredict.
-    const Decimal::Rep mask = l.signed_price >> 127;
-    set_in(mask ? asks_ : bids_, l.signed_price, mask, l.remaining());
+    BookSide& v = hi < 0 ? asks_ : bids_;
+    const std::uint64_t m64 = static_cast<std::uint64_t>(hi >> 63);
+    // The fast path: a key in range (the high half within +-2^28) is the signed price but
+    // its low 29 bits, so within one key the low halves of the prices tell an equal one.
+    const auto key = static_cast<std::int64_t>((lo >> 29) | (static_cast<std::uint64_t>(hi) << 35));
+    // One 128-bit compare (cmp/sbb): one branch on the result, none on the halves.
+    const bool positive = l.quantity > 0;
+    if ((static_cast<std::uint64_t>(hi) + (std::uint64_t{1} << 28)) >> 29) [[unlikely]] {
+      set_in_slow(v, l.signed_price, l.signed_price >> 127, l.remaining());
+      continue;
+    }
+    const std::size_t n = v.size();
+    const std::int64_t* k = v.keys();
+    const std::size_t i = key_pos(k, n, key);
+    if (i < n && k[i] == key) {
+      BookLevel& level = v.levels()[i];
+      const auto low = static_cast<std::uint64_t>(level.price.raw());
+      if (((low ^ m64) - m64) != lo) [[unlikely]] {
+        set_in_slow(v, l.signed_price, l.signed_price >> 127, l.remaining());
+      } else if (positive) {
+        level.quantity = l.remaining();
+      } else {
+        v.erase(i);
+      }
+    } else if (positive) {
+      v.insert(i, BookLevel{l.price(), l.remaining()}, key);
+    }
   }
 }
 
 namespace {
-// Appends one side's run of snapshot levels. A run that is strictly best first with
-// positive quantities (as exchanges send snapshots) and starts an empty side goes in
-// read backwards, which is the vector's order (keys set); anything else is appended in
-// arrival order and the side is left for end_bulk's sort. Returns whether the side is
-// still sorted.
 template <bool kAsk>
-bool load_run(BookSide& v, bool sorted, const PackedLevel* first, std::size_t n) {
-  v.reserve(n + n / 8 + 16);  // room for the inserts that follow
-  BookLevel* const out = v.levels() + v.size();
-  std::int64_t* const out_keys = v.keys() + v.size();
+bool on_side(const PackedLevel& l) {
+  return (l.signed_price < 0) == kAsk;
+}
+
+// Writes a best-first run of n snapshot levels read backwards, which is the vector's
+// order, with their keys. Returns whether the run is a clean one: strictly best first,
+// positive quantities, all of the side.
+// Whether the prices of n levels strictly ascend in the vector's order: for keys that
+// repeat (prices within one key, or beyond the keys' range).
+template <bool kAsk>
+bool prices_ascend(const BookLevel* out, std::size_t n) {
+  for (std::size_t k = 1; k < n; ++k) {
+    if (!(flip<kAsk>(out[k - 1].price.raw()) < flip<kAsk>(out[k].price.raw()))) return false;
+  }
+  return true;
+}
+
+// For a run with prices beyond the keys' range, loaded with positive quantities: the keys
+// set again (saturated), and whether the run is clean (one side, strictly ordered).
+template <bool kAsk>
+bool fix_keys_and_check_prices(const BookLevel* out, std::int64_t* out_keys, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) out_keys[k] = search_key(flip<kAsk>(out[k].price.raw()));
+  if (kAsk ? out_keys[n - 1] >= 0 : out_keys[0] < 0) return false;
+  return prices_ascend<kAsk>(out, n);
+}
+
+template <bool kAsk>
+bool load_ordered(BookLevel* out, std::int64_t* out_keys, const PackedLevel* first, std::size_t n) {
+  // In 64-bit halves (see apply). Gathered over the run, no branch per level: whether the
+  // keys ascend strictly, whether every key is in range (each high half within +-2^28),
+  // and whether every quantity is positive (no high half with the sign bit, and the
+  // smallest OR of the halves not 0).
+  bool strict = true;
+  std::uint64_t out_of_range = 0, q_high_or = 0, q_min_or = ~std::uint64_t{0};
+  std::int64_t prev = std::numeric_limits<std::int64_t>::min();
+  const PackedLevel* src = first + n;
+  for (std::size_t k = 0; k < n; ++k) {
+    --src;
+    const auto lo = static_cast<std::uint64_t>(src->signed_price);
+    const auto hi = static_cast<std::uint64_t>(src->signed_price >> 64);
+    const auto key = static_cast<std::int64_t>((lo >> 29) | (hi << 35));
+    out_of_range |= (hi + (std::uint64_t{1} << 28)) >> 29;
+    strict &= prev < key;
+    prev = key;
+    const auto q_lo = static_cast<std::uint64_t>(src->quantity);
+    const auto q_hi = static_cast<std::uint64_t>(src->quantity >> 64);
+    q_high_or |= q_hi;
+    q_min_or = std::min(q_min_or, q_lo | q_hi);
+    out[k] = BookLevel{Decimal::from_raw(flip<kAsk>(src->signed_price)),
+                       Decimal::from_raw(src->quantity)};
+    out_keys[k] = key;
+  }
+  if ((q_high_or >> 63) != 0 || q_min_or == 0) return false;
+  if (out_of_range) return fix_keys_and_check_prices<kAsk>(out, out_keys, n);
+  // Keys ascend with the signed price and keep its sign: the ends tell the side.
+  if (kAsk ? out_keys[n - 1] >= 0 : out_keys[0] < 0) return false;
+  return strict || prices_ascend<kAsk>(out, n);
+}
+
+// Loads the run of one side's snapshot levels that starts at `first` and returns its end.
+// A clean run (see load_ordered) that starts an empty side goes in at once, keys set; its
+// end is found by a binary search, as a snapshot lists one side and then the other (the
+// load checks that guess). Anything else is appended in arrival order and the side left
+// for end_bulk's sort (`sorted` false).
+template <bool kAsk>
+const PackedLevel* load_run(BookSide& v, bool& sorted, const PackedLevel* first,
+                            const PackedLevel* end) {
   if (sorted && v.empty()) {
-    // Backwards, the keys of a best-first run ascend (strictly ascending keys mean
-    // strictly ascending prices; a run with prices within one key takes the sort).
-    bool ok = true;
-    std::int64_t prev = std::numeric_limits<std::int64_t>::min();
-    for (std::size_t k = 0; k < n; ++k) {
-      const PackedLevel& l = first[n - 1 - k];
-      const Decimal q = Decimal::from_raw(l.quantity);
-      const std::int64_t key = search_key(l.signed_price);
-      ok &= (prev < key) & q.is_positive();
-      prev = key;
-      out[k] = BookLevel{Decimal::from_raw(flip<kAsk>(l.signed_price)), q};
-      out_keys[k] = key;
-    }
-    if (ok) {
+    const PackedLevel* q = std::partition_point(first, end, on_side<kAsk>);
+    const auto n = static_cast<std::size_t>(q - first);
+    v.reserve(n + n / 8 + 16);  // room for the inserts that follow
+    static const bool avx2 = book_detail::snapshot_avx2_usable();
+    using book_detail::RunLoad;
+    const RunLoad r = avx2 ? book_detail::load_clean_run_avx2(v.levels(), v.keys(), first, n, kAsk)
+                           : RunLoad::Flawed;
+    if (r == RunLoad::Clean ||
+        (r == RunLoad::KeysOutOfRange &&
+         fix_keys_and_check_prices<kAsk>(v.levels(), v.keys(), n)) ||
+        (r == RunLoad::Flawed && load_ordered<kAsk>(v.levels(), v.keys(), first, n))) {
       v.commit(n);
-      return true;
+      return q;
     }
   }
+  const PackedLevel* q = first + 1;
+  while (q != end && on_side<kAsk>(*q)) ++q;
+  const auto n = static_cast<std::size_t>(q - first);
+  v.reserve(n + n / 8 + 16);
+  BookLevel* const out = v.levels() + v.size();
   for (std::size_t k = 0; k < n; ++k) {
     out[k] = BookLevel{Decimal::from_raw(flip<kAsk>(first[k].signed_price)),
                        Decimal::from_raw(first[k].quantity)};
   }
   v.commit(n);
-  return false;
+  sorted = false;
+  return q;
 }
 }  // namespace
 
@@ -151,16 +276,8 @@ void OrderBook::load_bulk(std::span<const PackedLevel> levels) {
   const PackedLevel* p = levels.data();
   const PackedLevel* const end = p + levels.size();
   while (p != end) {  // runs of one side: usually all bids, then all asks
-    const Side side = p->side();
-    const PackedLevel* q = p + 1;
-    while (q != end && q->side() == side) ++q;
-    const auto n = static_cast<std::size_t>(q - p);
-    if (side == Side::Bid) {
-      bids_sorted_ = load_run<false>(bids_, bids_sorted_, p, n);
-    } else {
-      asks_sorted_ = load_run<true>(asks_, asks_sorted_, p, n);
-    }
-    p = q;
+    p = p->side() == Side::Bid ? load_run<false>(bids_, bids_sorted_, p, end)
+                               : load_run<true>(asks_, asks_sorted_, p, end);
   }
 }
 
@@ -236,8 +353,8 @@ std::optional<Decimal> OrderBook::quantity_at(Side side, Decimal price) const {
   const auto& v = slots(side);
   const Decimal::Rep mask = side == Side::Ask ? -1 : 0;
   const Decimal::Rep sp = flip(price.raw(), mask);
-  const std::size_t i = find_pos(v, search_key(sp), sp, mask);
-  if (i < v.size() && v.levels()[i].price == price) return v.levels()[i].quantity;
+  const Pos pos = find_pos(v, search_key(sp), sp, mask);
+  if (pos.found) return v.levels()[pos.i].quantity;
   return std::nullopt;
 }
 
@@ -250,10 +367,6 @@ std::optional<Decimal> OrderBook::mid() const {
 std::optional<Decimal> OrderBook::spread() const {
   if (bids_.empty() || asks_.empty()) return std::nullopt;
   return asks_.back().price - bids_.back().price;
-}
-
-bool OrderBook::crossed() const {
-  return !bids_.empty() && !asks_.empty() && bids_.back().price >= asks_.back().price;
 }
 
 namespace {

@@ -65,5 +65,28 @@ TEST(BookBuilder, CrossedListenerHearsEveryDroppedBook) {
   EXPECT_EQ(heard.size(), 1u);
 }
 
+TEST(BookBuilder, CrossedSnapshotsOfOneFrameAreDroppedInSymbolOrderEachOnce) {
+  BookBuilder builder;
+  std::vector<std::string> heard;
+  builder.set_crossed_listener([&](std::string_view s) { heard.emplace_back(s); });
+  auto crossed_snapshot = [&](std::string_view sym) {
+    builder.on_snapshot_begin(sym, 1);
+    builder.on_level(LevelChange{sym, Side::Bid, "102"_d, "1"_d});
+    builder.on_level(LevelChange{sym, Side::Ask, "101"_d, "1"_d});
+    builder.on_snapshot_end(sym, 1);
+  };
+  for (std::string_view sym : {"ZECBTC", "ETHUSD", "ZECBTC", "BTCUSD"}) crossed_snapshot(sym);
+  builder.on_snapshot_begin("LTCUSD", 1);  // a sound book among them stays
+  builder.on_level(LevelChange{"LTCUSD", Side::Bid, "100"_d, "1"_d});
+  builder.on_snapshot_end("LTCUSD", 1);
+  builder.end_of_frame(1);
+  // In symbol order, ZECBTC once.
+  EXPECT_EQ(heard, (std::vector<std::string>{"BTCUSD", "ETHUSD", "ZECBTC"}));
+  EXPECT_EQ(builder.stats().crossed, 3u);
+  EXPECT_TRUE(builder.find("LTCUSD")->whole());
+  builder.end_of_frame(2);  // nothing left over
+  EXPECT_EQ(heard.size(), 3u);
+}
+
 }  // namespace
 }  // namespace rtcrypto

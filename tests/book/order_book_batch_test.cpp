@@ -117,6 +117,29 @@ TEST(OrderBookBatch, PricesWithinOneKeyAndBeyondTheKeysRange) {
   for (std::size_t batch : {1u, 7u, 200u}) check(snapshot, flow, batch);
 }
 
+TEST(OrderBookBatch, OrderedSnapshotWithPricesBeyondTheKeysRange) {
+  // As a real BTCUSD snapshot: far asks above ~4.9e9, whose keys saturate; ordered, so it
+  // still loads at once, and changes among those levels find them by their exact prices.
+  for (int far : {1, 2, 3, 7}) {
+    std::vector<Change> snapshot;
+    for (int i = 0; i < 13; ++i) snapshot.push_back({Side::Bid, tick(500 - i), "1"_d});
+    for (int i = 0; i < 10; ++i) snapshot.push_back({Side::Ask, tick(501 + i), "2"_d});
+    for (int i = 0; i < far; ++i) {
+      snapshot.push_back(
+          {Side::Ask, decimal_or_throw("5678912345.67") + Decimal::from_int(i * 1000), "0.5"_d});
+    }
+    std::vector<Change> flow;
+    for (int i = 0; i < far; ++i) {
+      flow.push_back({Side::Ask, decimal_or_throw("5678912345.67") + Decimal::from_int(i * 1000),
+                      i % 2 ? Decimal{} : "3"_d});
+      flow.push_back(
+          {Side::Ask, decimal_or_throw("5678912345.67") + Decimal::from_int(i * 1000 + 1), "4"_d});
+    }
+    flow.push_back({Side::Bid, tick(499), Decimal{}});
+    for (std::size_t batch : {1u, 5u}) check(snapshot, flow, batch);
+  }
+}
+
 TEST(OrderBookBatch, SnapshotInSeveralBatchesAndAfterLevelsAlreadyThere) {
   std::vector<Change> first, second;
   for (int i = 0; i < 50; ++i) first.push_back({Side::Bid, tick(100 - i), "1"_d});

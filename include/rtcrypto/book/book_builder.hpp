@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rtcrypto/book/order_book.hpp"
 #include "rtcrypto/core/events.hpp"
@@ -73,7 +74,9 @@ class BookBuilder : public MarketEventSink {
     OrderBook* book = nullptr;
   };
   std::array<IdSlot, 64> id_slots_{};
-  std::map<std::string, bool, std::less<>> touched_;
+  // Books a snapshot completed since the last end_of_frame (checked there in symbol order;
+  // books are never erased, so the pointers stay valid).
+  std::vector<OrderBook*> touched_;
   MarketEventSink* next_;
   BookBuilderStats stats_;
   std::function<void(std::string_view)> on_crossed_;

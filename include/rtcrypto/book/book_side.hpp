@@ -8,7 +8,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <memory>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <type_traits>
 #include <utility>
 
@@ -24,16 +26,18 @@ struct BookLevel {
 class BookSide {
  public:
   BookSide() = default;
-  BookSide(const BookSide& o)
-      : cap_(o.n_), n_(o.n_), levels_(allocate<BookLevel>(o.n_)), keys_(allocate<Key>(o.n_)) {
-    std::copy(o.levels(), o.levels() + n_, levels());
-    std::copy(o.keys(), o.keys() + n_, keys());
+  BookSide(const BookSide& o) : BookSide() {
+    reserve(o.n_);
+    std::copy(o.levels(), o.levels() + o.n_, levels());
+    std::copy(o.keys(), o.keys() + o.n_, keys());
+    n_ = o.n_;
   }
   BookSide(BookSide&& o) noexcept { swap(o); }
   BookSide& operator=(BookSide o) noexcept {
     swap(o);
     return *this;
   }
+  ~BookSide() { release(); }
   void swap(BookSide& o) noexcept {
     std::swap(cap_, o.cap_);
     std::swap(n_, o.n_);
@@ -44,16 +48,17 @@ class BookSide {
   using Key = std::int64_t;
   std::size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
-  BookLevel* levels() { return levels_.get(); }
-  const BookLevel* levels() const { return levels_.get(); }
-  Key* keys() { return keys_.get(); }
-  const Key* keys() const { return keys_.get(); }
+  BookLevel* levels() { return levels_; }
+  const BookLevel* levels() const { return levels_; }
+  Key* keys() { return keys_; }
+  const Key* keys() const { return keys_; }
   const BookLevel& back() const { return levels_[n_ - 1]; }
 
   void clear() { n_ = 0; }
   // Room for k more levels (from size() on); commit(m) then takes m <= k of them.
   void reserve(std::size_t k) {
-    if (n_ + k > cap_) grow(std::max({n_ + k, cap_ + cap_ / 2, std::size_t{16}}));
+    if (n_ + k > cap_) [[unlikely]]
+      grow(std::max({n_ + k, cap_ + cap_ / 2, std::size_t{16}}));
   }
   void commit(std::size_t m) { n_ += m; }
   void push_back(const BookLevel& l, Key key) {
@@ -65,59 +70,101 @@ class BookSide {
   // Keeps the first m levels.
   void truncate(std::size_t m) { n_ = std::min(n_, m); }
   // Inserts at i / erases level i, moving the levels above: few, as the best end is the
-  // back, so a short move is a plain loop and only a long one calls memmove.
-  void insert(std::size_t i, const BookLevel& l, Key key) {
+  // back. A short move goes two levels a step (a plain loop; an odd count moves one spare
+  // level through the pads around the storage), a long one calls memmove.
+  [[gnu::always_inline]] void insert(std::size_t i, const BookLevel& l, Key key) {
     reserve(1);
-    BookLevel* lv = levels();
-    Key* ks = keys();
-    if (const std::size_t k = n_ - i; k <= kShortMove) {
-      for (std::size_t j = n_; j > i; --j) lv[j] = lv[j - 1], ks[j] = ks[j - 1];
+    BookLevel* lv = levels_;
+    Key* ks = keys_;
+    if (const std::size_t k = n_ - i; k <= kShortMove) [[likely]] {
+      // Top down: level j-1 to j and j-2 to j-1; the last step may move level i-1 (a pad
+      // when i is 0) into i, which the new level then overwrites.
+      const auto lo = static_cast<std::ptrdiff_t>(i);
+      for (auto j = static_cast<std::ptrdiff_t>(n_); j > lo; j -= 2) {
+        step(lv + j - 1, lv + j - 2, ks + j - 1, ks + j - 2);
+      }
     } else {
-      std::memmove(static_cast<void*>(lv + i + 1), lv + i, k * sizeof(BookLevel));
-      std::memmove(ks + i + 1, ks + i, k * sizeof(Key));
+      long_move(i + 1, i, k);
     }
     lv[i] = l;
     ks[i] = key;
     ++n_;
   }
-  void erase(std::size_t i) {
-    BookLevel* lv = levels();
-    Key* ks = keys();
-    if (const std::size_t k = n_ - i - 1; k <= kShortMove) {
-      for (std::size_t j = i + 1; j < n_; ++j) lv[j - 1] = lv[j], ks[j - 1] = ks[j];
+  [[gnu::always_inline]] void erase(std::size_t i) {
+    BookLevel* lv = levels_;
+    Key* ks = keys_;
+    if (const std::size_t k = n_ - i - 1; k <= kShortMove) [[likely]] {
+      // Bottom up: levels j+1, j+2 to j, j+1; an odd count also moves level n (the pad
+      // or a spare slot) into n-1, which is past the new end.
+      for (std::size_t j = i, n = n_; j + 1 < n; j += 2) {
+        step(lv + j, lv + j + 1, ks + j, ks + j + 1);
+      }
     } else {
-      std::memmove(static_cast<void*>(lv + i), lv + i + 1, k * sizeof(BookLevel));
-      std::memmove(ks + i, ks + i + 1, k * sizeof(Key));
+      long_move(i, i + 1, k);
     }
     --n_;
   }
 
  private:
-  // Uninitialized storage: both element types are trivially copyable and destructible,
-  // and an element is always written before it is read.
-  struct Free {
-    void operator()(void* p) const { ::operator delete(p); }
-  };
-  template <class T>
-  static std::unique_ptr<T[], Free> allocate(std::size_t n) {
-    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
-    return std::unique_ptr<T[], Free>(n ? static_cast<T*>(::operator new(n * sizeof(T))) : nullptr);
+  static_assert(std::is_trivially_copyable_v<BookLevel> &&
+                std::is_trivially_destructible_v<BookLevel>);
+  static constexpr std::size_t kShortMove = 16;  // levels moved by a loop, not memmove
+  // One step of a short move: two levels and their keys, each pair read whole before it
+  // is written (SSE2 loads and stores; byte copies through a buffer left GCC storing the
+  // buffer too).
+  [[gnu::always_inline]] static void step(BookLevel* to, const BookLevel* from, Key* to_keys,
+                                          const Key* from_keys) {
+#if defined(__SSE2__)
+    const auto* f = reinterpret_cast<const __m128i*>(from);
+    const __m128i a = _mm_loadu_si128(f), b = _mm_loadu_si128(f + 1);
+    const __m128i c = _mm_loadu_si128(f + 2), d = _mm_loadu_si128(f + 3);
+    const __m128i k = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from_keys));
+    auto* t = reinterpret_cast<__m128i*>(to);
+    _mm_storeu_si128(t, a), _mm_storeu_si128(t + 1, b);
+    _mm_storeu_si128(t + 2, c), _mm_storeu_si128(t + 3, d);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to_keys), k);
+#else
+    const BookLevel a = from[0], b = from[1];
+    const Key ka = from_keys[0], kb = from_keys[1];
+    to[0] = a, to[1] = b, to_keys[0] = ka, to_keys[1] = kb;
+#endif
   }
-  static constexpr std::size_t kShortMove = 8;  // levels moved by a loop, not memmove
-  void grow(std::size_t cap) {
-    auto levels = allocate<BookLevel>(cap);
-    auto keys = allocate<Key>(cap);
-    std::copy(this->levels(), this->levels() + n_, levels.get());
-    std::copy(this->keys(), this->keys() + n_, keys.get());
-    levels_ = std::move(levels);
-    keys_ = std::move(keys);
+  // Storage holds cap_ + 2 elements: one pad before index 0 and one after cap_ - 1, so the
+  // two-level steps of insert/erase may read and write one element beyond the levels.
+  // Uninitialized: an element is always written before it is read (the pads' garbage only
+  // ever lands outside the levels).
+  template <class T>
+  static T* allocate(std::size_t cap) {
+    return static_cast<T*>(::operator new((cap + 2) * sizeof(T))) + 1;
+  }
+  void release() {
+    if (levels_) {
+      ::operator delete(levels_ - 1);
+      ::operator delete(keys_ - 1);
+    }
+  }
+  // Out of line: the short moves inline into the callers' loops without its registers.
+  [[gnu::noinline]] void long_move(std::size_t to, std::size_t from, std::size_t k) {
+    std::memmove(static_cast<void*>(levels_ + to), levels_ + from, k * sizeof(BookLevel));
+    std::memmove(keys_ + to, keys_ + from, k * sizeof(Key));
+  }
+  [[gnu::noinline]] void grow(std::size_t cap) {
+    BookLevel* levels = allocate<BookLevel>(cap);
+    Key* keys = allocate<Key>(cap);
+    if (n_) {
+      std::memcpy(static_cast<void*>(levels), levels_, n_ * sizeof(BookLevel));
+      std::memcpy(keys, keys_, n_ * sizeof(Key));
+    }
+    release();
+    levels_ = levels;
+    keys_ = keys;
     cap_ = cap;
   }
 
   std::size_t cap_ = 0;
   std::size_t n_ = 0;
-  std::unique_ptr<BookLevel[], Free> levels_;
-  std::unique_ptr<Key[], Free> keys_;
+  BookLevel* levels_ = nullptr;
+  Key* keys_ = nullptr;
 };
 
 }  // namespace rtcrypto

@@ -70,8 +70,10 @@ class OrderBook {
   // (bid + ask) / 2 and ask - bid; nullopt while a side is empty.
   std::optional<Decimal> mid() const;
   std::optional<Decimal> spread() const;
-  // Best bid at or above best ask.
-  bool crossed() const;
+  // Best bid at or above best ask (inline: checked after every frame).
+  bool crossed() const {
+    return !bids_.empty() && !asks_.empty() && bids_.back().price >= asks_.back().price;
+  }
   // Σ quantity (base units) and Σ price×quantity (quote units) of the side's levels whose
   // price lies within ±pct percent of mid. Zero when there is no mid.
   double depth_quantity_within(Side side, double pct) const;

@@ -1,0 +1,125 @@
+// The AVX2 snapshot loader against the plain definition of its output: every length
+// around its four-level steps, both sides, prices whose low half is zero (the carry of the
+// asks' negation), and each way a run can fail to be clean.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "../../src/book/snapshot_load.hpp"
+
+namespace rtcrypto::book_detail {
+namespace {
+
+constexpr Decimal::Rep kTwo64 = static_cast<Decimal::Rep>(1) << 64;
+
+// A clean best-first run of n levels of one side, some prices multiples of 2^64.
+std::vector<PackedLevel> clean_run(std::size_t n, bool ask, std::mt19937_64& rng) {
+  std::vector<PackedLevel> run;
+  Decimal::Rep price = ask ? kTwo64 * 3 : kTwo64 * 900;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Decimal::Rep step =
+        rng() % 3 == 0 ? kTwo64 : static_cast<Decimal::Rep>(rng() % 1000 + 1) << 29;
+    price += ask ? step : -step;
+    const Decimal::Rep qty =
+        rng() % 2 ? static_cast<Decimal::Rep>(rng() % 1000 + 1) : kTwo64 * 5 + 7;
+    run.push_back({ask ? -price : price, qty});
+  }
+  return run;
+}
+
+struct Loaded {
+  std::vector<BookLevel> levels;
+  std::vector<std::int64_t> keys;
+  RunLoad result;
+  bool clean;
+};
+
+Loaded load(const std::vector<PackedLevel>& run, bool ask) {
+  Loaded out{std::vector<BookLevel>(run.size()), std::vector<std::int64_t>(run.size()),
+             RunLoad::Flawed, false};
+  out.result = load_clean_run_avx2(out.levels.data(), out.keys.data(), run.data(), run.size(), ask);
+  out.clean = out.result == RunLoad::Clean;
+  return out;
+}
+
+TEST(SnapshotLoadAvx2, CleanRunsOfEveryLengthMatchTheDefinition) {
+  if (!snapshot_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  std::mt19937_64 rng(5);
+  for (bool ask : {false, true}) {
+    for (std::size_t n = 1; n <= 41; ++n) {
+      const std::vector<PackedLevel> run = clean_run(n, ask, rng);
+      const Loaded got = load(run, ask);
+      ASSERT_TRUE(got.clean) << n << " " << ask;
+      for (std::size_t k = 0; k < n; ++k) {
+        const PackedLevel& l = run[n - 1 - k];  // read backwards: best at the back
+        EXPECT_EQ(got.levels[k].price, l.price()) << n << " " << k;
+        EXPECT_EQ(got.levels[k].quantity, l.remaining()) << n << " " << k;
+        EXPECT_EQ(got.keys[k], static_cast<std::int64_t>(l.signed_price >> 29)) << n << " " << k;
+      }
+    }
+  }
+}
+
+TEST(SnapshotLoadAvx2, RunsThatAreNotCleanAreRefusedWhereverTheFlawIs) {
+  if (!snapshot_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  std::mt19937_64 rng(9);
+  for (bool ask : {false, true}) {
+    for (std::size_t n : {2u, 3u, 4u, 5u, 8u, 9u, 13u}) {
+      for (std::size_t at = 0; at < n; ++at) {
+        const std::vector<PackedLevel> base = clean_run(n, ask, rng);
+        auto flawed = [&](auto&& spoil) {
+          std::vector<PackedLevel> run = base;
+          spoil(run[at]);
+          return load(run, ask).clean;
+        };
+        EXPECT_FALSE(flawed([](PackedLevel& l) { l.quantity = 0; })) << n << " " << at;
+        EXPECT_FALSE(flawed([](PackedLevel& l) { l.quantity = -1; })) << n << " " << at;
+        EXPECT_FALSE(flawed([](PackedLevel& l) { l.signed_price = -l.signed_price; }))
+            << n << " " << at;  // the other side's level
+        // Beyond the keys' range (the signed price's high half past 2^28).
+        EXPECT_FALSE(flawed([&](PackedLevel& l) {
+          l.signed_price = (ask ? -kTwo64 : kTwo64) * (Decimal::Rep{1} << 29);
+        })) << n
+            << " " << at;
+        if (at > 0) {  // a repeat of the level before: not strictly best first
+          std::vector<PackedLevel> run = base;
+          run[at].signed_price = run[at - 1].signed_price;
+          EXPECT_FALSE(load(run, ask).clean) << n << " " << at;
+          run = base;  // worse than... better than the one before: out of order
+          std::swap(run[at].signed_price, run[at - 1].signed_price);
+          EXPECT_FALSE(load(run, ask).clean) << n << " " << at;
+        }
+      }
+    }
+  }
+}
+
+TEST(SnapshotLoadAvx2, PricesBeyondTheKeysRangeLeaveTheLevelsRightAndTheKeysToRedo) {
+  if (!snapshot_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  const Decimal::Rep beyond = kTwo64 << 29;  // the high half at 2^29: past the keys' range
+  for (bool ask : {false, true}) {
+    for (std::size_t n = 1; n <= 9; ++n) {
+      for (std::size_t from = 0; from < n; ++from) {  // levels from `from` on lie beyond
+        std::vector<PackedLevel> run;
+        for (std::size_t i = 0; i < n; ++i) {
+          // (Not best first for bids: beyond the range the kernel only reports; the caller
+          // checks the order by price.)
+          const Decimal::Rep p = (i >= from ? beyond : kTwo64) + static_cast<Decimal::Rep>(i) * 7;
+          run.push_back({ask ? -p : p, static_cast<Decimal::Rep>(i + 1)});
+        }
+        const Loaded got = load(run, ask);
+        EXPECT_EQ(got.result, RunLoad::KeysOutOfRange) << n << " " << from;
+        for (std::size_t k = 0; k < n; ++k) {
+          EXPECT_EQ(got.levels[k].price, run[n - 1 - k].price());
+          EXPECT_EQ(got.levels[k].quantity, run[n - 1 - k].remaining());
+        }
+        run[from].quantity = 0;  // a zero quantity still makes it Flawed
+        EXPECT_EQ(load(run, ask).result, RunLoad::Flawed) << n << " " << from;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rtcrypto::book_detail

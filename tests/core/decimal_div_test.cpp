@@ -143,7 +143,10 @@ TEST(DecimalMul, SmallTimesLargeEdgesAgreeWithPlainArithmetic) {
       rep_max - 1, rep_max / 2, rep_max / 18, rep_max / 17, static_cast<Rep>(URep{1} << 100)};
   for (Rep s : {one, one * 18, two64 - 1}) {  // results right at and past 2^127 - 1
     const Rep at = static_cast<Rep>((static_cast<URep>(rep_max) / static_cast<URep>(s)) * one);
-    for (Rep d : {Rep{-one}, Rep{-1}, Rep{0}, Rep{1}, Rep{one}}) larges.push_back(at + d);
+    for (Rep d : {Rep{-one}, Rep{-1}, Rep{0}, Rep{1}, Rep{one}}) {
+      Rep v;  // skips the steps past 2^127 - 1 (the sum itself would overflow)
+      if (!__builtin_add_overflow(at, d, &v)) larges.push_back(v);
+    }
   }
   for (Rep a : smalls) {
     for (Rep b : larges) {

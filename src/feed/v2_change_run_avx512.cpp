@@ -73,8 +73,9 @@ alignas(64) constexpr Consts512 kConsts512 = [] {
 
 constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 
-// One change at p (64 readable bytes) in the point-aligned layout; writes it to `out` and
-// returns the position after its `]`, or nullptr when it is not of that shape.
+// One change at p (64 readable bytes, the first 8 `head`, `sell` = side_of(head)) in the
+// point-aligned layout; writes it to `out` and returns the position after its `]`, or nullptr when
+// it is not of that shape.
 //
 // The window's quote and point masks give the layout `"price","quantity"]` (the separator
 // and the closing bracket checked with two loads), each number's point pt (the first point
@@ -83,13 +84,9 @@ constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 // between the quotes other than pt, which must all be digits. So a number is digits with at
 // most one point, as Decimal::parse's fast path reads it: a price may start with its point
 // (".5"; "." reads as 0 and is refused with the other zero prices), a quantity may not.
-RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(const char* p,
-                                                                    ScannedLevel& out,
-                                                                    const Consts& k,
-                                                                    const Consts512& k5) {
-  std::uint64_t head;
-  std::memcpy(&head, p, 8);
-  const std::size_t sell = side_of(head);
+RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(
+    const char* p, std::uint64_t head, std::size_t sell, ScannedLevel& out, const Consts& k,
+    const Consts512& k5) {
   const std::uint32_t buy = static_cast<std::uint32_t>(sell) ^ 1u;
   if (head != k.open_of[sell]) return nullptr;
   const char* const w = p + 7 + sell;  // the price's opening quote
@@ -146,7 +143,16 @@ RTC_AVX2 [[gnu::noinline]] const char* avx2_change(const char* p, ScannedLevel& 
   return one_change(p, out, kConsts);
 }
 
-RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer& levels) {
+// Spans longer than this are snapshots (or big deltas) whose changes come in runs of one
+// side: their loop branches on the side, so each side's reading has it as a constant (no
+// shifts of the masks for a buy, fewer registers). Short delta spans have random sides,
+// which that branch would mispredict: their loop reads the side as data.
+constexpr std::ptrdiff_t kSideRunSpan = 1024;
+
+template <bool kSideRuns>
+RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char* p,
+                                                                     const char* limit,
+                                                                     LevelBuffer& levels) {
   const Consts* kp = &kConsts;
   const Consts512* k5p = &kConsts512;
   asm("" : "+r"(kp), "+r"(k5p));
@@ -164,7 +170,15 @@ RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer&
         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open)));
     // (64-bit count: no zero-extension. With no `[` it runs past p + 48, where `,[` can't be.)
     const char* const next = p + 16 + _tzcnt_u64(opens);
-    const char* q = aligned_change(p, *out, k, k5);
+    std::uint64_t head;
+    std::memcpy(&head, p, 8);
+    const std::size_t sell = side_of(head);
+    const char* q;
+    if constexpr (kSideRuns) {
+      q = sell ? aligned_change(p, head, 1, *out, k, k5) : aligned_change(p, head, 0, *out, k, k5);
+    } else {
+      q = aligned_change(p, head, sell, *out, k, k5);
+    }
     if (!q) q = avx2_change(p, *out);  // longer numbers, a quantity like ".5", ...
     if (!q) {
       done = out == first ? nullptr : p - 1;  // before the comma that follows the last one
@@ -180,6 +194,11 @@ RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer&
   }
   levels.commit(static_cast<std::size_t>(out - first));
   return done;
+}
+
+RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer& levels) {
+  return limit - p > kSideRunSpan ? run_avx512_loop<true>(p, limit, levels)
+                                  : run_avx512_loop<false>(p, limit, levels);
 }
 
 }  // namespace

@@ -43,7 +43,10 @@ constexpr std::uint64_t to_quantity(std::uint64_t lanes) {
 // point (or closing quote when it has none) pt1 and closing quote e1; the quantity's
 // pt2 and e2 (its opening quote at e1 + 2). All lie in [0, 32].
 struct Consts512 {
-  signed char around[32];           // lane j's byte, relative to the number's point
+  // [x]: lane j's byte (of 16) for a number whose point is byte x of the loaded window.
+  // Two rows (price, quantity) make the permute's index: two loads, where broadcasting x
+  // into each half and adding the lanes' offsets took six instructions.
+  alignas(16) signed char at_of[33][16];
   Bytes32 nine;                     // 9 in every byte
   std::uint64_t price_int[33];      // [pt1]: pt1 - 1 integral digits
   std::uint64_t price_frac[33];     // [e1 - pt1]
@@ -54,11 +57,14 @@ struct Consts512 {
 };
 alignas(64) constexpr Consts512 kConsts512 = [] {
   Consts512 c{};
-  for (int j = 0; j < 32; ++j) {
-    const int lane = j % 16;
-    c.around[j] = static_cast<signed char>(lane < 8 ? lane - 8 : lane - 7);
-    c.nine.b[j] = 9;
+  for (int x = 0; x < 33; ++x) {
+    for (int j = 0; j < 16; ++j) {
+      // The integral digits before the point, the fractional ones after it (mod 32: the
+      // permute reads the low 5 bits).
+      c.at_of[x][j] = static_cast<signed char>(((j < 8 ? j - 8 : j - 7) + x) & 31);
+    }
   }
+  for (int j = 0; j < 32; ++j) c.nine.b[j] = 9;
   c.factor[0] = 10'000'000'000;
   c.factor[1] = -c.factor[0];
   c.quantity_factor = 10'000'000'000;
@@ -73,8 +79,9 @@ alignas(64) constexpr Consts512 kConsts512 = [] {
 
 constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 
-// One change at p (64 readable bytes) in the point-aligned layout; writes it to `out` and
-// returns the position after its `]`, or nullptr when it is not of that shape.
+// One change at p (64 readable bytes, the first 8 `head`, `sell` = side_of(head)) in the
+// point-aligned layout; writes it to `out` and returns the position after its `]`, or nullptr
+// when it is not of that shape. `side_known`: sell is a constant (the side-run loops).
 //
 // The window's quote and point masks give the layout `"price","quantity"]` (the separator
 // and the closing bracket checked with two loads), each number's point pt (the first point
@@ -83,20 +90,17 @@ constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 // between the quotes other than pt, which must all be digits. So a number is digits with at
 // most one point, as Decimal::parse's fast path reads it: a price may start with its point
 // (".5"; "." reads as 0 and is refused with the other zero prices), a quantity may not.
-RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(const char* p,
-                                                                    ScannedLevel& out,
-                                                                    const Consts& k,
-                                                                    const Consts512& k5) {
-  std::uint64_t head;
-  std::memcpy(&head, p, 8);
-  const std::size_t sell = side_of(head);
-  const std::uint32_t buy = static_cast<std::uint32_t>(sell) ^ 1u;
+RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(
+    const char* p, std::uint64_t head, std::size_t sell, bool side_known, ScannedLevel& out,
+    const Consts& k, const Consts512& k5) {
   if (head != k.open_of[sell]) return nullptr;
   const char* const w = p + 7 + sell;  // the price's opening quote
-  // The 32 bytes from p + 8, loaded before the side is known (the load and all that follows
-  // waited for it): w's for a sell; for a buy, those after w, whose quote the head held. A
-  // buy's masks move up a byte, their bit 0 (the quote) set, so they give the window at w.
-  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 8));
+  // With the side unknown, the 32 bytes from p + 8, loaded before it is known (the load and
+  // all that follows waited for it): w's for a sell; for a buy, those after w, whose quote
+  // the head held. A buy's masks move up a byte, their bit 0 (the quote) set, so they give
+  // the window at w. With the side known, w's.
+  const std::uint32_t buy = side_known ? 0u : static_cast<std::uint32_t>(sell) ^ 1u;
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(side_known ? w : p + 8));
   const __mmask32 quote_mask = _mm256_cmpeq_epi8_mask(b, vec(&k.quote));
   const __mmask32 point_mask = _mm256_cmpeq_epi8_mask(b, vec(&k.point));
   const std::uint32_t quotes = (_cvtmask32_u32(quote_mask) << buy) | buy;
@@ -118,10 +122,8 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(const char* 
                               k5.quantity_int[pt2 - e1] | k5.quantity_frac[e2 - pt2];
   if (lanes & kTooLong) return nullptr;
   // (Byte j of b is at w + j + buy.)
-  const __m256i at =
-      _mm256_add_epi8(_mm256_mask_set1_epi8(_mm256_set1_epi8(static_cast<char>(pt1 - buy)),
-                                            0xFFFF0000u, static_cast<char>(pt2 - buy)),
-                      vec(k5.around));
+  const __m256i at = _mm256_inserti128_si256(_mm256_castsi128_si256(vec128(k5.at_of[pt1 - buy])),
+                                             vec128(k5.at_of[pt2 - buy]), 1);
   const __m256i d = _mm256_maskz_permutexvar_epi8(static_cast<__mmask32>(lanes), at,
                                                   _mm256_sub_epi8(b, vec(&k.zero)));
   if (_mm256_cmpgt_epu8_mask(d, vec(&k5.nine)) != 0) return nullptr;
@@ -146,7 +148,16 @@ RTC_AVX2 [[gnu::noinline]] const char* avx2_change(const char* p, ScannedLevel& 
   return one_change(p, out, kConsts);
 }
 
-RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer& levels) {
+// Spans longer than this are snapshots (or big deltas) whose changes come in runs of one
+// side: their loop branches on the side, so each side's reading has it as a constant (no
+// shifts of the masks for a buy, fewer registers). Short delta spans have random sides,
+// which that branch would mispredict: their loop reads the side as data.
+constexpr std::ptrdiff_t kSideRunSpan = 1024;
+
+template <bool kSideRuns>
+RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char* p,
+                                                                     const char* limit,
+                                                                     LevelBuffer& levels) {
   const Consts* kp = &kConsts;
   const Consts512* k5p = &kConsts512;
   asm("" : "+r"(kp), "+r"(k5p));
@@ -164,7 +175,16 @@ RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer&
         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open)));
     // (64-bit count: no zero-extension. With no `[` it runs past p + 48, where `,[` can't be.)
     const char* const next = p + 16 + _tzcnt_u64(opens);
-    const char* q = aligned_change(p, *out, k, k5);
+    std::uint64_t head;
+    std::memcpy(&head, p, 8);
+    const std::size_t sell = side_of(head);
+    const char* q;
+    if constexpr (kSideRuns) {
+      q = sell ? aligned_change(p, head, 1, true, *out, k, k5)
+               : aligned_change(p, head, 0, true, *out, k, k5);
+    } else {
+      q = aligned_change(p, head, sell, false, *out, k, k5);
+    }
     if (!q) q = avx2_change(p, *out);  // longer numbers, a quantity like ".5", ...
     if (!q) {
       done = out == first ? nullptr : p - 1;  // before the comma that follows the last one
@@ -180,6 +200,11 @@ RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer&
   }
   levels.commit(static_cast<std::size_t>(out - first));
   return done;
+}
+
+RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer& levels) {
+  return limit - p > kSideRunSpan ? run_avx512_loop<true>(p, limit, levels)
+                                  : run_avx512_loop<false>(p, limit, levels);
 }
 
 }  // namespace

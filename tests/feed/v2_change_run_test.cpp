@@ -195,6 +195,32 @@ TEST(V2ChangeRun, EdgeDecimalsReadAsDecimalParseDoes) {
   }
 }
 
+// Snapshot-shaped frames: hundreds of bids then hundreds of asks (the AVX-512 kernel reads
+// long spans with a loop per side), over more than one kernel span, random decimals
+// among the usual ones so that changes are also left to the general reader mid-run.
+TEST(V2ChangeRun, SnapshotSideRunsReadAsDecimalParseDoes) {
+  std::mt19937_64 rng(13);
+  for (const Kernel& k : kernels()) {
+    for (int round = 0; round < 12; ++round) {
+      std::vector<Change> changes;
+      const int bids = 300 + static_cast<int>(rng() % 600);
+      const int asks = 300 + static_cast<int>(rng() % 600);
+      for (int i = 0; i < bids + asks; ++i) {
+        Change c{i >= bids, "29385.05", "0.12345678"};
+        if (rng() % 8 == 0) c.price = random_decimal(rng);
+        if (rng() % 8 == 0) c.quantity = random_decimal(rng);
+        const auto p = Decimal::parse(c.price), q = Decimal::parse(c.quantity);
+        if (round % 3 != 0 && (!p || !p->is_positive())) c.price = "7.25";
+        if (round % 3 != 0 && (!q || q->is_negative())) c.quantity = "0";
+        changes.push_back(c);
+      }
+      expect_scan(frame_of(changes, round % 2 == 1), changes, k,
+                  "snapshot round " + std::to_string(round));
+      if (HasFatalFailure()) return;
+    }
+  }
+}
+
 // Every split of up to 10 integral and 10 fractional digits (with and without a point, a
 // trailing point, a leading one) in the price and in the quantity: the lengths on both
 // sides of the AVX-512 layout's 8 + 8 digits and of its 32-byte window.

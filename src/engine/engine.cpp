@@ -183,7 +183,26 @@ void Engine::on_levels(std::span<const LevelChange> cs) {
   note_window(*s);
 }
 
+// A batch of a symbol seen before whose window stays open (nearly all): one slot compare,
+// then the window's sums, then the book last as a tail call (the window's sums do not read
+// the book, so nothing is kept across a call). The rest (a new id, a close due, an empty
+// batch) out of line, in on_level_batch_slow.
 void Engine::on_level_batch(const LevelBatch& b) {
+  const IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
+  SymbolState* s = slot.state;
+  if (slot.id != b.symbol_id || b.symbol_id == 0 || b.levels.empty() || s->window.due(b.ts))
+      [[unlikely]] {
+    on_level_batch_slow(b);
+    return;
+  }
+  last_ = s;
+  if (!s->traded) return;
+  stats_.changes += b.levels.size();
+  if (b.ts > now_) now_ = b.ts;
+  apply_batch(*s, b);
+}
+
+[[gnu::noinline]] void Engine::on_level_batch_slow(const LevelBatch& b) {
   if (b.levels.empty()) return;
   SymbolState* s = state_for(b);
   if (!s->traded) return;
@@ -191,11 +210,26 @@ void Engine::on_level_batch(const LevelBatch& b) {
   stats_.changes += b.levels.size();
   if (b.ts > now_) now_ = b.ts;
   advance(*s, b.ts);
+  apply_batch(*s, b);
+}
+
+// After the close check: the window's sums (it ignores snapshot levels), then the book as a
+// tail call (the sums do not read the book).
+[[gnu::always_inline]] inline void Engine::apply_batch(SymbolState& s, const LevelBatch& b) {
+  s.updated = true;
+  s.suspect = false;
+  if (!b.snapshot) {
+    if (!s.window.is_open()) [[unlikely]]
+      open_window(s, b.ts);
+    s.window.add_open_levels(b.levels);
+  }
   builder_.on_level_batch(b);
-  if (!b.snapshot) s->window.add_levels(b.levels, b.ts);  // the window ignores snapshot levels
-  s->updated = true;
-  s->suspect = false;
-  note_window(*s);
+}
+
+// Only an opening moves the earliest window end.
+[[gnu::noinline]] void Engine::open_window(SymbolState& s, TimeNs ts) {
+  s.window.open(ts);
+  note_window(s);
 }
 
 void Engine::on_snapshot_begin(std::string_view symbol, TimeNs ts) {

@@ -10,24 +10,26 @@
 
 namespace rtcrypto {
 
+// What every change and trade touches comes first (symbol, flags, window sums, last trade),
+// in as few cache lines as can be; what decisions read follows.
 struct Engine::SymbolState {
   std::string symbol;
   bool traded = false;
-  CurrencyPair pair;
-  WindowAggregator window;
-  const OrderBook* book = nullptr;
-  std::optional<Decimal> last_trade;
   bool updated = false;  // book changed since the last end_of_frame (decide_every_update)
   // Freshness beyond level changes: the engine clock when the feed last proved the book
   // current while whole (on_feed_current); none while a frame that could not be read may
   // have carried a change of it (on_feed_suspect, cleared by the next change or snapshot).
-  TimeNs proven_at = std::numeric_limits<TimeNs>::min();
   bool suspect = false;
+  TimeNs proven_at = std::numeric_limits<TimeNs>::min();
+  WindowAggregator window;
+  std::optional<Decimal> last_trade;
+  const OrderBook* book = nullptr;
+  CurrencyPair pair;
   // The ticker's per-currency field names, interned once.
   FieldKey volume_base_key = FieldKey("volume_" + pair.base);
   FieldKey volume_quote_key = FieldKey("volume_" + pair.quote);
   SymbolState(std::string_view sym, bool tr, const WindowConfig& wc)
-      : symbol(sym), traded(tr), pair(split_symbol(sym)), window(std::string(sym), wc) {}
+      : symbol(sym), traded(tr), window(std::string(sym), wc), pair(split_symbol(sym)) {}
 
   // decide()'s answers, kept between decisions: the rules while the exchange's
   // rules_epoch() stays (0: none kept); where base and quote sit in Engine::balances_ and

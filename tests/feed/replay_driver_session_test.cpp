@@ -52,5 +52,39 @@ TEST(ReplayDriverSessions, AnyDifferenceStartsANewSession) {
   }
 }
 
+// Frames of the session before take the driver's short path: the same counts, times and
+// frame ends as the first frame's full one, and a frame of another feed still finds its parser.
+TEST(ReplayDriverSessions, FramesOfOneSessionKeepEveryCount) {
+  test::EventRecorder rec;
+  std::vector<TimeNs> ends;
+  ReplayOptions opts;
+  opts.on_frame_end = [&](TimeNs t) { ends.push_back(t); };
+  ReplayDriver driver(rec, opts);
+  const TimeNs t0 = 1'617'645'247 * kNsPerSec;
+  for (int i = 0; i < 5; ++i) {
+    ReplayFrame f;
+    f.recv_ts = t0 + i * kNsPerSec;
+    f.session = "s";
+    f.frame = kSnap;
+    driver.process(f);
+  }
+  ReplayFrame v1;  // another feed in the same session, without a symbol: counted as bad
+  v1.recv_ts = t0 + 9 * kNsPerSec;
+  v1.session = "s";
+  v1.feed = FeedKind::V1;
+  v1.frame = "{}";
+  driver.process(v1);
+  const ReplayStats st = driver.stats();
+  EXPECT_EQ(st.frames, 6u);
+  EXPECT_EQ(st.sessions, 1u);
+  EXPECT_EQ(st.bad_frames, 1u);
+  EXPECT_EQ(st.first_recv_ts, t0);
+  EXPECT_EQ(st.last_recv_ts, t0 + 9 * kNsPerSec);
+  EXPECT_EQ(st.feed.snapshots, 5u);
+  ASSERT_EQ(ends.size(), 6u);
+  EXPECT_EQ(ends[4], t0 + 4 * kNsPerSec);
+  EXPECT_TRUE(rec.gaps.empty());
+}
+
 }  // namespace
 }  // namespace rtcrypto

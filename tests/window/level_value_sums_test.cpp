@@ -176,6 +176,37 @@ TEST(LevelValueSums, DispatcherMatchesScalarOnWideValues) {
   }
 }
 
+// The counted entry points (what WindowAggregator::add_levels calls): the same sums as the
+// scalar kernel, asks and bids counted, over the four-level steps and their 0-3 level tails,
+// and wide values the AVX2 kernel refuses (its fallback must still count once).
+TEST(LevelValueSums, CountedKernelsMatchScalarAndCount) {
+  std::mt19937_64 rng(17);
+  for (int round = 0; round < 3000; ++round) {
+    const std::size_t n = rng() % 24;
+    const int max_bits = round % 3 == 0 ? 127 : 103;  // a third with values to refuse
+    const auto levels = random_levels(rng, n, max_bits, round % 5 == 0);
+    LevelValueSums start;
+    std::uint64_t start_bids = 0;
+    if (round % 2) {
+      start = LevelValueSums{12345.678, 0.5, 3};
+      start_bids = 4;
+    }
+    LevelValueSums want = start;
+    add_scalar(levels, want);
+    const std::uint64_t want_bids = start_bids + n - (want.asks - start.asks);
+    std::vector<AddLevelValuesCounted> kernels = {&add_level_values_counted_scalar,
+                                                  kAddLevelValuesCounted};
+    if (level_values_avx2_usable()) kernels.push_back(&add_level_values_counted_avx2);
+    for (AddLevelValuesCounted kernel : kernels) {
+      LevelValueSums got = start;
+      std::uint64_t bids = start_bids;
+      kernel(levels.data(), levels.size(), got.ask, got.bid, got.asks, bids);
+      expect_same(want, got);
+      ASSERT_EQ(bids, want_bids) << round;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace rtcrypto
 

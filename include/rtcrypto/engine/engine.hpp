@@ -184,6 +184,9 @@ class Engine final : public MarketEventSink {
   std::array<StateSlot, 64> state_slots_{};
   // A batch's state by its symbol id (ids are never reused; see LevelBatch).
   SymbolState* state_for(const LevelBatch& b);
+  void on_level_batch_slow(const LevelBatch& b);          // a new id, a close due, no levels
+  void apply_batch(SymbolState& s, const LevelBatch& b);  // window sums, then the book
+  void open_window(SymbolState& s, TimeNs ts);            // a batch's window, not yet open
   // The per-event paths' rare cases, out of line so that the common ones save no registers.
   SymbolState* state_for_slow(std::string_view symbol);  // another symbol than the last
   void close_due(TimeNs ts);                             // on_time's sweep

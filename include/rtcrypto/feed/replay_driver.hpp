@@ -52,6 +52,7 @@ class ReplayDriver {
 
  private:
   class Sink;
+  void process_slow(const ReplayFrame& f);  // a new session, a filter, another feed
   FeedParser& parser_for(const ReplayFrame& f);
   bool skip_by_filter(const ReplayFrame& f);
 

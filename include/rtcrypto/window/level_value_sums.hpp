@@ -3,6 +3,7 @@
 // per side, each term int128_to_double(price) × int128_to_double(remaining) × 1e-36, added
 // in stream order — bit for bit what WindowAggregator::add(LevelChange) adds change by change.
 // An AVX2 kernel converts two levels' four numbers at once; the CPU is asked at run time.
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -38,6 +39,24 @@ inline std::uint64_t add_level_values(std::span<const PackedLevel> levels, doubl
       return asks;
   }
   return add_level_values_scalar(levels, ask, bid);
+}
+
+// The same with the counts too, for WindowAggregator::add_levels: adds each level's term to
+// `ask` or `bid` and counts it in `asks` or `bids`, with the best kernel (the AVX2 one falls
+// back to the scalar one itself). Through one pointer chosen at start-up: the hot caller
+// makes one indirect call, with no check or fallback of its own to keep registers for.
+using AddLevelValuesCounted = void (*)(const PackedLevel* levels, std::size_t n, double& ask,
+                                       double& bid, std::uint64_t& asks, std::uint64_t& bids);
+void add_level_values_counted_scalar(const PackedLevel* levels, std::size_t n, double& ask,
+                                     double& bid, std::uint64_t& asks, std::uint64_t& bids);
+// Only where level_values_avx2_usable().
+void add_level_values_counted_avx2(const PackedLevel* levels, std::size_t n, double& ask,
+                                   double& bid, std::uint64_t& asks, std::uint64_t& bids);
+extern const AddLevelValuesCounted kAddLevelValuesCounted;  // the best of the two
+
+inline void add_level_values_counted(std::span<const PackedLevel> levels, double& ask, double& bid,
+                                     std::uint64_t& asks, std::uint64_t& bids) {
+  kAddLevelValuesCounted(levels.data(), levels.size(), ask, bid, asks, bids);
 }
 
 }  // namespace rtcrypto

@@ -113,10 +113,15 @@ class WindowAggregator {
   void add_levels(std::span<const PackedLevel> levels, TimeNs ts) {
     if (levels.empty()) return;  // (no change: no window opened)
     open_at(ts);
-    const std::uint64_t asks = add_level_values(levels, ask_sum_, bid_sum_);
-    ask_changes_ += asks;
-    bid_changes_ += levels.size() - asks;
+    add_open_levels(levels);
   }
+  // The same into the open window (is_open(); see open()): one call to the kernel, which
+  // counts too.
+  void add_open_levels(std::span<const PackedLevel> levels) {
+    add_level_values_counted(levels, ask_sum_, bid_sum_, ask_changes_, bid_changes_);
+  }
+  // Opens the window `t` falls in unless one is open (as the first add at t would).
+  void open(TimeNs t) { open_at(t); }
   void add(const TradeEvent& t) { add(t, t.price.to_double(), t.quantity.to_double()); }
   // The same with the trade's price and quantity already as doubles (Decimal::to_double's),
   // for a caller that needs them too (one conversion each). Inline: one per trade.

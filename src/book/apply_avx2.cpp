@@ -48,13 +48,15 @@ RTC_BOOK_AVX2 inline unsigned below(__m256i kv, const BookSide::Key* k) {
   static_assert(sizeof(BookLevel) == 32);
   const BookLevel* f = lv + from;
   BookLevel* t = lv + to;
+  // The keys first, stored before the levels are loaded: 16 vectors live at most (AVX2's
+  // register count), none spilled.
   const __m256i k0 = load(ks + from), k1 = load(ks + from + 4);
   const __m256i k2 = load(ks + from + 8), k3 = load(ks + from + 12);
+  store(ks + to, k0), store(ks + to + 4, k1), store(ks + to + 8, k2), store(ks + to + 12, k3);
   const __m256i a0 = load(f), a1 = load(f + 1), a2 = load(f + 2), a3 = load(f + 3);
   const __m256i a4 = load(f + 4), a5 = load(f + 5), a6 = load(f + 6), a7 = load(f + 7);
   const __m256i a8 = load(f + 8), a9 = load(f + 9), a10 = load(f + 10), a11 = load(f + 11);
   const __m256i a12 = load(f + 12), a13 = load(f + 13), a14 = load(f + 14), a15 = load(f + 15);
-  store(ks + to, k0), store(ks + to + 4, k1), store(ks + to + 8, k2), store(ks + to + 12, k3);
   store(t, a0), store(t + 1, a1), store(t + 2, a2), store(t + 3, a3);
   store(t + 4, a4), store(t + 5, a5), store(t + 6, a6), store(t + 7, a7);
   store(t + 8, a8), store(t + 9, a9), store(t + 10, a10), store(t + 11, a11);

@@ -141,8 +141,11 @@ void book_detail::set_level_general(BookSide& v, Decimal::Rep signed_p, Decimal 
 
 void OrderBook::apply(std::span<const PackedLevel> levels) {
   if (bulk_) return load_bulk(levels);
-  static const bool avx2 = book_detail::apply_avx2_usable();
-  if (avx2) return book_detail::apply_avx2(bids_, asks_, levels.data(), levels.size());
+  using Kernel = void (*)(BookSide&, BookSide&, const PackedLevel*, std::size_t);
+  static const Kernel kernel = book_detail::apply_avx512_usable() ? book_detail::apply_avx512
+                               : book_detail::apply_avx2_usable() ? book_detail::apply_avx2
+                                                                  : nullptr;
+  if (kernel) return kernel(bids_, asks_, levels.data(), levels.size());
   apply_portable(levels);
 }
 

@@ -1,10 +1,12 @@
-// The AVX2 apply (src/book/apply_avx2.cpp) and the portable one against a model (a std::map
-// per side): random operation sequences on books of every depth around the kernel's top 16
-// keys (empty and short sides read the keys' front pads), changes deep below the top, prices
-// within one search key, prices beyond the keys' range, removals of absent levels, negative
-// quantities, and growth of the storage mid-batch.
+// The AVX-512 and AVX2 apply kernels (src/book/apply_avx*.cpp) and the portable apply
+// against a model (a std::map per side): random operation sequences on books of every depth around
+// the kernel's top 16 keys (empty and short sides read the keys' front pads), changes deep below
+// the top, prices within one search key, prices beyond the keys' range, removals of absent levels,
+// negative quantities, and growth of the storage mid-batch.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <random>
 #include <vector>
@@ -56,6 +58,42 @@ void expect_matches(const OrderBook& b, const Model& m, const char* what) {
   }
 }
 
+// The kernels on bare sides, each the kernel OrderBook::apply would pick on its CPU.
+struct Kernel {
+  const char* name;
+  bool usable;
+  void (*apply)(BookSide&, BookSide&, const PackedLevel*, std::size_t);
+};
+std::vector<Kernel> kernels() {
+  return {{"avx2", book_detail::apply_avx2_usable(), book_detail::apply_avx2},
+          {"avx512", book_detail::apply_avx512_usable(), book_detail::apply_avx512}};
+}
+struct Sides {
+  BookSide bids, asks;
+};
+
+// A side's levels (vector order: best at the back) and keys against the model.
+void expect_side_matches(const BookSide& v, const std::map<Decimal::Rep, Decimal::Rep>& m, bool ask,
+                         const char* what) {
+  ASSERT_EQ(v.size(), m.size()) << what;
+  std::vector<std::pair<Decimal::Rep, Decimal::Rep>> want(m.begin(), m.end());
+  if (ask) std::reverse(want.begin(), want.end());
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    ASSERT_EQ(v.levels()[i].price.raw(), want[i].first) << what << " " << i;
+    ASSERT_EQ(v.levels()[i].quantity.raw(), want[i].second) << what << " " << i;
+    const Decimal::Rep k = (ask ? -want[i].first : want[i].first) >> 29;
+    const auto key =
+        k > std::numeric_limits<std::int64_t>::max()   ? std::numeric_limits<std::int64_t>::max()
+        : k < std::numeric_limits<std::int64_t>::min() ? -std::numeric_limits<std::int64_t>::max()
+                                                       : static_cast<std::int64_t>(k);
+    ASSERT_EQ(v.keys()[i], key) << what << " key " << i;
+  }
+}
+void expect_sides_match(const Sides& s, const Model& m, const char* what) {
+  expect_side_matches(s.bids, m.side[0], false, what);
+  expect_side_matches(s.asks, m.side[1], true, what);
+}
+
 // A random change near a side's top (mostly), deep, within one key of a listed price, or
 // beyond the keys' range.
 PackedLevel random_change(std::mt19937_64& rng, const Model& m, int mix) {
@@ -86,6 +124,8 @@ PackedLevel random_change(std::mt19937_64& rng, const Model& m, int mix) {
 void run(unsigned seed, int mix, std::size_t steps, std::size_t max_batch) {
   std::mt19937_64 rng(seed);
   OrderBook fast, portable;
+  Sides sides[2];
+  const std::vector<Kernel> ks = kernels();
   Model m;
   for (std::size_t step = 0; step < steps;) {
     std::vector<PackedLevel> batch(rng() % max_batch + 1);
@@ -98,6 +138,11 @@ void run(unsigned seed, int mix, std::size_t steps, std::size_t max_batch) {
     step += batch.size();
     expect_matches(fast, m, "apply");
     expect_matches(portable, m, "apply_portable");
+    for (std::size_t k = 0; k < ks.size(); ++k) {
+      if (!ks[k].usable) continue;
+      ks[k].apply(sides[k].bids, sides[k].asks, batch.data(), batch.size());
+      expect_sides_match(sides[k], m, ks[k].name);
+    }
     if (testing::Test::HasFailure()) return;
   }
 }
@@ -136,6 +181,12 @@ TEST(ApplyAvx2, EveryPositionOfShortAndLongSides) {
           portable.apply_portable(batch);
           expect_matches(fast, m, "apply");
           expect_matches(portable, m, "apply_portable");
+          for (const Kernel& k : kernels()) {
+            if (!k.usable) continue;
+            Sides sides;
+            k.apply(sides.bids, sides.asks, batch.data(), batch.size());
+            expect_sides_match(sides, m, k.name);
+          }
           if (HasFailure()) return;
         }
       }

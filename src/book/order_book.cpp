@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "apply_avx2.hpp"
 #include "snapshot_load.hpp"
 
 namespace rtcrypto {
@@ -134,8 +135,21 @@ namespace {
 }
 }  // namespace
 
+void book_detail::set_level_general(BookSide& v, Decimal::Rep signed_p, Decimal qty) {
+  set_in_slow(v, signed_p, signed_p >> 127, qty);
+}
+
 void OrderBook::apply(std::span<const PackedLevel> levels) {
   if (bulk_) return load_bulk(levels);
+  using Kernel = void (*)(BookSide&, BookSide&, const PackedLevel*, std::size_t);
+  static const Kernel kernel = book_detail::apply_avx512_usable() ? book_detail::apply_avx512
+                               : book_detail::apply_avx2_usable() ? book_detail::apply_avx2
+                                                                  : nullptr;
+  if (kernel) return kernel(bids_, asks_, levels.data(), levels.size());
+  apply_portable(levels);
+}
+
+void OrderBook::apply_portable(std::span<const PackedLevel> levels) {
   for (const PackedLevel& l : levels) {
     // In 64-bit halves: GCC keeps 128-bit values in memory more than in registers.
     const auto lo = static_cast<std::uint64_t>(l.signed_price);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -61,6 +62,8 @@ class BookSide {
       grow(std::max({n_ + k, cap_ + cap_ / 2, std::size_t{16}}));
   }
   void commit(std::size_t m) { n_ += m; }
+  // The size set to n: the levels below n written, n within the room reserve() made.
+  void set_size(std::size_t n) { n_ = n; }
   void push_back(const BookLevel& l, Key key) {
     reserve(1);
     levels_[n_] = l;
@@ -129,18 +132,30 @@ class BookSide {
     to[0] = a, to[1] = b, to_keys[0] = ka, to_keys[1] = kb;
 #endif
   }
-  // Storage holds cap_ + 2 elements: one pad before index 0 and one after cap_ - 1, so the
-  // two-level steps of insert/erase may read and write one element beyond the levels.
+  // Storage: one pad level before index 0 and kTailPad after cap_ - 1, so the two-level
+  // steps of insert/erase may read and write one element beyond the levels and the
+  // fixed-size moves of the AVX2 apply (apply_avx2.cpp) 16 levels from any i <= size().
   // Uninitialized: an element is always written before it is read (the pads' garbage only
-  // ever lands outside the levels).
-  template <class T>
-  static T* allocate(std::size_t cap) {
-    return static_cast<T*>(::operator new((cap + 2) * sizeof(T))) + 1;
+  // ever lands outside the levels). The keys have kKeyFrontPad pads before index 0 instead,
+  // set to the lowest key once and never written, so a window of the top 16 keys read
+  // from size() - 16 is below every key where the side is shorter.
+ public:
+  static constexpr std::size_t kKeyFrontPad = 16;
+  static constexpr std::size_t kTailPad = 17;
+
+ private:
+  static BookLevel* allocate_levels(std::size_t cap) {
+    return static_cast<BookLevel*>(::operator new((cap + 1 + kTailPad) * sizeof(BookLevel))) + 1;
+  }
+  static Key* allocate_keys(std::size_t cap) {
+    Key* k = static_cast<Key*>(::operator new((cap + kKeyFrontPad + kTailPad) * sizeof(Key)));
+    std::fill(k, k + kKeyFrontPad, std::numeric_limits<Key>::min());
+    return k + kKeyFrontPad;
   }
   void release() {
     if (levels_) {
       ::operator delete(levels_ - 1);
-      ::operator delete(keys_ - 1);
+      ::operator delete(keys_ - kKeyFrontPad);
     }
   }
   // Out of line: the short moves inline into the callers' loops without its registers.
@@ -149,8 +164,8 @@ class BookSide {
     std::memmove(keys_ + to, keys_ + from, k * sizeof(Key));
   }
   [[gnu::noinline]] void grow(std::size_t cap) {
-    BookLevel* levels = allocate<BookLevel>(cap);
-    Key* keys = allocate<Key>(cap);
+    BookLevel* levels = allocate_levels(cap);
+    Key* keys = allocate_keys(cap);
     if (n_) {
       std::memcpy(static_cast<void*>(levels), levels_, n_ * sizeof(BookLevel));
       std::memcpy(keys, keys_, n_ * sizeof(Key));

@@ -33,8 +33,11 @@ class OrderBook {
     }
     return update_level(side, price, quantity);
   }
-  // set_level for each level in order (a batch of one frame).
+  // set_level for each level in order (a batch of one frame): by the AVX-512 or AVX2 kernel
+  // where the CPU has one, else by apply_portable.
   void apply(std::span<const PackedLevel> levels);
+  // The same without the kernels (public for the tests of all).
+  void apply_portable(std::span<const PackedLevel> levels);
   // Drops every level and marks the book not whole (a snapshot will follow).
   void clear();
   // Snapshot loading: between begin_bulk() and end_bulk() levels are appended unsorted and

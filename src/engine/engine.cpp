@@ -329,12 +329,21 @@ void Engine::emit(const Record& r) {
 
 void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
   ++stats_.windows;
-  fill_window_records(w, window_docs_);
+  Record& ticker = ticker_doc_;
+  if (window_docs_for_ != &s) [[likely]] {
+    if (!window_docs_for_) {
+      window_docs_[0].doc_type = "ask";
+      window_docs_[1].doc_type = "bid";
+      window_docs_[2].doc_type = "price_volume";
+      ticker.doc_type = "ticker";
+    }
+    for (Record& r : window_docs_) r.symbol.assign(s.symbol);
+    ticker.symbol.assign(s.symbol);
+    window_docs_for_ = &s;
+  }
+  fill_window_values(w, window_docs_);
   for (const Record& r : window_docs_) emit(r);
 
-  Record& ticker = ticker_doc_;
-  if (ticker.doc_type != "ticker") ticker.doc_type = "ticker";
-  if (ticker.symbol != s.symbol) ticker.symbol = s.symbol;
   {
     RecordRewriter f(ticker, w.end);
     f.put("bid", w.best_bid);
@@ -524,8 +533,11 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   }
 
   Record& r = decision_doc_;
-  if (r.doc_type != "decision") r.doc_type = "decision";
-  if (r.symbol != s.symbol) r.symbol = s.symbol;
+  if (decision_doc_for_ != &s) [[likely]] {
+    if (!decision_doc_for_) r.doc_type = "decision";
+    r.symbol.assign(s.symbol);
+    decision_doc_for_ = &s;
+  }
   {
     RecordRewriter f(r, w.end);
     f.put("window_start", static_cast<std::int64_t>(w.start));

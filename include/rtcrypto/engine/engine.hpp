@@ -199,9 +199,13 @@ class Engine final : public MarketEventSink {
   std::vector<RecordSink*> sinks_;
   // The documents of a window close, rebuilt in place for every window (emit is synchronous
   // and sinks copy what they keep), so a close allocates nothing once warmed up.
+  // Their doc types are set once, their symbol only when it is another symbol's turn (the
+  // state they were last named for): no text compared per close.
   std::array<Record, 3> window_docs_;
   Record ticker_doc_;
   Record decision_doc_;
+  const SymbolState* window_docs_for_ = nullptr;  // window docs and ticker
+  const SymbolState* decision_doc_for_ = nullptr;
   Decision decision_;                 // the strategy's last decision, rewritten in place
   std::vector<Balance> balances_;     // the exchange's balances at the last decision
   std::uint64_t balances_epoch_ = 0;  // the exchange's balances_epoch() they are of

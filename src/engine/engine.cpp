@@ -37,7 +37,7 @@ struct Engine::SymbolState {
   std::uint64_t currencies_epoch = 0;
   std::size_t seen_traded = 0;
   std::size_t base_at = SIZE_MAX, quote_at = SIZE_MAX;
-  std::vector<const SymbolState*> marks;
+  std::size_t marks_at = SIZE_MAX;  // its quote's entry of Engine::quote_marks_
   // This symbol's entry of Engine::positions_ (map nodes are stable), found once; cleared
   // when import_state replaces the map.
   EnginePosition* position = nullptr;
@@ -377,38 +377,34 @@ void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>&
     if (balances_[i].currency == quote) out[i] = SymbolState::kFaceValue;
 }
 
-void Engine::shared_marks_into(std::string_view quote, std::vector<const SymbolState*>& out) {
-  QuoteMarks* q = nullptr;
-  for (QuoteMarks& e : quote_marks_) {
-    if (e.quote == quote) {
-      q = &e;
-      break;
-    }
+std::size_t Engine::shared_marks(std::string_view quote) {
+  std::size_t at = 0;
+  while (at < quote_marks_.size() && quote_marks_[at].quote != quote) ++at;
+  if (at == quote_marks_.size()) quote_marks_.emplace_back().quote = quote;
+  QuoteMarks& q = quote_marks_[at];
+  if (!q.valid || q.currencies_epoch != currencies_epoch_ || q.seen_traded != traded_.size()) {
+    marks_into(quote, q.marks);
+    q.used.clear();
+    for (std::size_t i = 0; i < q.marks.size(); ++i)
+      if (q.marks[i]) q.used.emplace_back(i, q.marks[i]);
+    q.currencies_epoch = currencies_epoch_;
+    q.seen_traded = traded_.size();
+    q.valid = true;
   }
-  if (!q) {
-    q = &quote_marks_.emplace_back();
-    q->quote = quote;
-  }
-  if (!q->valid || q->currencies_epoch != currencies_epoch_ || q->seen_traded != traded_.size()) {
-    marks_into(quote, q->marks);
-    q->currencies_epoch = currencies_epoch_;
-    q->seen_traded = traded_.size();
-    q->valid = true;
-  }
-  out = q->marks;
+  return at;
 }
 
-std::optional<Decimal> Engine::equity_of(const std::vector<const SymbolState*>& marks) const {
-  // A holding that cannot be marked makes the equity unknown (never a guess).
+std::optional<Decimal> Engine::equity_of(const QuoteMarks& q) const {
+  // A holding that cannot be marked makes the equity unknown (never a guess). Balances
+  // without a mark are not part of this equity: only the used ones are walked.
   Decimal total;
-  for (std::size_t i = 0; i < marks.size(); ++i) {
+  for (const auto& [i, mark] : q.used) {
     const Balance& b = balances_[i];
-    const SymbolState* mark = marks[i];
     if (mark == SymbolState::kFaceValue) {
       total += b.amount;
       continue;
     }
-    if (!mark || b.amount.is_zero()) continue;
+    if (b.amount.is_zero()) continue;
     const OrderBook* book = mark->book;
     auto mid = book ? book->mid() : std::nullopt;
     if (!mid || !book->whole()) return std::nullopt;
@@ -461,7 +457,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
       if (balances_[i].currency == s.pair.base) s.base_at = i;
       if (balances_[i].currency == s.pair.quote) s.quote_at = i;
     }
-    shared_marks_into(s.pair.quote, s.marks);
+    s.marks_at = shared_marks(s.pair.quote);
     s.currencies_epoch = currencies_epoch_;
     s.seen_traded = traded_.size();
   }
@@ -469,7 +465,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   const Balance& base = s.base_at != SIZE_MAX ? balances_[s.base_at] : kNone;
   const Balance& quote = s.quote_at != SIZE_MAX ? balances_[s.quote_at] : kNone;
   const SymbolRules& rules = s.rules;
-  auto eq = exchange_ ? equity_of(s.marks) : std::nullopt;
+  auto eq = exchange_ ? equity_of(quote_marks_[s.marks_at]) : std::nullopt;
   if (eq) risk_.observe_equity(now, *eq);
   if (!s.position) s.position = &positions_[s.symbol];
   EnginePosition& pos = *s.position;

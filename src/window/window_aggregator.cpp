@@ -82,8 +82,9 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
     if (auto a = book->best_ask()) w.best_ask = a->price;
     w.mid = book->mid();
     w.spread = book->spread();
-    w.depth_bid = depth_quantity_within(*book, Side::Bid, config_.depth_pct);
-    w.depth_ask = depth_quantity_within(*book, Side::Ask, config_.depth_pct);
+    const BookDepth depth = depth_quantities_within(*book, config_.depth_pct);
+    w.depth_bid = depth.bid;
+    w.depth_ask = depth.ask;
     w.book_whole = book->whole();
     w.book_crossed = book->crossed();
   }

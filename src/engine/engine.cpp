@@ -39,7 +39,7 @@ struct Engine::SymbolState {
   std::uint64_t currencies_epoch = 0;
   std::size_t seen_traded = 0;
   std::size_t base_at = SIZE_MAX, quote_at = SIZE_MAX;
-  std::vector<const SymbolState*> marks;
+  std::size_t marks_at = SIZE_MAX;  // its quote's entry of Engine::quote_marks_
   // This symbol's entry of Engine::positions_ (map nodes are stable), found once; cleared
   // when import_state replaces the map.
   EnginePosition* position = nullptr;
@@ -369,12 +369,21 @@ void Engine::emit(const Record& r) {
 
 void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
   ++stats_.windows;
-  fill_window_records(w, window_docs_);
+  Record& ticker = ticker_doc_;
+  if (window_docs_for_ != &s) [[likely]] {
+    if (!window_docs_for_) {
+      window_docs_[0].doc_type = "ask";
+      window_docs_[1].doc_type = "bid";
+      window_docs_[2].doc_type = "price_volume";
+      ticker.doc_type = "ticker";
+    }
+    for (Record& r : window_docs_) r.symbol.assign(s.symbol);
+    ticker.symbol.assign(s.symbol);
+    window_docs_for_ = &s;
+  }
+  fill_window_values(w, window_docs_);
   for (const Record& r : window_docs_) emit(r);
 
-  Record& ticker = ticker_doc_;
-  if (ticker.doc_type != "ticker") ticker.doc_type = "ticker";
-  if (ticker.symbol != s.symbol) ticker.symbol = s.symbol;
   {
     RecordRewriter f(ticker, w.end);
     f.put("bid", w.best_bid);
@@ -408,38 +417,34 @@ void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>&
     if (balances_[i].currency == quote) out[i] = SymbolState::kFaceValue;
 }
 
-void Engine::shared_marks_into(std::string_view quote, std::vector<const SymbolState*>& out) {
-  QuoteMarks* q = nullptr;
-  for (QuoteMarks& e : quote_marks_) {
-    if (e.quote == quote) {
-      q = &e;
-      break;
-    }
+std::size_t Engine::shared_marks(std::string_view quote) {
+  std::size_t at = 0;
+  while (at < quote_marks_.size() && quote_marks_[at].quote != quote) ++at;
+  if (at == quote_marks_.size()) quote_marks_.emplace_back().quote = quote;
+  QuoteMarks& q = quote_marks_[at];
+  if (!q.valid || q.currencies_epoch != currencies_epoch_ || q.seen_traded != traded_.size()) {
+    marks_into(quote, q.marks);
+    q.used.clear();
+    for (std::size_t i = 0; i < q.marks.size(); ++i)
+      if (q.marks[i]) q.used.emplace_back(i, q.marks[i]);
+    q.currencies_epoch = currencies_epoch_;
+    q.seen_traded = traded_.size();
+    q.valid = true;
   }
-  if (!q) {
-    q = &quote_marks_.emplace_back();
-    q->quote = quote;
-  }
-  if (!q->valid || q->currencies_epoch != currencies_epoch_ || q->seen_traded != traded_.size()) {
-    marks_into(quote, q->marks);
-    q->currencies_epoch = currencies_epoch_;
-    q->seen_traded = traded_.size();
-    q->valid = true;
-  }
-  out = q->marks;
+  return at;
 }
 
-std::optional<Decimal> Engine::equity_of(const std::vector<const SymbolState*>& marks) const {
-  // A holding that cannot be marked makes the equity unknown (never a guess).
+std::optional<Decimal> Engine::equity_of(const QuoteMarks& q) const {
+  // A holding that cannot be marked makes the equity unknown (never a guess). Balances
+  // without a mark are not part of this equity: only the used ones are walked.
   Decimal total;
-  for (std::size_t i = 0; i < marks.size(); ++i) {
+  for (const auto& [i, mark] : q.used) {
     const Balance& b = balances_[i];
-    const SymbolState* mark = marks[i];
     if (mark == SymbolState::kFaceValue) {
       total += b.amount;
       continue;
     }
-    if (!mark || b.amount.is_zero()) continue;
+    if (b.amount.is_zero()) continue;
     const OrderBook* book = mark->book;
     auto mid = book ? book->mid() : std::nullopt;
     if (!mid || !book->whole()) return std::nullopt;
@@ -492,7 +497,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
       if (balances_[i].currency == s.pair.base) s.base_at = i;
       if (balances_[i].currency == s.pair.quote) s.quote_at = i;
     }
-    shared_marks_into(s.pair.quote, s.marks);
+    s.marks_at = shared_marks(s.pair.quote);
     s.currencies_epoch = currencies_epoch_;
     s.seen_traded = traded_.size();
   }
@@ -500,7 +505,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   const Balance& base = s.base_at != SIZE_MAX ? balances_[s.base_at] : kNone;
   const Balance& quote = s.quote_at != SIZE_MAX ? balances_[s.quote_at] : kNone;
   const SymbolRules& rules = s.rules;
-  auto eq = exchange_ ? equity_of(s.marks) : std::nullopt;
+  auto eq = exchange_ ? equity_of(quote_marks_[s.marks_at]) : std::nullopt;
   if (eq) risk_.observe_equity(now, *eq);
   if (!s.position) s.position = &positions_[s.symbol];
   EnginePosition& pos = *s.position;
@@ -564,8 +569,11 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   }
 
   Record& r = decision_doc_;
-  if (r.doc_type != "decision") r.doc_type = "decision";
-  if (r.symbol != s.symbol) r.symbol = s.symbol;
+  if (decision_doc_for_ != &s) [[likely]] {
+    if (!decision_doc_for_) r.doc_type = "decision";
+    r.symbol.assign(s.symbol);
+    decision_doc_for_ = &s;
+  }
   {
     RecordRewriter f(r, w.end);
     f.put("window_start", static_cast<std::int64_t>(w.start));

@@ -272,13 +272,12 @@ void PaperExchange::apply_fill(PaperOpenOrder& po, const CurrencyPair& pair, Dec
   ++stats_.fills;
 }
 
-void PaperExchange::close(PaperOpenOrder&& po) {
+void PaperExchange::close(std::uint64_t seq, PaperOpenOrder&& po) {
   po.order.is_live = false;
-  std::string id = po.order.order_id;
-  closed_.insert_or_assign(id, std::move(po.order));  // (no default Order to assign over)
-  closed_order_.push_back(std::move(id));
+  closed_.insert_or_assign(seq, std::move(po.order));  // (no default Order to assign over)
+  closed_order_.push_back(seq);
   while (closed_order_.size() > config_.max_closed_orders) {
-    const std::string old = closed_order_.front();
+    const std::uint64_t old = closed_order_.front();
     closed_order_.pop_front();
     auto it = closed_.find(old);
     if (it == closed_.end()) continue;
@@ -298,7 +297,15 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   PaperOpenOrder po{};  // the order built in place (no move into its open-order record)
   Order& o = po.order;
   o.client_order_id = request.client_order_id;
-  o.symbol = normalize_symbol(request.symbol);
+  // Upper case already (the engine's symbols are): copied as it is, no temporary.
+  const bool upper_case = std::all_of(request.symbol.begin(), request.symbol.end(), [](char c) {
+    return !(c >= 'a' && c <= 'z') && static_cast<unsigned char>(c) < 0x80;
+  });
+  if (upper_case) {
+    o.symbol.assign(request.symbol);
+  } else {
+    o.symbol = normalize_symbol(request.symbol);
+  }
   o.side = request.side;
   o.tif = request.tif;
   o.price = request.price;
@@ -306,15 +313,16 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   o.remaining_amount = request.amount;
   o.timestamp = now();
 
-  // The symbol's rules, in a member reused between orders (used only until the fills are
-  // planned: a listener placing another order afterwards may overwrite it).
-  SymbolRules& sr = place_rules_;
-  if (place_rules_for_.empty() || place_rules_for_ != o.symbol) {
-    place_rules_for_.clear();  // (rules_into may throw: no stale key meanwhile)
-    rules_into(o.symbol, sr);
-    place_rules_for_ = o.symbol;
+  // The symbol's rules and currencies, looked up once per symbol.
+  auto info = place_info_.find(o.symbol);
+  if (info == place_info_.end()) {
+    SymbolInfo si;
+    rules_into(o.symbol, si.rules);  // (may throw: nothing kept then)
+    si.pair = split_symbol(o.symbol);
+    info = place_info_.emplace(o.symbol, std::move(si)).first;
   }
-  const CurrencyPair pair = split_symbol(o.symbol);
+  const SymbolRules& sr = info->second.rules;
+  const CurrencyPair& pair = info->second.pair;
   const OrderBook* book = nullptr;
   if (auto rej = validate(request, o.symbol, pair, sr, book)) {
     ++stats_.rejected;
@@ -354,20 +362,20 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
       cancel_with("ImmediateOrCancelWouldPost");
   }
 
-  if (!ord.client_order_id.empty()) by_client_id_[ord.client_order_id] = ord.order_id;
+  if (!ord.client_order_id.empty()) by_client_id_[ord.client_order_id] = seq;
   const bool rests = !ord.is_cancelled && ord.remaining_amount.is_positive();
   if (rests) ord.is_live = true;  // rests as a maker order
-  Order snapshot = ord;
+  // The answer holds the order as it is now (a copy made in place, not moved in later).
+  OrderOutcome out{OutcomeKind::Accepted, ord, {}, {}};
   if (rests) {
     open_.emplace(seq, std::move(po));
   } else {
-    snapshot.is_live = false;
-    close(std::move(po));
+    close(seq, std::move(po));
   }
 
   ++epoch_;  // again: settled before anyone hears of it
   notify(fills);
-  if (done) done(OrderOutcome{OutcomeKind::Accepted, std::move(snapshot), {}, {}});
+  if (done) done(out);
 }
 
 void PaperExchange::cancel(const std::string& order_id, OrderCallback done) {
@@ -382,14 +390,15 @@ void PaperExchange::cancel(const std::string& order_id, OrderCallback done) {
       po.order.reason = "Requested";
       ++stats_.cancelled;
       Order snapshot = po.order;
-      close(std::move(po));
+      close(*seq, std::move(po));
       if (done) done(OrderOutcome{OutcomeKind::Accepted, std::move(snapshot), {}, {}});
       return;
     }
-  }
-  if (auto it = closed_.find(order_id); it != closed_.end()) {
-    if (done) done(OrderOutcome{OutcomeKind::Accepted, it->second, {}, {}});
-    return;
+    // (The same text: "0123" and "123" are one number but not one id.)
+    if (auto it = closed_.find(*seq); it != closed_.end() && it->second.order_id == order_id) {
+      if (done) done(OrderOutcome{OutcomeKind::Accepted, it->second, {}, {}});
+      return;
+    }
   }
   if (done) {
     OrderOutcome out;
@@ -447,7 +456,7 @@ void PaperExchange::on_book_update(std::string_view symbol) {
       updated.push_back(po.order);
       PaperOpenOrder done = std::move(po);
       open_.erase(it);
-      close(std::move(done));
+      close(seq, std::move(done));
     }
   }
 
@@ -460,9 +469,7 @@ void PaperExchange::on_book_update(std::string_view symbol) {
 std::optional<Order> PaperExchange::order_by_client_id(const std::string& client_order_id) const {
   auto cit = by_client_id_.find(client_order_id);
   if (cit == by_client_id_.end()) return std::nullopt;
-  if (auto seq = parse_id(cit->second)) {
-    if (auto it = open_.find(*seq); it != open_.end()) return it->second.order;
-  }
+  if (auto it = open_.find(cit->second); it != open_.end()) return it->second.order;
   if (auto it = closed_.find(cit->second); it != closed_.end()) return it->second;
   return std::nullopt;
 }
@@ -526,8 +533,7 @@ void PaperExchange::import_state(const PaperState& state) {
   closed_order_.clear();
   by_client_id_.clear();
   for (const auto& [seq, po] : open_)
-    if (!po.order.client_order_id.empty())
-      by_client_id_[po.order.client_order_id] = po.order.order_id;
+    if (!po.order.client_order_id.empty()) by_client_id_[po.order.client_order_id] = seq;
   overlay_.clear();
   ++epoch_;
 }

@@ -41,7 +41,9 @@ bool RiskManager::observe_equity(TimeNs now, Decimal equity) {
   if (!state_.peak_equity || equity > *state_.peak_equity) state_.peak_equity = equity;
   daily_loss_ = *state_.day_start_equity - equity;
   drawdown_pct_ = 0;
-  if (state_.peak_equity->is_positive()) {
+  // (At the peak the drawdown is 0 exactly, as the division below would give: no
+  // conversions.)
+  if (state_.peak_equity->is_positive() && equity != *state_.peak_equity) {
     drawdown_pct_ =
         (*state_.peak_equity - equity).to_double() / state_.peak_equity->to_double() * 100.0;
   }

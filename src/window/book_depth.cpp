@@ -113,12 +113,8 @@ const Band& band_of(Decimal mid, double pct) {
   return memo.band;
 }
 
-}  // namespace
-
-double depth_quantity_within(const OrderBook& book, Side side, double pct) {
-  auto m = book.mid();
-  if (!m) return 0.0;
-  const Band& band = band_of(*m, pct);
+// One side's walk within the band, from the best level outward.
+[[gnu::always_inline]] inline double walk_side(const OrderBook& book, Side side, const Band& band) {
   const double lo = band.lo, hi = band.hi;
   const URep from = band.from, span = band.span;
   const bool bid = side == Side::Bid;
@@ -126,7 +122,7 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct) {
   double sum = 0;
   const std::size_t n = book.depth(side);
   if (n == 0) return sum;
-  // From the best level outward: the side's levels are contiguous, best last.
+  // The side's levels are contiguous, best last.
   const BookLevel* const best = &book.level(side, 0);
   const BookLevel* const worst = &book.level(side, n - 1);  // (one pointer walks: no index)
   for (const BookLevel* level = best;; --level) {
@@ -142,6 +138,21 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct) {
     if (level == worst) break;
   }
   return sum;
+}
+
+}  // namespace
+
+double depth_quantity_within(const OrderBook& book, Side side, double pct) {
+  auto m = book.mid();
+  if (!m) return 0.0;
+  return walk_side(book, side, band_of(*m, pct));
+}
+
+BookDepth depth_quantities_within(const OrderBook& book, double pct) {
+  auto m = book.mid();
+  if (!m) return {};
+  const Band band(*m, pct);  // (one mid, one band: nothing to keep for another call)
+  return {walk_side(book, Side::Bid, band), walk_side(book, Side::Ask, band)};
 }
 
 }  // namespace rtcrypto

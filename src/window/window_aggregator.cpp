@@ -82,8 +82,9 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
     if (auto a = book->best_ask()) w.best_ask = a->price;
     w.mid = book->mid();
     w.spread = book->spread();
-    w.depth_bid = depth_quantity_within(*book, Side::Bid, config_.depth_pct);
-    w.depth_ask = depth_quantity_within(*book, Side::Ask, config_.depth_pct);
+    const BookDepth depth = depth_quantities_within(*book, config_.depth_pct);
+    w.depth_bid = depth.bid;
+    w.depth_ask = depth.ask;
     w.book_whole = book->whole();
     w.book_crossed = book->crossed();
   }
@@ -92,29 +93,42 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
 
 void fill_window_records(const WindowResult& w, std::array<Record, 3>& out) {
   static constexpr const char* kTypes[3] = {"ask", "bid", "price_volume"};
-  const auto start = static_cast<std::int64_t>(w.start);
-  const auto end = static_cast<std::int64_t>(w.end);
   for (int i = 0; i < 3; ++i) {
     Record& r = out[i];
     if (r.doc_type != kTypes[i]) r.doc_type = kTypes[i];
     if (r.symbol != w.symbol) r.symbol = w.symbol;
-    RecordRewriter f(r, w.end);
-    if (i == 0) f.put("value", w.ask_sum);
-    if (i == 1) f.put("value", w.bid_sum);
-    if (i == 2) f.put("value", w.ratio);
+  }
+  fill_window_values(w, out);
+}
+
+void fill_window_values(const WindowResult& w, std::array<Record, 3>& out) {
+  const auto start = static_cast<std::int64_t>(w.start);
+  const auto end = static_cast<std::int64_t>(w.end);
+  {
+    RecordRewriter f(out[0], w.end);
+    f.put("value", w.ask_sum);
     f.put("window_start", start);
     f.put("window_end", end);
-    if (i != 2) continue;
-    f.put("bid_changes", static_cast<std::int64_t>(w.bid_changes));
-    f.put("ask_changes", static_cast<std::int64_t>(w.ask_changes));
-    f.put("trades", static_cast<std::int64_t>(w.trades));
-    f.put("best_bid", w.best_bid);
-    f.put("best_ask", w.best_ask);
-    f.put("mid", w.mid);
-    f.put("spread", w.spread);
-    f.put("depth_bid_1pct", w.depth_bid);
-    f.put("depth_ask_1pct", w.depth_ask);
   }
+  {
+    RecordRewriter f(out[1], w.end);
+    f.put("value", w.bid_sum);
+    f.put("window_start", start);
+    f.put("window_end", end);
+  }
+  RecordRewriter f(out[2], w.end);
+  f.put("value", w.ratio);
+  f.put("window_start", start);
+  f.put("window_end", end);
+  f.put("bid_changes", static_cast<std::int64_t>(w.bid_changes));
+  f.put("ask_changes", static_cast<std::int64_t>(w.ask_changes));
+  f.put("trades", static_cast<std::int64_t>(w.trades));
+  f.put("best_bid", w.best_bid);
+  f.put("best_ask", w.best_ask);
+  f.put("mid", w.mid);
+  f.put("spread", w.spread);
+  f.put("depth_bid_1pct", w.depth_bid);
+  f.put("depth_ask_1pct", w.depth_ask);
 }
 
 std::array<Record, 3> window_records(const WindowResult& w) {

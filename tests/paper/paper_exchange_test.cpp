@@ -329,6 +329,48 @@ TEST_F(PaperExchangeTest, CancelReleasesHeldFunds) {
   EXPECT_EQ(cancel("not-a-number").reason, "OrderNotFound");
 }
 
+// Closed orders are kept by their numeric id: found by their exact id text (not by another
+// text of the same number), by client id, and a lower-case symbol places as its upper case.
+TEST_F(PaperExchangeTest, ClosedOrdersAreFoundByTheirExactId) {
+  auto out = buy("0.5", "100", TimeInForce::ImmediateOrCancel, "ioc-1");  // fills, closes
+  ASSERT_EQ(out.kind, OutcomeKind::Accepted);
+  ASSERT_FALSE(out.order.is_live);
+  auto again = cancel(out.order.order_id);
+  EXPECT_EQ(again.kind, OutcomeKind::Accepted);
+  EXPECT_EQ(again.order.order_id, out.order.order_id);
+  EXPECT_EQ(again.order.executed_amount, "0.5"_d);
+  EXPECT_EQ(cancel("0" + out.order.order_id).reason, "OrderNotFound");
+  auto by_cid = ex->order_by_client_id("ioc-1");
+  ASSERT_TRUE(by_cid.has_value());
+  EXPECT_EQ(by_cid->order_id, out.order.order_id);
+  EXPECT_FALSE(by_cid->is_live);
+
+  auto lower = place(OrderSide::Buy, "0.1", "100", TimeInForce::ImmediateOrCancel, "low", "btcusd");
+  ASSERT_EQ(lower.kind, OutcomeKind::Accepted);
+  EXPECT_EQ(lower.order.symbol, "BTCUSD");
+  EXPECT_EQ(lower.order.executed_amount, "0.1"_d);
+}
+
+// Past max_closed_orders the oldest closed orders are forgotten, with their client ids
+// (unless a later order took the client id over).
+TEST_F(PaperExchangeTest, OldestClosedOrdersAreEvicted) {
+  PaperConfig cfg;
+  cfg.max_closed_orders = 2;
+  make("USD=100000,BTC=0", cfg);
+  auto a = buy("0.1", "100", TimeInForce::ImmediateOrCancel, "a");
+  auto b = buy("0.1", "100", TimeInForce::ImmediateOrCancel, "shared");
+  auto c = buy("0.1", "100", TimeInForce::ImmediateOrCancel, "c");
+  EXPECT_EQ(cancel(a.order.order_id).reason, "OrderNotFound");  // evicted
+  EXPECT_FALSE(ex->order_by_client_id("a").has_value());
+  EXPECT_EQ(cancel(b.order.order_id).kind, OutcomeKind::Accepted);
+  auto d = buy("0.1", "100", TimeInForce::ImmediateOrCancel, "shared");  // evicts b
+  EXPECT_EQ(cancel(b.order.order_id).reason, "OrderNotFound");
+  auto shared = ex->order_by_client_id("shared");
+  ASSERT_TRUE(shared.has_value());
+  EXPECT_EQ(shared->order_id, d.order.order_id);
+  EXPECT_EQ(ex->order_by_client_id("c")->order_id, c.order.order_id);
+}
+
 TEST_F(PaperExchangeTest, CancelReleasesHeldBase) {
   make("USD=0,BTC=1");
   auto out = sell("0.6", "105", TimeInForce::GoodTillCancel);

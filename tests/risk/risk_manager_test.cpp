@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace rtcrypto {
 namespace {
 
@@ -130,6 +132,20 @@ TEST(RiskManager, DrawdownTripsTheKillSwitch) {
   EXPECT_NEAR(rm.drawdown_pct(), 9.9166, 1e-3);
   EXPECT_TRUE(rm.observe_equity(kT0 + 3, "1080"_d));
   EXPECT_NE(rm.kill_reason().find("drawdown"), std::string::npos);
+}
+
+// At the peak (a new one, or back at it) the drawdown is 0 exactly, a positive zero as the
+// division would give.
+TEST(RiskManager, DrawdownAtThePeakIsZero) {
+  RiskManager rm(RiskLimits{});
+  rm.observe_equity(kT0, "1000"_d);
+  EXPECT_EQ(rm.drawdown_pct(), 0.0);
+  EXPECT_FALSE(std::signbit(rm.drawdown_pct()));
+  rm.observe_equity(kT0 + 1, "900"_d);
+  EXPECT_DOUBLE_EQ(rm.drawdown_pct(), 10.0);
+  rm.observe_equity(kT0 + 2, "1000"_d);
+  EXPECT_EQ(rm.drawdown_pct(), 0.0);
+  EXPECT_FALSE(std::signbit(rm.drawdown_pct()));
 }
 
 TEST(RiskManager, StateSurvivesARestart) {

@@ -17,12 +17,17 @@ std::uint64_t bits(double d) {
   return b;
 }
 
+// Each side alone and both at once (depth_quantities_within, a window close's call).
 void expect_same(const OrderBook& book, double pct) {
+  const BookDepth both = depth_quantities_within(book, pct);
   for (Side side : {Side::Bid, Side::Ask}) {
     const double want = book.depth_quantity_within(side, pct);
     const double got = depth_quantity_within(book, side, pct);
     EXPECT_EQ(bits(got), bits(want))
         << "pct " << pct << " side " << static_cast<int>(side) << ": " << got << " vs " << want;
+    const double fused = side == Side::Bid ? both.bid : both.ask;
+    EXPECT_EQ(bits(fused), bits(want))
+        << "both sides, pct " << pct << " side " << static_cast<int>(side);
   }
 }
 

@@ -161,9 +161,10 @@ class Engine final : public MarketEventSink {
   void refresh_balances();  // balances_ as of the exchange's balances_epoch()
   void marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const;
   // marks_into's result for `quote`, worked out once per quote (not per symbol) while the
-  // currencies and traded_ stay.
-  void shared_marks_into(std::string_view quote, std::vector<const SymbolState*>& out);
-  std::optional<Decimal> equity_of(const std::vector<const SymbolState*>& marks) const;
+  // currencies and traded_ stay: its index in quote_marks_.
+  struct QuoteMarks;
+  std::size_t shared_marks(std::string_view quote);
+  std::optional<Decimal> equity_of(const QuoteMarks& q) const;
   void emit(const Record& r);
 
   EngineConfig config_;
@@ -202,9 +203,13 @@ class Engine final : public MarketEventSink {
   std::vector<RecordSink*> sinks_;
   // The documents of a window close, rebuilt in place for every window (emit is synchronous
   // and sinks copy what they keep), so a close allocates nothing once warmed up.
+  // Their doc types are set once, their symbol only when it is another symbol's turn (the
+  // state they were last named for): no text compared per close.
   std::array<Record, 3> window_docs_;
   Record ticker_doc_;
   Record decision_doc_;
+  const SymbolState* window_docs_for_ = nullptr;  // window docs and ticker
+  const SymbolState* decision_doc_for_ = nullptr;
   Decision decision_;                 // the strategy's last decision, rewritten in place
   std::vector<Balance> balances_;     // the exchange's balances at the last decision
   std::uint64_t balances_epoch_ = 0;  // the exchange's balances_epoch() they are of
@@ -217,6 +222,9 @@ class Engine final : public MarketEventSink {
     std::size_t seen_traded = 0;
     bool valid = false;
     std::vector<const SymbolState*> marks;
+    // The balances that count (a mark or face value), by index in balances_, in order: the
+    // equity's walk skips the rest.
+    std::vector<std::pair<std::size_t, const SymbolState*>> used;
   };
   std::vector<QuoteMarks> quote_marks_;  // shared_marks_into's, one per quote seen
   // The documents of an order outcome and of a fill, likewise rewritten in place.

@@ -110,7 +110,7 @@ class PaperExchange : public Exchange {
   std::map<std::string, Decimal> holds() const;
   Decimal& amount_of(const std::string& currency);
   Decimal available_of(const std::string& currency) const;
-  void close(PaperOpenOrder&& o);
+  void close(std::uint64_t seq, PaperOpenOrder&& o);  // seq: o's numeric order id
   void notify(const std::vector<Fill>& fills);
   TimeNs now() const { return config_.now ? config_.now() : 0; }
 
@@ -118,18 +118,25 @@ class PaperExchange : public Exchange {
   Decimal taker_rate_;
   Decimal maker_rate_;
   std::map<std::string, Decimal, std::less<>> amounts_;
-  std::map<std::uint64_t, PaperOpenOrder> open_;     // by numeric id
-  std::map<std::string, Order> closed_;              // by order id
-  std::deque<std::string> closed_order_;             // eviction order of closed_
-  std::map<std::string, std::string> by_client_id_;  // client id -> order id (latest)
+  std::map<std::uint64_t, PaperOpenOrder> open_;  // by numeric id
+  // Closed orders by numeric id (every order id is one: place makes them, import checks
+  // them), compared as integers, not texts.
+  std::map<std::uint64_t, Order> closed_;
+  std::deque<std::uint64_t> closed_order_;                          // eviction order of closed_
+  std::map<std::string, std::uint64_t, std::less<>> by_client_id_;  // client id -> id (latest)
   std::uint64_t next_id_;
   ConsumedOverlay overlay_;
   FillListener fill_listener_;
   std::function<void(const Order&)> order_listener_;
   PaperStats stats_;
-  SymbolRules place_rules_;      // scratch of place(): the rules of
-  std::string place_rules_for_;  // this symbol (rules are fixed by the config)
-  std::uint64_t epoch_ = 1;      // balances_epoch(); never 0
+  // place()'s rules and currencies per symbol, worked out at its first order (rules are
+  // fixed by the config, the split by the symbol; map nodes are stable).
+  struct SymbolInfo {
+    SymbolRules rules;
+    CurrencyPair pair;
+  };
+  std::map<std::string, SymbolInfo, std::less<>> place_info_;
+  std::uint64_t epoch_ = 1;  // balances_epoch(); never 0
 };
 
 }  // namespace rtcrypto

@@ -12,6 +12,12 @@ namespace rtcrypto {
 
 // Σ quantity (base units) of `side`'s levels priced within ±pct % of mid; 0 without a mid.
 double depth_quantity_within(const OrderBook& book, Side side, double pct);
+// Both sides' figures at once (a window close needs both): one mid, one band, the same
+// doubles as depth_quantity_within of each side.
+struct BookDepth {
+  double bid = 0, ask = 0;
+};
+BookDepth depth_quantities_within(const OrderBook& book, double pct);
 
 // Decimal::to_double, the same double (integral part + fraction ÷ 1e18), inline for
 // 0 <= value < 2^63: one 64-bit (or 128/64-bit hardware) division instead of a call.

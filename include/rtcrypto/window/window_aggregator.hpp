@@ -176,5 +176,8 @@ std::array<Record, 3> window_records(const WindowResult& w);
 // The same three records written into `out`, reusing its storage (a closer that keeps them
 // between windows allocates nothing once warmed up).
 void fill_window_records(const WindowResult& w, std::array<Record, 3>& out);
+// Only the fields and times, into records whose doc types (ask, bid, price_volume) and
+// symbol are already w's (a closer that keeps one set per symbol names them once).
+void fill_window_values(const WindowResult& w, std::array<Record, 3>& out);
 
 }  // namespace rtcrypto

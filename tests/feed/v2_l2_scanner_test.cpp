@@ -225,6 +225,65 @@ TEST(V2L2Scanner, TradeIntegersOfEveryLengthMatchTheDomPath) {
   expect_paths_agree(frames, "trade integers");
 }
 
+// Trades at the very end of a frame's readable bytes (the last trade of a big snapshot, or
+// of a small frame's padded copy) are read from a zero-padded copy: every field length and
+// shape there, both key orders, and the frame cut at every byte near its end, must give
+// what the DOM path gives.
+TEST(V2L2Scanner, TradesAtTheFrameEndMatchTheDomPath) {
+  std::mt19937_64 rng(7);
+  const auto digits = [&](int n) {
+    std::string s = std::to_string(1 + rng() % 9);
+    for (int i = 1; i < n; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  const auto decimal = [&]() -> std::string {
+    switch (rng() % 6) {
+      case 0:
+        return digits(1 + static_cast<int>(rng() % 16));
+      case 1: {
+        static const char* odd[] = {"0", "1e2", "-1", "", ".5", "5.", "0.00", "1.2.3"};
+        return odd[rng() % 8];
+      }
+      default:
+        return digits(1 + static_cast<int>(rng() % 8)) + "." +
+               digits(1 + static_cast<int>(rng() % 10));
+    }
+  };
+  const auto trade = [&]() {
+    const std::string sym =
+        std::string("BTCUSD").substr(0, 1 + rng() % 6) + std::string(rng() % 12, 'X');
+    const std::string id = digits(1 + static_cast<int>(rng() % 19));
+    const std::string ms = rng() % 4 ? "1617645246508" : digits(1 + static_cast<int>(rng() % 19));
+    const std::string side = rng() % 8 ? (rng() % 2 ? "buy" : "sell") : "hold";
+    if (rng() % 4 == 0) {
+      return R"({"event_id":)" + id + R"(,"price":")" + decimal() + R"(","quantity":")" +
+             decimal() + R"(","side":")" + side + R"(","symbol":")" + sym + R"(","tid":)" + id +
+             R"(,"timestamp":)" + ms + R"(,"type":"trade"})";
+    }
+    return R"({"type":"trade","symbol":")" + sym + R"(","event_id":)" + id + R"(,"timestamp":)" +
+           ms + R"(,"price":")" + decimal() + R"(","quantity":")" + decimal() + R"(","side":")" +
+           side + R"("})";
+  };
+  std::vector<std::string> frames;
+  for (int i = 0; i < 1500; ++i) {
+    // Small frames (read from a padded copy) and ones over 1 KiB (read in place).
+    std::string f = R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100.5","1"])";
+    const int levels = rng() % 2 ? 0 : 20 + static_cast<int>(rng() % 30);
+    for (int k = 0; k < levels; ++k) f += R"(,["sell","101.)" + std::to_string(k) + R"(","2"])";
+    f += R"(],"trades":[)";
+    const int n = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < n; ++k) f += (k ? "," : "") + trade();
+    f += rng() % 2 ? "]}" : R"(],"auction_events":[]})";
+    frames.push_back(f);
+    if (i % 10 == 0) {
+      // Cut anywhere in the last trade and what follows it.
+      const std::size_t cut = f.size() - 1 - rng() % std::min<std::size_t>(f.size() - 1, 240);
+      frames.push_back(f.substr(0, cut));
+    }
+  }
+  expect_paths_agree(frames, "trades at the frame end");
+}
+
 TEST(V2L2Scanner, LongSnapshotsMatchTheDomPath) {
   std::vector<std::string> frames;
   for (int shift = 0; shift < 48; ++shift) {

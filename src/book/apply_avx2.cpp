@@ -15,18 +15,13 @@
 #include <immintrin.h>
 #endif
 
+#include "avx2_load_store.hpp"
+
 #define RTC_BOOK_AVX2 __attribute__((target("avx2,popcnt")))
 
 namespace rtcrypto::book_detail {
 #if defined(__x86_64__)
 namespace {
-
-RTC_BOOK_AVX2 inline __m256i load(const void* p) {
-  return _mm256_loadu_si256(static_cast<const __m256i*>(p));
-}
-RTC_BOOK_AVX2 inline void store(void* p, __m256i v) {
-  _mm256_storeu_si256(static_cast<__m256i*>(p), v);
-}
 
 // Hides a value's origin from the optimizer, so that it stays data (GCC turns selects and
 // combined conditions on it into branches, mispredicted on this data).

@@ -45,24 +45,7 @@ enum class AtEdge : std::uint8_t { Add, Skip, Stop };
 // decimal_to_double inline for 0 <= quantity < 2^63 units (every displayed size); the
 // rest (negative, huge) out of line.
 [[gnu::always_inline]] inline double quantity_to_double(Decimal::Rep raw) {
-  constexpr std::uint64_t kOne = 1000000000000000000ULL;
-  const auto hi = static_cast<std::uint64_t>(raw >> 64);
-  const auto lo = static_cast<std::uint64_t>(raw);
-  std::uint64_t ip, fp;
-  if (hi == 0) {
-    ip = lo / kOne;
-    fp = lo % kOne;
-  } else {
-#if defined(__x86_64__)
-    if (hi >= kOne / 2) [[unlikely]]
-      return wide_quantity(raw);
-    __asm__("divq %4" : "=a"(ip), "=d"(fp) : "a"(lo), "d"(hi), "r"(kOne));
-#else
-    return wide_quantity(raw);
-#endif
-  }
-  return static_cast<double>(static_cast<std::int64_t>(ip)) +
-         static_cast<double>(static_cast<std::int64_t>(fp)) / 1e18;
+  return decimal_to_double_or(raw, wide_quantity);
 }
 
 // The band around one mid (as OrderBook::for_band computes it) with its raw bounds.

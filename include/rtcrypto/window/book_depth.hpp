@@ -20,9 +20,10 @@ struct BookDepth {
 BookDepth depth_quantities_within(const OrderBook& book, double pct);
 
 // Decimal::to_double, the same double (integral part + fraction ÷ 1e18), inline for
-// 0 <= value < 2^63: one 64-bit (or 128/64-bit hardware) division instead of a call.
-inline double decimal_to_double(Decimal d) {
-  const Decimal::Rep raw = d.raw();
+// 0 <= value < 2^63 units: one 64-bit (or 128/64-bit hardware) division instead of a call.
+// `wide(raw)` answers the rest (negative, huge), where the quotient would not fit int64.
+template <class Wide>
+[[gnu::always_inline]] inline double decimal_to_double_or(Decimal::Rep raw, Wide wide) {
   constexpr std::uint64_t kOne = 1000000000000000000ULL;
   const auto hi = static_cast<std::uint64_t>(raw >> 64);
   const auto lo = static_cast<std::uint64_t>(raw);
@@ -32,15 +33,20 @@ inline double decimal_to_double(Decimal d) {
     fp = lo % kOne;
   } else {
 #if defined(__x86_64__)
-    // The quotient would not fit int64, or the value is negative (hi all ones).
-    if (hi >= kOne / 2) return d.to_double();
+    if (hi >= kOne / 2) [[unlikely]]
+      return wide(raw);
     __asm__("divq %4" : "=a"(ip), "=d"(fp) : "a"(lo), "d"(hi), "r"(kOne));
 #else
-    return d.to_double();  // (negative values too)
+    return wide(raw);
 #endif
   }
   return static_cast<double>(static_cast<std::int64_t>(ip)) +
          static_cast<double>(static_cast<std::int64_t>(fp)) / 1e18;
+}
+
+inline double decimal_to_double(Decimal d) {
+  return decimal_to_double_or(d.raw(),
+                              [](Decimal::Rep raw) { return Decimal::from_raw(raw).to_double(); });
 }
 
 }  // namespace rtcrypto

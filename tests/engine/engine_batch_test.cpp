@@ -34,6 +34,35 @@ struct Lines final : RecordSink {
   void write(const Record& r) override { lines.push_back(to_document_json(r, "t")); }
 };
 
+// An engine with the alternating signal trading on the paper exchange (5 s windows), its
+// records as lines.
+struct PaperEngine {
+  AlternatingSignal signal;
+  std::unique_ptr<Engine> engine;
+  PaperExchange paper{paper_config()};
+  Lines sink;
+
+  PaperEngine() {
+    EngineConfig cfg;
+    cfg.window_length = 5 * kNsPerSec;
+    cfg.run_id = "t";
+    engine = std::make_unique<Engine>(cfg, &signal, &paper);
+    paper.set_order_listener([this](const Order& o) { engine->on_order_update(o); });
+    engine->add_sink(&sink);
+  }
+  ~PaperEngine() { engine.reset(); }  // before the exchange it points to
+  PaperEngine(const PaperEngine&) = delete;
+  PaperEngine& operator=(const PaperEngine&) = delete;
+
+ private:
+  PaperConfig paper_config() {
+    PaperConfig pc;
+    pc.book_lookup = [this](std::string_view s) { return engine->book(s); };
+    pc.now = [this] { return engine->now(); };
+    return pc;
+  }
+};
+
 // Forwards every event, but batches the interface's default way: a batch as on_levels, and
 // on_levels as on_level for each change.
 class OneByOne final : public ForwardingSink {
@@ -50,19 +79,9 @@ struct EngineRun {
 };
 
 EngineRun run(const std::vector<std::string>& frames, bool batches) {
-  AlternatingSignal signal;
-  std::unique_ptr<Engine> engine;
-  PaperConfig pc;
-  pc.book_lookup = [&](std::string_view s) { return engine->book(s); };
-  pc.now = [&] { return engine->now(); };
-  PaperExchange paper(pc);
-  EngineConfig cfg;
-  cfg.window_length = 5 * kNsPerSec;
-  cfg.run_id = "t";
-  engine = std::make_unique<Engine>(cfg, &signal, &paper);
-  paper.set_order_listener([&](const Order& o) { engine->on_order_update(o); });
-  Lines sink;
-  engine->add_sink(&sink);
+  PaperEngine pe;
+  Engine* const engine = pe.engine.get();
+  Lines& sink = pe.sink;
   OneByOne one(*engine);
   MarketEventSink& in = batches ? static_cast<MarketEventSink&>(*engine) : one;
   GeminiV2Parser parser;
@@ -73,9 +92,7 @@ EngineRun run(const std::vector<std::string>& frames, bool batches) {
     engine->end_of_frame(t);
   }
   engine->flush(t);
-  EngineRun r{sink.lines, engine->stats(), engine->book_builder().stats()};
-  engine.reset();
-  return r;
+  return EngineRun{sink.lines, engine->stats(), engine->book_builder().stats()};
 }
 
 TEST(EngineBatches, OnLevelsGivesWhatOnLevelGives) {
@@ -105,19 +122,9 @@ TEST(EngineBatches, OnLevelsGivesWhatOnLevelGives) {
 // id of 0, an empty batch, a batch that closes its window, a batch that opens one that only
 // on_time then closes): the same records and stats as the changes one by one.
 EngineRun run_events(bool batches) {
-  AlternatingSignal signal;
-  std::unique_ptr<Engine> engine;
-  PaperConfig pc;
-  pc.book_lookup = [&](std::string_view s) { return engine->book(s); };
-  pc.now = [&] { return engine->now(); };
-  PaperExchange paper(pc);
-  EngineConfig cfg;
-  cfg.window_length = 5 * kNsPerSec;
-  cfg.run_id = "t";
-  engine = std::make_unique<Engine>(cfg, &signal, &paper);
-  paper.set_order_listener([&](const Order& o) { engine->on_order_update(o); });
-  Lines sink;
-  engine->add_sink(&sink);
+  PaperEngine pe;
+  Engine* const engine = pe.engine.get();
+  Lines& sink = pe.sink;
   OneByOne one(*engine);
   MarketEventSink& in = batches ? static_cast<MarketEventSink&>(*engine) : one;
   const auto units = [](std::int64_t milli) {
@@ -160,9 +167,7 @@ EngineRun run_events(bool batches) {
   }
   in.on_time(t + 20 * kNsPerSec);  // closes both open windows by time alone
   engine->flush(t + 20 * kNsPerSec);
-  EngineRun r{sink.lines, engine->stats(), engine->book_builder().stats()};
-  engine.reset();
-  return r;
+  return EngineRun{sink.lines, engine->stats(), engine->book_builder().stats()};
 }
 
 TEST(EngineBatches, HandMadeBatchesGiveWhatOnLevelGives) {

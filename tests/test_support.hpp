@@ -1,11 +1,14 @@
 #pragma once
-// Helpers shared by the test suites: where ../shared/data is, and temporary directories.
+// Helpers shared by the test suites: where ../shared/data is, reading its files by line,
+// and temporary directories.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace rtcrypto::test {
 
@@ -16,9 +19,17 @@ inline std::filesystem::path shared_data() {
 }
 
 // Path to a shared file, or skips the test when the shared data is not beside the project.
-#define RTC_SHARED_FILE_OR_SKIP(var, rel)                                     \
-  auto var = ::rtcrypto::test::shared_data() / (rel);                         \
+#define RTC_SHARED_FILE_OR_SKIP(var, rel)             \
+  auto var = ::rtcrypto::test::shared_data() / (rel); \
   if (!std::filesystem::exists(var)) GTEST_SKIP() << "no shared data: " << var
+
+// A file's lines (the recorded frames: one per line).
+inline std::vector<std::string> read_lines(const std::filesystem::path& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
 
 // A fresh directory under the system temp dir, removed with the object.
 class TempDir {

@@ -97,9 +97,7 @@ EngineRun run(const std::vector<std::string>& frames, bool batches) {
 
 TEST(EngineBatches, OnLevelsGivesWhatOnLevelGives) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
-  std::vector<std::string> frames;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) frames.push_back(line);
+  const std::vector<std::string> frames = test::read_lines(path);
   ASSERT_EQ(frames.size(), 4038u);
   const EngineRun a = run(frames, true);
   const EngineRun b = run(frames, false);

@@ -227,9 +227,7 @@ namespace {
 TEST(MalformedShared, CutAndMutatedRealFrames) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-BTCUSD-frames.ndjson");
   log::set_level(log::Level::Off);
-  std::ifstream in(path);
-  std::vector<std::string> frames;
-  for (std::string line; std::getline(in, line);) frames.push_back(line);
+  const std::vector<std::string> frames = test::read_lines(path);
   ASSERT_EQ(frames.size(), 326u);
 
   GeminiV2Parser cut;

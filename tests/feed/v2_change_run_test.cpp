@@ -294,20 +294,12 @@ TEST(V2ChangeRun, NoReadPastTheEndOfAFrame) {
   munmap(mem, size + page);
 }
 
-std::vector<std::string> read_lines(const std::filesystem::path& path) {
-  std::vector<std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
 // Every kernel gives the baseline's scan of every shared frame and of mutated ones.
 TEST(V2ChangeRun, KernelsAgreeOnSharedAndMutatedFrames) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
   const std::vector<Kernel> all = kernels();
   if (all.size() < 2) GTEST_SKIP() << "no AVX2 on this CPU";
-  std::vector<std::string> frames = read_lines(path);
+  std::vector<std::string> frames = test::read_lines(path);
   ASSERT_EQ(frames.size(), 4038u);
   std::mt19937_64 rng(5);
   const std::string bytes = "{}[],:\"\\ 0123456789.-eEabuysl\x01\xff";

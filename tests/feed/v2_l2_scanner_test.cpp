@@ -18,14 +18,6 @@ namespace {
 
 using test::EventRecorder;
 
-std::vector<std::string> read_lines(const std::filesystem::path& path) {
-  std::vector<std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
 void expect_same_stats(const FeedStats& a, const FeedStats& b, const std::string& what) {
   EXPECT_EQ(a.frames, b.frames) << what;
   EXPECT_EQ(a.changes, b.changes) << what;
@@ -81,7 +73,7 @@ void expect_paths_agree(const std::vector<std::string>& frames, const std::strin
 
 TEST(V2L2Scanner, AllSharedFramesMatchTheDomPath) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
-  const std::vector<std::string> frames = read_lines(path);
+  const std::vector<std::string> frames = test::read_lines(path);
   ASSERT_EQ(frames.size(), 4038u);
   expect_paths_agree(frames, "shared frames");
   // And the frames really were applied (not all rejected the same way on both paths).
@@ -312,7 +304,7 @@ TEST(V2L2Scanner, LongSnapshotsMatchTheDomPath) {
 
 TEST(V2L2Scanner, MalformedVariantsOfSharedFramesMatchTheDomPath) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-BTCUSD-frames.ndjson");
-  const std::vector<std::string> frames = read_lines(path);
+  const std::vector<std::string> frames = test::read_lines(path);
   ASSERT_FALSE(frames.empty());
   std::mt19937_64 rng(42);
   const std::string bytes = "{}[],:\"\\ 0123456789.-eEabuysl\x01\xff";

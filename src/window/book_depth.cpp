@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 
 namespace rtcrypto {
 namespace {
@@ -75,27 +74,6 @@ struct Band {
   }
 };
 
-// Both sides of a close ask for the band of the same mid and pct: the last one is kept (per
-// thread) and reused while they are the same (a pure function of them).
-const Band& band_of(Decimal mid, double pct) {
-  struct Memo {
-    Decimal mid;
-    std::uint64_t pct_bits = 0;
-    Band band;
-    bool set = false;
-  };
-  thread_local Memo memo;
-  std::uint64_t bits;
-  std::memcpy(&bits, &pct, sizeof bits);
-  if (!memo.set || memo.mid != mid || memo.pct_bits != bits) {
-    memo.band = Band(mid, pct);
-    memo.mid = mid;
-    memo.pct_bits = bits;
-    memo.set = true;
-  }
-  return memo.band;
-}
-
 // One side's walk within the band, from the best level outward.
 [[gnu::always_inline]] inline double walk_side(const OrderBook& book, Side side, const Band& band) {
   const double lo = band.lo, hi = band.hi;
@@ -128,13 +106,13 @@ const Band& band_of(Decimal mid, double pct) {
 double depth_quantity_within(const OrderBook& book, Side side, double pct) {
   auto m = book.mid();
   if (!m) return 0.0;
-  return walk_side(book, side, band_of(*m, pct));
+  return walk_side(book, side, Band(*m, pct));
 }
 
 BookDepth depth_quantities_within(const OrderBook& book, double pct) {
   auto m = book.mid();
   if (!m) return {};
-  const Band band(*m, pct);  // (one mid, one band: nothing to keep for another call)
+  const Band band(*m, pct);  // one mid, one band for both sides
   return {walk_side(book, Side::Bid, band), walk_side(book, Side::Ask, band)};
 }
 

@@ -26,6 +26,9 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
   // by client_order_id until the exchange answers, the pause doubling after each failure.
   struct Unresolved {
     std::string symbol;
+    // What was asked: told to the order listener as a final, cancelled order if it turns
+    // out never placed, so the journal and the engine stop holding it in flight.
+    Order intent;
     int not_found = 0;   // lookups that found nothing
     int failures = 0;    // lookups that failed (no answer)
     TimeNs next_at = 0;  // wall clock of the next lookup
@@ -255,9 +258,15 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
         }
         if (s.error == RestError::OrderNotFound) {
           if (++u.not_found >= 5) {
+            Order never = std::move(u.intent);
             self->unresolved.erase(it);
             log::warn("gemini: order " + c +
                       " was never placed (not found after repeated lookups)");
+            never.is_live = false;
+            never.is_cancelled = true;
+            never.reason = "NotPlaced";
+            never.timestamp = wall_now_ns();
+            if (self->on_order) self->on_order(never);
             return;
           }
           u.next_at = wall_now_ns() + self->cfg.poll_interval;
@@ -290,6 +299,21 @@ struct GeminiExchange::State : std::enable_shared_from_this<State> {
     }
   }
 };
+
+namespace {
+// An order as asked, nothing executed: what is known of it while its outcome is not.
+Order intent_of(const OrderRequest& r) {
+  Order o;
+  o.client_order_id = r.client_order_id;
+  o.symbol = r.symbol;
+  o.side = r.side;
+  o.tif = r.tif;
+  o.price = r.price;
+  o.original_amount = r.amount;
+  o.remaining_amount = r.amount;
+  return o;
+}
+}  // namespace
 
 GeminiExchange::GeminiExchange(boost::asio::io_context& io, GeminiRestClient& rest,
                                GeminiExchangeConfig config)
@@ -332,25 +356,26 @@ void GeminiExchange::place(const OrderRequest& request, OrderCallback done) {
   ++s->st.placed;
   s->pending.push_back(State::Pending{request.client_order_id, sym});
   s->last_private = wall_now_ns();
-  s->rest.new_order(request, [s, cid = request.client_order_id, sym = std::move(sym),
-                              done = std::move(done)](const RestStatus&, OrderOutcome out) {
-    s->erase_pending(cid);
-    switch (out.kind) {
-      case OutcomeKind::Accepted:
-        ++s->st.accepted;
-        s->track(out.order);
-        break;
-      case OutcomeKind::Rejected:
-        ++s->st.rejected;
-        break;
-      case OutcomeKind::Unknown:
-        ++s->st.unknown;
-        s->unresolved.emplace(cid, State::Unresolved{sym, 0, 0, 0, false});
-        s->ensure_polling();
-        break;
-    }
-    if (done) done(out);
-  });
+  s->rest.new_order(
+      request, [s, cid = request.client_order_id, sym = std::move(sym), intent = intent_of(request),
+                done = std::move(done)](const RestStatus&, OrderOutcome out) mutable {
+        s->erase_pending(cid);
+        switch (out.kind) {
+          case OutcomeKind::Accepted:
+            ++s->st.accepted;
+            s->track(out.order);
+            break;
+          case OutcomeKind::Rejected:
+            ++s->st.rejected;
+            break;
+          case OutcomeKind::Unknown:
+            ++s->st.unknown;
+            s->unresolved.emplace(cid, State::Unresolved{sym, std::move(intent)});
+            s->ensure_polling();
+            break;
+        }
+        if (done) done(out);
+      });
 }
 
 void GeminiExchange::cancel(const std::string& order_id, OrderCallback done) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -176,6 +177,85 @@ TEST(GeminiExchange, ReconcilePlaceFillAndShutdown) {
   EXPECT_TRUE(closed->ok());
   EXPECT_TRUE(ex.open_orders().empty());
   EXPECT_EQ(fills.size(), 1u);  // no fill reported twice
+}
+
+// order/new fails unclear and the client's own lookups get no answer: the outcome is
+// Unknown and the order stays in flight. When later lookups keep finding nothing, it was
+// never placed: the order listener hears of it as a final, cancelled order (so the engine
+// records it and the journal stops holding it) and the symbol is free again.
+TEST(GeminiExchange, UnknownOrderNeverPlacedReachesTheOrderListener) {
+  test::TempDir dir;
+  auto cert = testing::make_test_cert();
+  std::ofstream(dir / "ca.pem") << cert.cert_pem;
+  std::mutex mu;
+  int status_calls = 0;
+  std::atomic<bool> answered{false};  // place() has had its (Unknown) outcome
+  HttpsTestServer server(cert, [&](const TestRequest& r) -> TestReply {
+    if (r.method == "GET") return {404, R"({"result":"error","reason":"InvalidSymbol"})"};
+    json p = json::parse(b64decode(r.headers.at("X-GEMINI-PAYLOAD")));
+    std::string path = p["request"];
+    if (path == "/v1/order/new") return {500, R"({"result":"error","reason":"ServerError"})"};
+    if (path == "/v1/order/status") {
+      std::lock_guard l(mu);
+      // The client's own lookups get no answer; the exchange's later ones find nothing.
+      if (!answered) return {500, R"({"result":"error","reason":"ServerError"})"};
+      ++status_calls;
+      return {400, R"({"result":"error","reason":"OrderNotFound","message":"not found"})"};
+    }
+    return {404, R"({"result":"error","reason":"EndpointNotFound","message":"x"})"};
+  });
+  asio::io_context io;
+  RestConfig rc;
+  rc.base_url = server.url();
+  rc.ca_file = (dir / "ca.pem").string();
+  rc.private_per_second = 1000;
+  rc.public_per_second = 1000;
+  rc.order_lookup_attempts = 2;
+  rc.order_lookup_delay = 10 * kNsPerMs;
+  rc.max_attempts = 1;
+  ApiCredentials creds;
+  creds.key = "k";
+  creds.secret = SecretString("s");
+  GeminiRestClient rest(io, rc, creds);
+  GeminiExchangeConfig ec;
+  ec.symbols = {"BTCUSD"};
+  ec.poll_interval = 20 * kNsPerMs;
+  GeminiExchange ex(io, rest, ec);
+  std::vector<Order> updates;
+  ex.set_order_listener([&](const Order& o) { updates.push_back(o); });
+
+  OrderRequest req;
+  req.client_order_id = "rtc-lost-1";
+  req.symbol = "BTCUSD";
+  req.side = OrderSide::Sell;
+  req.amount = "0.5"_d;
+  req.price = "101.25"_d;
+  std::optional<OrderOutcome> out;
+  ex.place(req, [&](const OrderOutcome& o) {
+    out = o;
+    answered = true;
+  });
+  ASSERT_TRUE(run_until(io, [&] { return out.has_value(); }));
+  EXPECT_EQ(out->kind, OutcomeKind::Unknown);
+  EXPECT_EQ(ex.in_flight_for("BTCUSD"), 1u);
+  EXPECT_TRUE(updates.empty());
+
+  ASSERT_TRUE(run_until(io, [&] { return !updates.empty(); }));
+  ASSERT_EQ(updates.size(), 1u);
+  const Order& o = updates[0];
+  EXPECT_EQ(o.client_order_id, "rtc-lost-1");
+  EXPECT_EQ(o.symbol, "BTCUSD");
+  EXPECT_EQ(o.side, OrderSide::Sell);
+  EXPECT_EQ(o.price, "101.25"_d);
+  EXPECT_EQ(o.original_amount, "0.5"_d);
+  EXPECT_EQ(o.remaining_amount, "0.5"_d);
+  EXPECT_EQ(o.executed_amount, Decimal{});
+  EXPECT_FALSE(o.is_live);
+  EXPECT_TRUE(o.is_cancelled);
+  EXPECT_EQ(o.reason, "NotPlaced");
+  EXPECT_EQ(ex.in_flight_for("BTCUSD"), 0u);
+  std::lock_guard l(mu);
+  EXPECT_EQ(status_calls, 5);  // five lookups found nothing before it was given up
 }
 
 }  // namespace

@@ -87,7 +87,8 @@ class GeminiExchange final : public Exchange {
   // (they were never reported). The answer has one entry per id, in the given order.
   void resolve_orders(std::vector<std::string> client_order_ids,
                       std::function<void(std::vector<OrderLookup>)> done, int max_attempts = 5);
-  // Called when an order already answered changes later: an unknown outcome resolved, a
+  // Called when an order already answered changes later: an unknown outcome resolved (or
+  // given up as never placed: a cancelled order, reason "NotPlaced", nothing executed), a
   // resting order filled or cancelled (not for outcomes handed to place()/cancel() callers).
   void set_order_listener(std::function<void(const Order&)> listener);
   void refresh_balances(std::function<void(const RestStatus&)> done = {});

@@ -90,6 +90,7 @@ RunConfig backtest_config(RunConfig cfg, const BacktestFlags& bf, bool source_gi
         {"risk.daily_loss_limit", "--daily-loss-limit"},
         {"risk.max_drawdown_pct", "--max-drawdown-pct"},
         {"risk.max_book_age_ms", "--max-book-age-ms"},
+        {"risk.kill_switch_allows_sells", "--kill-switch-allows-sells"},
         {"paper.taker_fee_bps", "--taker-fee-bps"},
     };
     const std::string m = e.what();

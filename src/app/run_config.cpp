@@ -86,12 +86,14 @@ void apply_config_json(RunConfig& c, const json& doc) {
                                             {"trade_pct", field(s.trade_pct)},
                                             {"slippage_bps", field(s.slippage_bps)},
                                             {"ratio", field(s.ratio)}};
-  std::map<std::string, Setter> risk = {{"max_order_notional", field(r.max_order_notional)},
-                                        {"max_position", field(r.max_position)},
-                                        {"max_orders_per_minute", field(r.max_orders_per_minute)},
-                                        {"daily_loss_limit", field(r.daily_loss_limit)},
-                                        {"max_drawdown_pct", field(r.max_drawdown_pct)},
-                                        {"max_book_age_ms", field(r.max_book_age_ms)}};
+  std::map<std::string, Setter> risk = {
+      {"max_order_notional", field(r.max_order_notional)},
+      {"max_position", field(r.max_position)},
+      {"max_orders_per_minute", field(r.max_orders_per_minute)},
+      {"daily_loss_limit", field(r.daily_loss_limit)},
+      {"max_drawdown_pct", field(r.max_drawdown_pct)},
+      {"max_book_age_ms", field(r.max_book_age_ms)},
+      {"kill_switch_allows_sells", field(r.kill_switch_allows_sells)}};
   std::map<std::string, Setter> paper = {{"balances", field(p.balances)},
                                          {"taker_fee_bps", field(p.taker_fee_bps)},
                                          {"maker_fee_bps", field(p.maker_fee_bps)}};

@@ -4,14 +4,14 @@
 #include <set>
 
 #include "rtcrypto/app/commands.hpp"
-#include "rtcrypto/engine/engine_state_codec.hpp"
+#include "rtcrypto/app/lstm_serving.hpp"
 #include "rtcrypto/app/observability_wiring.hpp"
 #include "rtcrypto/app/run_context.hpp"
 #include "rtcrypto/core/log.hpp"
+#include "rtcrypto/engine/engine_state_codec.hpp"
 #include "rtcrypto/lstm_core/lstm_signal.hpp"
 #include "rtcrypto/paper/paper_config.hpp"
 #include "rtcrypto/signal/forecast_table.hpp"
-#include "rtcrypto/app/lstm_serving.hpp"
 
 namespace rtcrypto::app {
 
@@ -101,6 +101,7 @@ EngineConfig engine_config(const RunConfig& cfg) {
   ec.risk.daily_loss_limit = decimal_setting(r.daily_loss_limit, "risk.daily_loss_limit");
   ec.risk.max_drawdown_pct = r.max_drawdown_pct;
   ec.risk.max_book_age = static_cast<TimeNs>(r.max_book_age_ms) * kNsPerMs;
+  ec.risk.kill_switch_allows_sells = r.kill_switch_allows_sells;
   return ec;
 }
 
@@ -254,8 +255,8 @@ std::unique_ptr<RunContext> open_run(const RunConfig& cfg) {
   const auto from = parse_config_time("from", cfg.from), to = parse_config_time("to", cfg.to);
   if (is_replay(cfg) && (from || to)) {
     std::set<std::string, std::less<>> symbols(ec.symbols.begin(), ec.symbols.end());
-    ctx.gate = std::make_unique<TimeGate>(ctx.sink(), ctx.signal.get(), std::move(symbols),
-                                          from, to);
+    ctx.gate =
+        std::make_unique<TimeGate>(ctx.sink(), ctx.signal.get(), std::move(symbols), from, to);
     ctx.market_sink = ctx.gate.get();
   }
   return owned;
@@ -281,7 +282,7 @@ RunSummary close_run(RunContext& ctx) {
        {static_cast<RecordSink*>(ctx.store.get()), static_cast<RecordSink*>(ctx.jsonl.get())})
     if (s) s->flush();
   for (auto& s : ctx.extra_sinks) s->flush();
-  finish_kafka(ctx);  // delivery wait with a timeout; reports what was not delivered
+  finish_kafka(ctx);          // delivery wait with a timeout; reports what was not delivered
   finish_observability(ctx);  // last metrics, STOPPING=1, dashboard stopped
 
   const EngineStats& es = ctx.engine->stats();

@@ -34,6 +34,16 @@ CLI::Option* RunFlags::flag(const std::string& name, bool RunConfig::*member,
   return o;
 }
 
+template <class S>
+CLI::Option* RunFlags::nested_flag(const std::string& name, S RunConfig::*outer, bool S::*member,
+                                   const std::string& help) {
+  CLI::Option* o = cmd_.add_flag(name, (flags_.*outer).*member, help);
+  bindings_.push_back({o, [outer, member](RunConfig& d, const RunConfig& s) {
+                         (d.*outer).*member = (s.*outer).*member;
+                       }});
+  return o;
+}
+
 // The member types RunConfig uses.
 template CLI::Option* RunFlags::option(const std::string&, std::string RunConfig::*,
                                        const std::string&);
@@ -88,6 +98,8 @@ void RunFlags::add_trading() {
   nested("--daily-loss-limit", &R::risk, &RiskSettings::daily_loss_limit, "kill switch");
   nested("--max-drawdown-pct", &R::risk, &RiskSettings::max_drawdown_pct, "kill switch");
   nested("--max-book-age-ms", &R::risk, &RiskSettings::max_book_age_ms, "stale-book guard");
+  nested_flag("--kill-switch-allows-sells", &R::risk, &RiskSettings::kill_switch_allows_sells,
+              "after a kill-switch trip, still sell what is held on a sell signal");
 }
 
 void RunFlags::add_offline() {

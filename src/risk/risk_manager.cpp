@@ -63,9 +63,17 @@ void RiskManager::prune(TimeNs now) {
   while (!orders_.empty() && orders_.front() <= now - kNsPerMin) orders_.pop_front();
 }
 
+namespace {
+// A spot sell of no more than is held: it can only take risk off.
+bool reduces_position(const OrderRequest& req, const RiskContext& ctx) {
+  return req.side == OrderSide::Sell && req.amount <= ctx.position;
+}
+}  // namespace
+
 RiskVerdict RiskManager::check(const OrderRequest& req, const RiskContext& ctx) {
   if (ctx.equity) observe_equity(ctx.now, *ctx.equity);
-  if (state_.killed) return refuse("kill_switch", "kill switch tripped: " + state_.kill_reason);
+  if (state_.killed && !(limits_.kill_switch_allows_sells && reduces_position(req, ctx)))
+    return refuse("kill_switch", "kill switch tripped: " + state_.kill_reason);
   // A second order next to one whose fate is unknown could double the position.
   if (ctx.orders_in_flight > 0) {
     return refuse("order_in_flight",

@@ -27,6 +27,14 @@ TEST(RunConfig, ConfigKeysApplyAndNestedKeysAreNamedInErrors) {
   EXPECT_EQ(c.symbols, (std::vector<std::string>{"BTCUSD", "ETHUSD"}));
   EXPECT_EQ(c.window_seconds, 5);
   EXPECT_DOUBLE_EQ(c.strategy.band_low, 0.2);
+  EXPECT_FALSE(c.risk.kill_switch_allows_sells);
+  apply_config_json(c, nlohmann::json::parse(R"({"risk":{"kill_switch_allows_sells":true}})"));
+  EXPECT_TRUE(c.risk.kill_switch_allows_sells);
+  EXPECT_NE(usage_error_of([&] {
+              apply_config_json(
+                  c, nlohmann::json::parse(R"({"risk":{"kill_switch_allows_sells":"yes"}})"));
+            }).find("risk.kill_switch_allows_sells"),
+            std::string::npos);
   EXPECT_NE(usage_error_of([&] {
               apply_config_json(c, nlohmann::json::parse(R"({"risk":{"max_position":"x"}})"));
             }).find("risk.max_position"),

@@ -108,6 +108,32 @@ TEST(RiskManager, DailyLossTripsTheKillSwitchUntilReset) {
   EXPECT_TRUE(rm.check(buy(), c).allowed);
 }
 
+// By default a tripped kill switch refuses sells too; with kill_switch_allows_sells a sell
+// of at most the position passes (the other guards still apply) and nothing more does.
+TEST(RiskManager, KillSwitchCanLetExitsThrough) {
+  for (bool allow : {false, true}) {
+    RiskLimits l;
+    l.daily_loss_limit = "500"_d;
+    l.kill_switch_allows_sells = allow;
+    RiskManager rm(l);
+    rm.observe_equity(kT0, "10000"_d);
+    ASSERT_TRUE(rm.observe_equity(kT0 + kNsPerMin, "9000"_d));
+    auto c = good(kT0 + 2 * kNsPerMin);
+    c.position = "2"_d;
+    OrderRequest sell_all = buy("2");
+    sell_all.side = OrderSide::Sell;
+    OrderRequest oversell = buy("2.5");
+    oversell.side = OrderSide::Sell;
+    EXPECT_EQ(rm.check(buy(), c).reason, "kill_switch") << allow;
+    EXPECT_EQ(rm.check(oversell, c).reason, "kill_switch") << allow;
+    EXPECT_EQ(rm.check(sell_all, c).reason, allow ? "ok" : "kill_switch");
+    auto stale = c;
+    stale.book_age = 6 * kNsPerSec;
+    EXPECT_EQ(rm.check(sell_all, stale).reason, allow ? "book_stale" : "kill_switch");
+    EXPECT_TRUE(rm.killed());  // an exit does not reset it
+  }
+}
+
 TEST(RiskManager, DailyLossResetsAtUtcMidnight) {
   RiskLimits l;
   l.daily_loss_limit = "500"_d;

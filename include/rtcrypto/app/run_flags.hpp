@@ -26,6 +26,9 @@ class RunFlags {
   CLI::Option* nested(const std::string& name, S RunConfig::*outer, T S::*member,
                       const std::string& help);
   CLI::Option* flag(const std::string& name, bool RunConfig::*member, const std::string& help);
+  template <class S>
+  CLI::Option* nested_flag(const std::string& name, S RunConfig::*outer, bool S::*member,
+                           const std::string& help);
 
   // --config FILE.
   void add_config();

@@ -23,7 +23,9 @@
 //   known outcome (sent and unanswered, or unknown after a timeout / 5xx and not yet
 //   resolved by a lookup by client_order_id): Exchange::in_flight_for.
 // A limit that is not set (nullopt / 0) is not checked. A tripped kill switch refuses every
-// order until reset_kill_switch(); it survives a restart through export_state/import_state.
+// order until reset_kill_switch() — except, with kill_switch_allows_sells, a sell of at most
+// the position held (it can only take risk off; the other checks still apply), so a sell
+// signal can still exit. It survives a restart through export_state/import_state.
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -43,6 +45,7 @@ struct RiskLimits {
   std::optional<Decimal> daily_loss_limit;
   std::optional<double> max_drawdown_pct;
   TimeNs max_book_age = 5000 * kNsPerMs;  // 0 = no limit
+  bool kill_switch_allows_sells = false;  // a tripped kill switch still lets exits through
 };
 
 struct RiskContext {

@@ -1062,6 +1062,9 @@ struct DeltaText {
   const std::size_t n = frame.size();
   if (n == 0) return false;
   if (n > kCopyMax) {
+    // Room for every change the frame could hold (15 bytes or more each), taken while the
+    // buffer is empty: growing it mid-snapshot copied what it held.
+    levels.reserve(n / 15 + 1);
     Cursor c(frame.data(), n, 0, run);
     return scan_frame(c, recv_ts, out, levels, trades);
   }

@@ -59,9 +59,7 @@ std::string excerpt(std::string_view frame) {
 }
 }  // namespace
 
-bool FeedParser::admit_frame(std::string_view frame) {
-  ++stats_.frames;
-  if (frame.size() <= options_.max_frame_bytes) return true;
+bool FeedParser::reject_oversized(std::string_view frame) {
   ++stats_.oversized;
   warn("feed " + std::string(to_string(kind())) + ": skipped oversized frame of " +
        std::to_string(frame.size()) + " bytes (max " + std::to_string(options_.max_frame_bytes) +

@@ -51,12 +51,12 @@ constexpr std::uint64_t kSellHead = le_word("[\"sell\",");
 }
 
 #if defined(__SSE2__)
-// "d[.d]" (the opening quote already read) whose digits and closing quote lie within the
-// 16 bytes at q: the non-digits are found with one compare, the digits read 8 at a time.
-// Returns the position after the closing quote, nullptr for every other shape (no digit
-// before or after the point, longer numbers, exponents, signs), which callers leave to the
-// general reader. Reads at most 24 bytes from q.
-[[gnu::always_inline]] inline const char* short_decimal(const char* q, Decimal::Rep& raw) {
+// "d[.d]" (the opening quote already read) whose digits and the byte after them lie within
+// the 16 bytes at q: the non-digits are found with one compare, the digits read 8 at a time.
+// Returns the position after the digits (the caller checks the closing quote there), nullptr
+// for every other shape (no digit before or after the point, longer numbers), which callers
+// leave to the general reader. Reads at most 24 bytes from q.
+[[gnu::always_inline]] inline const char* decimal_digits(const char* q, Decimal::Rep& raw) {
   const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
   const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8('0' - 1)),
                                          _mm_cmplt_epi8(b, _mm_set1_epi8('9' + 1)));
@@ -86,11 +86,15 @@ constexpr std::uint64_t kSellHead = le_word("[\"sell\",");
   } else {
     mant = upto16_digits(q, n1);
   }
-  if (*close != '"') return nullptr;
   // mant < 10^15 and the factor <= 10^18: no overflow.
   raw = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(mant) *
                                   kPow10[Decimal::kScale - frac]);
-  return close + 1;
+  return close;
+}
+// The same with its closing quote checked: returns the position after that quote.
+[[gnu::always_inline]] inline const char* short_decimal(const char* q, Decimal::Rep& raw) {
+  const char* const close = decimal_digits(q, raw);
+  return close && *close == '"' ? close + 1 : nullptr;
 }
 
 // One change `["buy","p","q"]` / `["sell","p","q"]` of short decimals with a positive
@@ -147,39 +151,6 @@ template <std::size_t N>
 }
 
 #if defined(__SSE2__)
-// A JSON integer of 1..18 digits (as the general reader takes) without a leading zero,
-// followed by a comma (so not a double), at p with 32 readable bytes; returns the position
-// of the comma, or nullptr.
-[[gnu::always_inline]] inline const char* short_integer(const char* p, std::uint64_t& v) {
-  const auto non_digits = [](const char* q) {
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
-    const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8('0' - 1)),
-                                           _mm_cmplt_epi8(b, _mm_set1_epi8('9' + 1)));
-    return ~static_cast<unsigned>(_mm_movemask_epi8(is_digit)) & 0xFFFFu;
-  };
-  unsigned other = non_digits(p);
-  if (other == 0) other = non_digits(p + 16) << 16;  // 16 digits or more (ids)
-  if (other == 0) return nullptr;
-  const int n = __builtin_ctz(other);
-  if (n == 0 || n > 18 || (p[0] == '0' && n > 1) || p[n] != ',') return nullptr;
-  v = n <= 16 ? upto16_digits(p, n)
-              : upto16_digits(p, n - 16) * kPow10[16] + upto16_digits(p + n - 16, 16);
-  return p + n;
-}
-
-// The length (1..15) of the JSON integer at p (32 readable bytes) without a leading zero,
-// followed by a comma (so not a double); 0 for anything else, longer ones included.
-[[gnu::always_inline]] inline int integer_length(const char* p) {
-  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8('0' - 1)),
-                                         _mm_cmplt_epi8(b, _mm_set1_epi8('9' + 1)));
-  const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(is_digit)) & 0xFFFFu;
-  if (other == 0) return 0;
-  const int n = __builtin_ctz(other);
-  if (n == 0 || (p[0] == '0' && n > 1) || p[n] != ',') return 0;
-  return n;
-}
-
 // 16 zero bytes, then 16 0xFF: the 16 from kLastLanes + n keep the last n lanes.
 alignas(32) constexpr unsigned char kLastLanes[32] = {
     0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
@@ -284,6 +255,166 @@ struct PlainBlock {
 }
 #endif
 
+#if defined(__SSE2__)
+// Literal text of 1..16 bytes, padded to 16, matched with one compare.
+struct Lit16 {
+  alignas(16) char text[16];
+  unsigned mask;  // one bit per byte of the text
+};
+template <std::size_t N>
+constexpr Lit16 lit16(const char (&s)[N]) {
+  static_assert(N - 1 >= 1 && N - 1 <= 16);
+  Lit16 l{};
+  for (std::size_t i = 0; i + 1 < N; ++i) l.text[i] = s[i];
+  l.mask = (1u << (N - 1)) - 1;
+  return l;
+}
+// Whether the 16 readable bytes at p start with l's text.
+[[gnu::always_inline]] inline bool matches(const char* p, const Lit16& l) {
+  const __m128i eq = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)),
+                                    _mm_load_si128(reinterpret_cast<const __m128i*>(l.text)));
+  return (~static_cast<unsigned>(_mm_movemask_epi8(eq)) & l.mask) == 0;
+}
+
+// How many ASCII digits the 16 readable bytes at p start with (16: all of them).
+[[gnu::always_inline]] inline int leading_digits16(const char* p) {
+  const __m128i d =
+      _mm_sub_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)), _mm_set1_epi8('0'));
+  const auto digit = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d)));
+  return __builtin_ctz(~digit);
+}
+// Whether n digits at p are a JSON integer's (not empty, no leading zero).
+[[gnu::always_inline]] inline bool integer_digits(const char* p, int n) {
+  return n != 0 && (p[0] != '0' || n == 1);
+}
+
+// The keys between a flat trade's values, each with the quotes and separators around it.
+inline constexpr Lit16 kTradeEventId = lit16("\",\"event_id\":");
+inline constexpr Lit16 kTradeTimestamp = lit16(",\"timestamp\":");
+inline constexpr Lit16 kTradePrice = lit16(",\"price\":\"");
+inline constexpr Lit16 kTradeQuantity = lit16("\",\"quantity\":\"");
+inline constexpr Lit16 kTradeSide = lit16("\",\"side\":\"");
+inline constexpr Lit16 kTradeBuySymbol = lit16("buy\",\"symbol\":\"");
+inline constexpr Lit16 kTradeSellSymbol = lit16("sell\",\"symbol\":\"");
+inline constexpr Lit16 kTradeTid = lit16("\",\"tid\":");
+inline constexpr Lit16 kTradeTypeEnd = lit16(",\"type\":\"trade\"}");
+constexpr std::uint64_t kBuyEnd = le_word("buy\"}\0\0\0");
+constexpr std::uint64_t kSellEnd = le_word("sell\"}\0\0");
+
+// The readable bytes a flat trade reader needs from the trade's start (padding counts: a
+// zero byte matches no literal, digit or quote, so nothing past the end is taken).
+constexpr std::size_t kTradeReadable = 224;
+
+// Fills t from a flat trade's fields; false when the time has no nanosecond value.
+[[gnu::always_inline]] inline bool fill_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
+                                              OrderSide taker, std::uint64_t ms, std::uint64_t id) {
+  // epoch_to_ns() inline for the exchange's milliseconds (a call per trade otherwise).
+  constexpr std::uint64_t kMinMs = 100'000'000'000;  // below: seconds
+  constexpr std::uint64_t kMaxMs = std::numeric_limits<TimeNs>::max() / kNsPerMs;
+  TimeNs ts;
+  if (ms - kMinMs <= kMaxMs - kMinMs) [[likely]] {
+    ts = static_cast<TimeNs>(ms) * kNsPerMs;
+  } else {
+    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
+    if (!ns) return false;
+    ts = *ns;
+  }
+  t.price = Decimal::from_raw(price);
+  t.quantity = Decimal::from_raw(qty);
+  t.taker = taker;
+  t.has_taker = true;
+  t.ts = ts;
+  t.id = static_cast<std::int64_t>(id);
+  return true;
+}
+
+// A trade exactly as the exchange writes them (a snapshot's, or a trade frame):
+// {"type":"trade","symbol":"S","event_id":N,"timestamp":N,"price":"D","quantity":"D",
+//  "side":"buy|sell"}, at p with kTradeReadable readable bytes. Fills t (and *symbol, when
+// given) and returns the position after its `}`; nullptr for anything else (t then holds
+// anything), which the general reader decides.
+[[gnu::always_inline]] inline const char* exchange_trade(const char* p, PendingTrade& t,
+                                                         std::string_view* symbol) {
+  if (!starts(p, "{\"type\":\"trade\",\"symbol\":\"")) return nullptr;
+  const char* const sym = p + 26;
+  const char* q = short_symbol(sym);
+  if (!q || !matches(q, kTradeEventId)) return nullptr;
+  if (symbol) *symbol = std::string_view(sym, static_cast<std::size_t>(q - sym));
+  // The literal after each integer also checks it ends there (no point or exponent).
+  const char* const id_at = q + 13;
+  const int id_n = leading_digits16(id_at);
+  if (!integer_digits(id_at, id_n) || !matches(id_at + id_n, kTradeTimestamp)) return nullptr;
+  const char* const ms_at = id_at + id_n + 13;
+  const int ms_n = leading_digits16(ms_at);
+  if (!integer_digits(ms_at, ms_n) || !matches(ms_at + ms_n, kTradePrice)) return nullptr;
+  Decimal::Rep price, qty;
+  if (!(q = decimal_digits(ms_at + ms_n + 10, price)) || price <= 0 ||
+      !matches(q, kTradeQuantity) || !(q = decimal_digits(q + 14, qty)) ||
+      !matches(q, kTradeSide)) {
+    return nullptr;
+  }
+  q += 10;
+  std::uint64_t w;
+  std::memcpy(&w, q, 8);
+  OrderSide taker;
+  if ((w & 0xFF'FFFF'FFFFULL) == kBuyEnd) {
+    taker = OrderSide::Buy;
+    q += 5;
+  } else if ((w & 0xFFFF'FFFF'FFFFULL) == kSellEnd) {
+    taker = OrderSide::Sell;
+    q += 6;
+  } else {
+    return nullptr;
+  }
+  std::uint64_t id, ms;
+  two_integers(id_at, id_n, ms_at, ms_n, id, ms);
+  return fill_trade(t, price, qty, taker, ms, id) ? q : nullptr;
+}
+
+// The same for a trade with its keys sorted, as the exchange also writes them:
+// {"event_id":N,"price":"D","quantity":"D","side":"buy|sell","symbol":"S","tid":N,
+//  "timestamp":N,"type":"trade"} (the id is the tid, as in scan_trade).
+[[gnu::always_inline]] inline const char* sorted_trade(const char* p, PendingTrade& t) {
+  if (!starts(p, "{\"event_id\":")) return nullptr;
+  const char* q = p + 12;
+  int n = leading_digits16(q);
+  if (n == 16) n += leading_digits16(q + 16);  // only checked: up to 18 digits
+  if (!integer_digits(q, n) || n > 18 || !matches(q + n, kTradePrice)) return nullptr;
+  Decimal::Rep price, qty;
+  if (!(q = decimal_digits(q + n + 10, price)) || price <= 0 || !matches(q, kTradeQuantity) ||
+      !(q = decimal_digits(q + 14, qty)) || !matches(q, kTradeSide)) {
+    return nullptr;
+  }
+  q += 10;
+  OrderSide taker;
+  if (matches(q, kTradeBuySymbol)) {
+    taker = OrderSide::Buy;
+    q += 15;
+  } else if (matches(q, kTradeSellSymbol)) {
+    taker = OrderSide::Sell;
+    q += 16;
+  } else {
+    return nullptr;
+  }
+  if (!(q = short_symbol(q)) || !matches(q, kTradeTid)) return nullptr;
+  const char* const tid_at = q + 8;
+  const int tid_n = leading_digits16(tid_at);
+  if (!integer_digits(tid_at, tid_n) || !matches(tid_at + tid_n, kTradeTimestamp)) return nullptr;
+  const char* const ms_at = tid_at + tid_n + 13;
+  const int ms_n = leading_digits16(ms_at);
+  if (!integer_digits(ms_at, ms_n) || !matches(ms_at + ms_n, kTradeTypeEnd)) return nullptr;
+  std::uint64_t tid, ms;
+  two_integers(tid_at, tid_n, ms_at, ms_n, tid, ms);
+  return fill_trade(t, price, qty, taker, ms, tid) ? ms_at + ms_n + 16 : nullptr;
+}
+
+// Either shape, by the first key.
+[[gnu::always_inline]] inline const char* flat_trade(const char* p, PendingTrade& t) {
+  return p[2] == 't' ? exchange_trade(p, t, nullptr) : sorted_trade(p, t);
+}
+#endif
+
 // The most bytes of changes one change-kernel call reads (see Cursor::short_changes).
 constexpr std::ptrdiff_t kRunSpan = 16384;
 
@@ -367,124 +498,65 @@ class Cursor {
 #endif
     return decimal_any(out);
   }
-  // Fills `t` from a short trade reader's fields and moves past it (at p); false, with
-  // nothing consumed, when the time has no nanosecond value.
-  [[gnu::always_inline]] bool take_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
-                                         OrderSide taker, std::uint64_t ms, std::uint64_t id,
-                                         const char* p) {
-    // epoch_to_ns() inline for the exchange's milliseconds (a call per trade otherwise).
-    constexpr std::uint64_t kMinMs = 100'000'000'000;  // below: seconds
-    constexpr std::uint64_t kMaxMs = std::numeric_limits<TimeNs>::max() / kNsPerMs;
-    TimeNs ts;
-    if (ms >= kMinMs && ms <= kMaxMs) {
-      ts = static_cast<TimeNs>(ms) * kNsPerMs;
-    } else {
-      const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
-      if (!ns) return false;
-      ts = *ns;
-    }
-    t.price = Decimal::from_raw(price);
-    t.quantity = Decimal::from_raw(qty);
-    t.taker = taker;
-    t.has_taker = true;
-    t.ts = ts;
-    t.id = static_cast<std::int64_t>(id);
-    p_ = p;
-    return true;
-  }
-  // A trade object exactly as the exchange writes them in a snapshot, read in one pass:
-  // {"type":"trade","symbol":"S","event_id":N,"timestamp":N,"price":"D","quantity":"D",
-  //  "side":"buy|sell"}. False (nothing consumed) for anything else: scan_trade reads it.
-  // `symbol`, when given, receives the trade's symbol. Padding counts as readable: its
-  // zeros match no literal, digit or quote, so nothing past the end is taken.
-  bool short_trade(PendingTrade& t, std::string_view* symbol = nullptr) {
+  // Flat trades (flat_trade()) separated by commas from here while kTradeReadable bytes are
+  // readable, appended to `trades`: one loop, without a call per trade. Stops after the last
+  // one taken (before its separator); false when none was taken (nothing consumed).
+  bool short_trades(std::vector<PendingTrade>& trades) {
 #if defined(__SSE2__)
-    if (!readable(192)) return trade_from_copy(t, symbol, false);  // covers every read below
     const char* p = p_;
-    if (!lit(p, "{\"type\":\"trade\",\"symbol\":\"")) return false;
-    const char* const sym = p;
-    if (!(p = short_symbol(p))) return false;
-    if (symbol) *symbol = std::string_view(sym, static_cast<std::size_t>(p - sym));
-    // The two integers' digits are found first and converted together.
-    const char *id_at, *ms_at;
-    int id_n, ms_n;
-    if (!lit(p, "\",\"event_id\":") || !(id_n = integer_length(id_at = p)) ||
-        !lit(p += id_n, ",\"timestamp\":") || !(ms_n = integer_length(ms_at = p)) ||
-        !lit(p += ms_n, ",\"price\":\"")) {
-      return false;
+    const char* done = nullptr;
+    while (readable_end_ - p >= static_cast<std::ptrdiff_t>(kTradeReadable)) {
+      // Read in place: a copy into the vector right after the reader's narrower stores made
+      // its wide loads wait for them (a store-forwarding stall per trade).
+      PendingTrade& t = trades.emplace_back();
+      const char* const e = flat_trade(p, t);
+      if (!e) {
+        trades.pop_back();
+        break;
+      }
+      done = e;
+      if (e[0] != ',' || e[1] != '{') break;
+      p = e + 1;
     }
-    std::uint64_t id, ms;
-    two_integers(id_at, id_n, ms_at, ms_n, id, ms);
-    Decimal::Rep price, qty;
-    if (!(p = short_decimal(p, price)) || price <= 0 || !lit(p, ",\"quantity\":\"") ||
-        !(p = short_decimal(p, qty)) || !lit(p, ",\"side\":\"")) {
-      return false;
-    }
-    OrderSide taker;
-    if (lit(p, "buy\"}")) {
-      taker = OrderSide::Buy;
-    } else if (lit(p, "sell\"}")) {
-      taker = OrderSide::Sell;
-    } else {
-      return false;
-    }
-    return take_trade(t, price, qty, taker, ms, id, p);
+    if (!done) return false;
+    p_ = done;
+    return true;
 #else
-    (void)t, (void)symbol;
+    (void)trades;
     return false;
 #endif
   }
-  // The same for a trade with its keys sorted, as the exchange also writes them:
-  // {"event_id":N,"price":"D","quantity":"D","side":"buy|sell","symbol":"S","tid":N,
-  //  "timestamp":N,"type":"trade"} (the id is the tid, as in scan_trade).
-  bool short_sorted_trade(PendingTrade& t) {
+  // A flat trade too near the end of the readable bytes for short_trades() (the last one of
+  // a big snapshot), read from a copy of the frame's last bytes with zeros after them: a zero
+  // byte matches no literal, digit or quote, so nothing past the end is taken. The general
+  // reader took these at several times the cost.
+  [[gnu::noinline]] bool trade_from_copy(PendingTrade& t) {
 #if defined(__SSE2__)
-    // Covers every read below (padding included).
-    if (!readable(224)) return trade_from_copy(t, nullptr, true);
-    const char* p = p_;
-    std::uint64_t event_id, tid, ms;
-    Decimal::Rep price, qty;
-    if (!lit(p, "{\"event_id\":") || !(p = short_integer(p, event_id)) ||
-        !lit(p, ",\"price\":\"") || !(p = short_decimal(p, price)) || price <= 0 ||
-        !lit(p, ",\"quantity\":\"") || !(p = short_decimal(p, qty)) || !lit(p, ",\"side\":\"")) {
-      return false;
-    }
-    OrderSide taker;
-    if (lit(p, "buy\",\"symbol\":\"")) {
-      taker = OrderSide::Buy;
-    } else if (lit(p, "sell\",\"symbol\":\"")) {
-      taker = OrderSide::Sell;
-    } else {
-      return false;
-    }
-    if (!(p = short_symbol(p)) || !lit(p, "\",\"tid\":") || !(p = short_integer(p, tid)) ||
-        !lit(p, ",\"timestamp\":") || !(p = short_integer(p, ms)) ||
-        !lit(p, ",\"type\":\"trade\"}")) {
-      return false;
-    }
-    return take_trade(t, price, qty, taker, ms, tid, p);
+    if (readable(kTradeReadable)) return false;  // short_trades() decided it
+    alignas(16) char copy[kTradeReadable] = {};
+    std::memcpy(copy, p_, static_cast<std::size_t>(end_ - p_));
+    const char* const e = flat_trade(copy, t);
+    if (!e) return false;
+    p_ += e - copy;
+    return true;
 #else
     (void)t;
     return false;
 #endif
   }
-
-  // short_trade() (or short_sorted_trade()) on a copy of the frame's last bytes with zeros
-  // after them, for a trade too near the end of the frame's readable bytes (the last one of
-  // a big snapshot): a zero byte matches no literal, digit or quote, so nothing past the end is
-  // taken. The general reader took these at several times the cost.
-  [[gnu::noinline]] bool trade_from_copy(PendingTrade& t, std::string_view* symbol, bool sorted) {
-    constexpr std::size_t kCopy = 256;  // > 224 bytes readable from any position in it
-    const auto n = static_cast<std::size_t>(end_ - p_);
-    if (n >= kCopy) return false;  // (not when called as above)
-    alignas(16) char copy[kCopy] = {};
-    std::memcpy(copy, p_, n);
-    Cursor c(copy, n, kCopy - n, run_);
-    std::string_view sym;
-    if (!(sorted ? c.short_sorted_trade(t) : c.short_trade(t, &sym))) return false;
-    if (symbol) *symbol = std::string_view(p_ + (sym.data() - copy), sym.size());
-    p_ += c.pos() - copy;
+  // A top-level trade frame's trade of the exchange's shape (exchange_trade()); false (nothing
+  // consumed) for anything else.
+  bool exchange_trade_object(PendingTrade& t, std::string_view& symbol) {
+#if defined(__SSE2__)
+    if (!readable(kTradeReadable)) return false;
+    const char* const e = exchange_trade(p_, t, &symbol);
+    if (!e) return false;
+    p_ = e;
     return true;
+#else
+    (void)t, (void)symbol;
+    return false;
+#endif
   }
 
   // One change `["side","price","quantity"]` with a valid price and quantity.
@@ -831,10 +903,9 @@ bool scan_trades(Cursor& c, TimeNs recv_ts, std::vector<PendingTrade>& trades) {
   if (!c.eat('[')) return false;
   if (c.eat(']')) return true;
   do {
-    // Read in place: a copy into the vector right after the reader's narrower stores made
-    // its wide loads wait for them (a store-forwarding stall per trade).
+    if (c.short_trades(trades)) continue;
     PendingTrade& t = trades.emplace_back();
-    if (!c.short_trade(t) && !c.short_sorted_trade(t) && !scan_trade(c, recv_ts, t)) return false;
+    if (!c.trade_from_copy(t) && !scan_trade(c, recv_ts, t)) return false;
   } while (c.eat(','));
   return c.eat(']');
 }
@@ -991,6 +1062,9 @@ struct DeltaText {
   const std::size_t n = frame.size();
   if (n == 0) return false;
   if (n > kCopyMax) {
+    // Room for every change the frame could hold (15 bytes or more each), taken while the
+    // buffer is empty: growing it mid-snapshot copied what it held.
+    levels.reserve(n / 15 + 1);
     Cursor c(frame.data(), n, 0, run);
     return scan_frame(c, recv_ts, out, levels, trades);
   }
@@ -1031,7 +1105,7 @@ bool scan_event_frame(Cursor& c, TimeNs recv_ts, V2Event& out) {
     return true;
   }
   out.kind = V2Event::Kind::kTrade;
-  if (c.short_trade(out.trade, &out.symbol)) return c.at_end();
+  if (c.exchange_trade_object(out.trade, out.symbol)) return c.at_end();
   std::string_view type;
   out.symbol = {};
   return scan_trade(c, recv_ts, out.trade, &type, &out.symbol) && c.at_end() && type == "trade" &&
@@ -1043,8 +1117,8 @@ bool scan_event_frame(Cursor& c, TimeNs recv_ts, V2Event& out) {
 bool scan_trade_or_heartbeat(std::string_view frame, TimeNs recv_ts, V2Event& out) {
   const std::size_t n = frame.size();
   if (n == 0 || n > kCopyMax) return false;
-  // Padding enough for short_trade() on the shortest trade frames.
-  constexpr std::size_t kEventPad = 192;
+  // Padding enough for exchange_trade() on the shortest trade frames.
+  constexpr std::size_t kEventPad = kTradeReadable;
   alignas(64) char copy[kCopyMax + kEventPad];
   std::memcpy(copy, frame.data(), n);
   std::memset(copy + n, 0, kEventPad);

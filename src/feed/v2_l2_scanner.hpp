@@ -14,6 +14,7 @@
 #include <new>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rtcrypto/core/decimal.hpp"
@@ -54,6 +55,8 @@ class LevelBuffer {
   [[gnu::noinline]] void grow(std::size_t need) {
     const std::size_t cap = std::max<std::size_t>({need, 2 * cap_, 64});
     // PackedLevel is an implicit-lifetime aggregate: malloc'd storage holds it as it is.
+    // Empty (a frame's start): nothing to keep, so no copy.
+    if (n_ == 0) std::free(std::exchange(v_, nullptr));
     auto* v = static_cast<ScannedLevel*>(std::realloc(v_, cap * sizeof(ScannedLevel)));
     if (!v) throw std::bad_alloc();
     v_ = v;

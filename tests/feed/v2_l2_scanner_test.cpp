@@ -276,6 +276,48 @@ TEST(V2L2Scanner, TradesAtTheFrameEndMatchTheDomPath) {
   expect_paths_agree(frames, "trades at the frame end");
 }
 
+// The flat trade readers on the recorded snapshots' trades (both key orders), each frame
+// with one byte of its trades replaced, deleted or inserted: what the DOM path gives.
+TEST(V2L2Scanner, MutatedSnapshotTradesMatchTheDomPath) {
+  RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
+  std::vector<std::string> snapshots;
+  for (const std::string& f : test::read_lines(path)) {
+    if (f.find("\"trades\":[{") != std::string::npos) snapshots.push_back(f);
+  }
+  ASSERT_GT(snapshots.size(), 20u);
+  std::mt19937_64 rng(11);
+  const std::string bytes = "{}[],:\"\\ 0123456789.-eEabuysl\x01\xff";
+  std::vector<std::string> frames;
+  int mutated = 0;
+  for (int n = 0; n < 4000; ++n) {
+    std::string f = snapshots[rng() % snapshots.size()];
+    const std::size_t begin = f.find("\"trades\":[{") + 10;
+    const std::size_t end = f.find(']', begin);
+    // Near a trade's start most of the time: its first keys and numbers.
+    std::size_t at = begin + rng() % (end - begin);
+    if (rng() % 2) at = std::min(end - 1, f.rfind('{', at) + rng() % 40);
+    switch (rng() % 3) {
+      case 0:
+        f[at] = bytes[rng() % bytes.size()];
+        break;
+      case 1:
+        f.erase(at, 1);
+        break;
+      default:
+        f.insert(f.begin() + static_cast<std::ptrdiff_t>(at), bytes[rng() % bytes.size()]);
+        break;
+    }
+    mutated += f != snapshots[0];
+    frames.push_back(f);
+  }
+  expect_paths_agree(frames, "mutated snapshot trades");
+  GeminiV2Parser p;
+  EventRecorder r;
+  for (const std::string& f : frames) p.parse(f, 1, r);
+  EXPECT_GT(p.stats().parse_errors, 300u);  // mutations reached the DOM path's errors
+  EXPECT_GT(p.stats().trades, 20'000u);     // and most trades were still taken
+}
+
 TEST(V2L2Scanner, LongSnapshotsMatchTheDomPath) {
   std::vector<std::string> frames;
   for (int shift = 0; shift < 48; ++shift) {

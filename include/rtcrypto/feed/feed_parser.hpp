@@ -74,7 +74,15 @@ class FeedParser {
 
  protected:
   // Counts a frame and checks its size; false (counted as oversized, logged) when too big.
-  bool admit_frame(std::string_view frame);
+  // Inline: every frame passes here.
+  bool admit_frame(std::string_view frame) {
+    ++stats_.frames;
+    if (frame.size() <= options_.max_frame_bytes) [[likely]]
+      return true;
+    return reject_oversized(frame);
+  }
+  // Counts and logs an oversized frame; false.
+  bool reject_oversized(std::string_view frame);
   // Counts a malformed frame and logs a rate-limited warning quoting its start.
   void reject(std::string_view why, std::string_view frame);
   // Counts a frame or event of an unknown type (rate-limited warning).

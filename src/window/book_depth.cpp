@@ -60,7 +60,7 @@ struct Band {
 
   Band() = default;
   Band(Decimal mid_price, double pct) {
-    const double mid = mid_price.to_double();
+    const double mid = decimal_to_double(mid_price);  // (to_double's double, inline)
     lo = mid * (1.0 - pct / 100.0);
     hi = mid * (1.0 + pct / 100.0);
     const Edge low(lo), high(hi);
@@ -112,7 +112,11 @@ double depth_quantity_within(const OrderBook& book, Side side, double pct) {
 BookDepth depth_quantities_within(const OrderBook& book, double pct) {
   auto m = book.mid();
   if (!m) return {};
-  const Band band(*m, pct);  // one mid, one band for both sides
+  return depth_quantities_around(book, *m, pct);
+}
+
+BookDepth depth_quantities_around(const OrderBook& book, Decimal mid, double pct) {
+  const Band band(mid, pct);  // one mid, one band for both sides
   return {walk_side(book, Side::Bid, band), walk_side(book, Side::Ask, band)};
 }
 

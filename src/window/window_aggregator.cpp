@@ -82,9 +82,11 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
     if (auto a = book->best_ask()) w.best_ask = a->price;
     w.mid = book->mid();
     w.spread = book->spread();
-    const BookDepth depth = depth_quantities_within(*book, config_.depth_pct);
-    w.depth_bid = depth.bid;
-    w.depth_ask = depth.ask;
+    if (w.mid) {  // (no mid: no depth, 0 on both sides)
+      const BookDepth depth = depth_quantities_around(*book, *w.mid, config_.depth_pct);
+      w.depth_bid = depth.bid;
+      w.depth_ask = depth.ask;
+    }
     w.book_whole = book->whole();
     w.book_crossed = book->crossed();
   }

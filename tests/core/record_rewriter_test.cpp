@@ -139,5 +139,22 @@ TEST(RecordRewriter, GrowsAcrossReallocationsAndShrinks) {
   }
 }
 
+// same_text (rewrite_text's inline compare) is == for every length around its cases, with
+// one byte changed anywhere.
+TEST(RecordRewriter, SameTextIsEquality) {
+  const std::string base = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  for (std::size_t n = 0; n <= 24; ++n) {
+    const std::string a = base.substr(0, n);
+    EXPECT_TRUE(same_text(a, std::string(a))) << n;
+    EXPECT_FALSE(same_text(a, base.substr(0, n + 1))) << n;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string b = a;
+      b[i] = 'x';
+      EXPECT_FALSE(same_text(a, b)) << n << " at " << i;
+      EXPECT_EQ(same_text(a, b), std::string_view(a) == std::string_view(b));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -20,6 +20,11 @@ std::uint64_t bits(double d) {
 // Each side alone and both at once (depth_quantities_within, a window close's call).
 void expect_same(const OrderBook& book, double pct) {
   const BookDepth both = depth_quantities_within(book, pct);
+  if (const auto mid = book.mid()) {  // the close's call, with the mid it has
+    const BookDepth around = depth_quantities_around(book, *mid, pct);
+    EXPECT_EQ(bits(around.bid), bits(both.bid)) << "around, pct " << pct;
+    EXPECT_EQ(bits(around.ask), bits(both.ask)) << "around, pct " << pct;
+  }
   for (Side side : {Side::Bid, Side::Ask}) {
     const double want = book.depth_quantity_within(side, pct);
     const double got = depth_quantity_within(book, side, pct);

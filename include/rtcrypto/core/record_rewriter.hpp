@@ -15,13 +15,25 @@
 #include <variant>
 
 #include "rtcrypto/core/record.hpp"
+#include "rtcrypto/core/types.hpp"
 
 namespace rtcrypto {
+
+// a == b, inline for the short texts of records (no memcmp call up to 16 bytes).
+inline bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() < 4) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
+  return same_symbol(a, b);
+}
 
 // s = value, kept as it is when already equal. clear + append does about half the work of
 // assign, but only for a value that is not a piece of the string itself.
 inline void rewrite_text(std::string& s, std::string_view value) {
-  if (std::string_view(s) == value) return;
+  if (same_text(s, value)) return;
   const std::less<const char*> before;
   if (before(value.data(), s.data()) || !before(value.data(), s.data() + s.size())) {
     s.clear();

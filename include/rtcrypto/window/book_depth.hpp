@@ -18,6 +18,8 @@ struct BookDepth {
   double bid = 0, ask = 0;
 };
 BookDepth depth_quantities_within(const OrderBook& book, double pct);
+// The same around `mid`, which must be book.mid() (a caller that has it already).
+BookDepth depth_quantities_around(const OrderBook& book, Decimal mid, double pct);
 
 // Decimal::to_double, the same double (integral part + fraction ÷ 1e18), inline for
 // 0 <= value < 2^63 units: one 64-bit (or 128/64-bit hardware) division instead of a call.

@@ -15,10 +15,9 @@ namespace rtcrypto::book_detail {
 #if defined(__x86_64__)
 namespace {
 
-// Which of the 4 keys at k are below the key in every lane of kv (bit j: key j).
-RTC_BOOK_AVX2 inline unsigned below(__m256i kv, const BookSide::Key* k) {
-  return static_cast<unsigned>(
-      _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(kv, load(k)))));
+// Which of the 4 keys in k are below the key in every lane of kv (bit j: key j).
+RTC_BOOK_AVX2 inline unsigned below(__m256i kv, __m256i k) {
+  return static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(kv, k))));
 }
 
 // Moves 16 levels (one vector each) and their keys from index `from` to index `to`: all
@@ -45,11 +44,29 @@ RTC_BOOK_AVX2 inline unsigned below(__m256i kv, const BookSide::Key* k) {
 }
 
 struct Avx2 {
-  [[gnu::always_inline]] RTC_BOOK_AVX2 static unsigned below16(std::int64_t key,
-                                                               const BookSide::Key* top) {
+  struct Window {
+    __m256i k[4];
+  };
+  [[gnu::always_inline]] RTC_BOOK_AVX2 static Window load_top(const BookSide::Key* top) {
+    return {{load(top), load(top + 4), load(top + 8), load(top + 12)}};
+  }
+  [[gnu::always_inline]] RTC_BOOK_AVX2 static unsigned below16(std::int64_t key, const Window& w) {
     const __m256i kv = _mm256_set1_epi64x(key);
-    return below(kv, top) | below(kv, top + 4) << 4 | below(kv, top + 8) << 8 |
-           below(kv, top + 12) << 12;
+    return below(kv, w.k[0]) | below(kv, w.k[1]) << 4 | below(kv, w.k[2]) << 8 |
+           below(kv, w.k[3]) << 12;
+  }
+  [[gnu::always_inline]] RTC_BOOK_AVX2 static unsigned equal16(std::int64_t key, const Window& w) {
+    const __m256i kv = _mm256_set1_epi64x(key);
+    const __m256i eq = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi64(kv, w.k[0]), _mm256_cmpeq_epi64(kv, w.k[1])),
+        _mm256_or_si256(_mm256_cmpeq_epi64(kv, w.k[2]), _mm256_cmpeq_epi64(kv, w.k[3])));
+    return static_cast<unsigned>(!_mm256_testz_si256(eq, eq));
+  }
+  // The keys moved with the levels (move16): only the key of the written slot is left.
+  [[gnu::always_inline]] static void store_keys(BookSide::Key* ks, std::size_t, const Window&,
+                                                std::int64_t key, std::size_t, std::size_t,
+                                                std::size_t, std::size_t w) {
+    ks[w] = key;
   }
   [[gnu::always_inline]] RTC_BOOK_AVX2 static void move16(BookLevel* lv, BookSide::Key* ks,
                                                           std::size_t to, std::size_t from) {

@@ -1,6 +1,7 @@
-// The AVX-512 apply (see apply_avx2.hpp): apply_avx2.cpp's loop with the compares and moves
-// in 512-bit vectors, half the instructions of the moves (measured ~10% off the book's
-// time natively). Only functions marked RTC_BOOK_AVX512 use AVX-512 (no file-wide flags:
+// The AVX-512 apply (see apply_avx2.hpp): apply_avx2.cpp's loop with the key compares in
+// 512-bit vectors and the top keys rebuilt in registers (store_keys). The levels move one
+// 256-bit vector each, as in AVX2: moving two a vector made a later load of a pair straddle
+// two earlier stores. Only functions marked RTC_BOOK_AVX512 use AVX-512 (no file-wide flags:
 // inline library code compiled here must stay baseline). The loop is apply_loop.hpp's,
 // which explains the method.
 
@@ -10,48 +11,93 @@
 #include <immintrin.h>
 #endif
 
+#include "avx2_load_store.hpp"
+
 #define RTC_BOOK_AVX512 __attribute__((target("avx512f,avx512vl,avx2,popcnt")))
 
 namespace rtcrypto::book_detail {
 #if defined(__x86_64__)
 namespace {
 
-RTC_BOOK_AVX512 inline __m512i load(const void* p) {
+RTC_BOOK_AVX512 inline __m512i load512(const void* p) {
   return _mm512_loadu_si512(p);
 }
-RTC_BOOK_AVX512 inline void store(void* p, __m512i v) {
+RTC_BOOK_AVX512 inline void store512(void* p, __m512i v) {
   _mm512_storeu_si512(p, v);
 }
 
-// Which of the 16 keys at k are below the key in every lane of kv (bit j: key j).
-RTC_BOOK_AVX512 inline unsigned below16_avx512(__m512i kv, const BookSide::Key* k) {
-  return static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, load(k))) |
-         static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, load(k + 8))) << 8;
-}
-
-// Moves 16 levels (two a vector) and their keys from index `from` to index `to`: all loaded
-// before any is stored, so the ranges may overlap either way.
-[[gnu::always_inline]] RTC_BOOK_AVX512 inline void move16_avx512(BookLevel* lv, BookSide::Key* ks,
-                                                                 std::size_t to, std::size_t from) {
+// Moves 16 levels, one vector each, from index `from` to index `to`: all loaded before any
+// is stored, so the ranges may overlap either way. One level a vector: the next change's
+// loads then each match one earlier store (a load straddling two stores waits for both to
+// reach the cache).
+[[gnu::always_inline]] RTC_BOOK_AVX512 inline void move16_levels(BookLevel* lv, std::size_t to,
+                                                                 std::size_t from) {
   static_assert(sizeof(BookLevel) == 32);
   const BookLevel* f = lv + from;
   BookLevel* t = lv + to;
-  const __m512i k0 = load(ks + from), k1 = load(ks + from + 8);
-  store(ks + to, k0), store(ks + to + 8, k1);
-  const __m512i a0 = load(f), a1 = load(f + 2), a2 = load(f + 4), a3 = load(f + 6);
-  const __m512i a4 = load(f + 8), a5 = load(f + 10), a6 = load(f + 12), a7 = load(f + 14);
-  store(t, a0), store(t + 2, a1), store(t + 4, a2), store(t + 6, a3);
-  store(t + 8, a4), store(t + 10, a5), store(t + 12, a6), store(t + 14, a7);
+  // Spelled out: an array of vectors became a copy through the stack.
+  const __m256i a0 = load(f), a1 = load(f + 1), a2 = load(f + 2), a3 = load(f + 3);
+  const __m256i a4 = load(f + 4), a5 = load(f + 5), a6 = load(f + 6), a7 = load(f + 7);
+  const __m256i a8 = load(f + 8), a9 = load(f + 9), a10 = load(f + 10), a11 = load(f + 11);
+  const __m256i a12 = load(f + 12), a13 = load(f + 13), a14 = load(f + 14), a15 = load(f + 15);
+  store(t, a0), store(t + 1, a1), store(t + 2, a2), store(t + 3, a3);
+  store(t + 4, a4), store(t + 5, a5), store(t + 6, a6), store(t + 7, a7);
+  store(t + 8, a8), store(t + 9, a9), store(t + 10, a10), store(t + 11, a11);
+  store(t + 12, a12), store(t + 13, a13), store(t + 14, a14), store(t + 15, a15);
 }
 
 struct Avx512 {
-  [[gnu::always_inline]] RTC_BOOK_AVX512 static unsigned below16(std::int64_t key,
-                                                                 const BookSide::Key* top) {
-    return below16_avx512(_mm512_set1_epi64(key), top);
+  struct Window {
+    __m512i lo, hi;  // keys n-16..n-9, n-8..n-1
+  };
+  [[gnu::always_inline]] RTC_BOOK_AVX512 static Window load_top(const BookSide::Key* top) {
+    return {load512(top), load512(top + 8)};
   }
-  [[gnu::always_inline]] RTC_BOOK_AVX512 static void move16(BookLevel* lv, BookSide::Key* ks,
+  [[gnu::always_inline]] RTC_BOOK_AVX512 static unsigned below16(std::int64_t key,
+                                                                 const Window& w) {
+    const __m512i kv = _mm512_set1_epi64(key);
+    return static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, w.lo)) |
+           static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, w.hi)) << 8;
+  }
+  [[gnu::always_inline]] RTC_BOOK_AVX512 static unsigned equal16(std::int64_t key,
+                                                                 const Window& w) {
+    const __m512i kv = _mm512_set1_epi64(key);
+    return static_cast<unsigned>(_mm512_cmpeq_epi64_mask(kv, w.lo)) |
+           static_cast<unsigned>(_mm512_cmpeq_epi64_mask(kv, w.hi));
+  }
+  [[gnu::always_inline]] RTC_BOOK_AVX512 static void move16(BookLevel* lv, BookSide::Key*,
                                                             std::size_t to, std::size_t from) {
-    move16_avx512(lv, ks, to, from);
+    move16_levels(lv, to, from);
+  }
+  // The top 16 keys after the change, built in registers from the window and stored where
+  // the next change's load_top reads them (the size's new top 16): that load then matches
+  // the stores exactly, where a move of the keys from the key's position made it straddle
+  // two stores and wait (measured: the hottest instruction of the kernel). New key j:
+  // window key j + s below position t, else j (s: +1 insert, -1 erase, 0 else); the key
+  // itself at r-1 for an insert; key n-17 (a scalar load, no recent store) at 0 for an
+  // erase.
+  [[gnu::always_inline]] RTC_BOOK_AVX512 static void store_keys(BookSide::Key* ks, std::size_t n,
+                                                                const Window& w, std::int64_t key,
+                                                                std::size_t r, std::size_t insert,
+                                                                std::size_t erase, std::size_t) {
+    const auto s = static_cast<std::int64_t>(insert - erase);
+    const auto t = static_cast<std::int64_t>(r - 1 + 2 * erase);
+    const __m512i iota_lo = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+    const __m512i iota_hi = _mm512_set_epi64(15, 14, 13, 12, 11, 10, 9, 8);
+    const __m512i tv = _mm512_set1_epi64(t), sv = _mm512_set1_epi64(s);
+    const __m512i idx_lo =
+        _mm512_mask_add_epi64(iota_lo, _mm512_cmplt_epi64_mask(iota_lo, tv), iota_lo, sv);
+    const __m512i idx_hi =
+        _mm512_mask_add_epi64(iota_hi, _mm512_cmplt_epi64_mask(iota_hi, tv), iota_hi, sv);
+    __m512i lo = _mm512_permutex2var_epi64(w.lo, idx_lo, w.hi);
+    __m512i hi = _mm512_permutex2var_epi64(w.lo, idx_hi, w.hi);
+    const auto at_key = static_cast<unsigned>(insert << (r - 1));
+    const __m512i kv = _mm512_set1_epi64(key);
+    lo = _mm512_mask_mov_epi64(lo, static_cast<__mmask8>(at_key), kv);
+    hi = _mm512_mask_mov_epi64(hi, static_cast<__mmask8>(at_key >> 8), kv);
+    lo = _mm512_mask_set1_epi64(lo, static_cast<__mmask8>(erase), ks[n - 17]);
+    BookSide::Key* const top = ks + (n - 16 + static_cast<std::size_t>(s));
+    store512(top, lo), store512(top + 8, hi);
   }
 };
 

@@ -3,10 +3,14 @@
 // each includes this file inside `#pragma GCC target` for its own instruction set, after
 // apply_avx2.hpp and <immintrin.h> (so no library header is compiled for that target), and
 // instantiates apply_loop with its Kernel:
-//   static unsigned below16(std::int64_t key, const BookSide::Key* top): bit j set when
-//     top[j] < key, for the 16 keys at top;
+//   Window: the 16 keys at the top of a side, loaded by load_top(ks + size - 16);
+//   static unsigned below16(std::int64_t key, const Window&): bit j set when key j < key;
+//   static unsigned equal16(std::int64_t key, const Window&): bit j set when key j == key;
 //   static void move16(BookLevel* lv, BookSide::Key* ks, std::size_t to, std::size_t from):
-//     16 levels and keys from `from` to `to`, all loaded before any is stored.
+//     16 levels (and, if the kernel says so, keys) from `from` to `to`, all loaded first;
+//   static void store_keys(BookSide::Key* ks, std::size_t n, const Window&, key, r, insert,
+//     erase, w): the keys after the change (r: the key's position in the window; w: the
+//     slot the level went to).
 // Everything here has internal linkage: the two instantiations differ in their target.
 //
 // Why fixed-size moves: the deltas land a few levels from the top at random depths and are
@@ -47,18 +51,19 @@ template <class Kernel>
     BookSide::Key* const ks = v.keys();
     // The top 16 keys (front pads, below every key, where the side is shorter): how many
     // are below the key. None: the key lies deeper.
-    const BookSide::Key* top = ks + n - 16;
-    const unsigned mask = Kernel::below16(key, top);
+    const auto window = Kernel::load_top(ks + n - 16);
+    const unsigned mask = Kernel::below16(key, window);
     if (!(mask & 1)) [[unlikely]] {
       set_level_general(v, l->signed_price, l->remaining());
       continue;
     }
-    const std::size_t i = n - 16 + static_cast<std::size_t>(__builtin_popcount(mask));
+    const auto r = static_cast<std::size_t>(__builtin_popcount(mask));
+    const std::size_t i = n - 16 + r;
     BookLevel* const lv = v.levels();
-    // Found: the key at i (index n is a tail pad: excluded) with the price's low half (a
-    // key in range fixes the high half); the same key with another price is the general
+    // Found: the key at i (the window holds no key at or above n) with the price's low half
+    // (a key in range fixes the high half); the same key with another price is the general
     // path's (prices within one key).
-    const std::size_t same_key = (i < n) & (ks[i] == key);
+    const std::size_t same_key = Kernel::equal16(key, window) != 0;
     const auto low = static_cast<std::uint64_t>(lv[i].price.raw());
     std::size_t other_price = same_key & (((low ^ m64) - m64) != lo);
     opaque(other_price);  // one branch, on the rare case (GCC would test both parts)
@@ -81,7 +86,7 @@ template <class Kernel>
         static_cast<std::int64_t>(l->quantity >> 64), static_cast<std::int64_t>(l->quantity),
         static_cast<std::int64_t>(p_hi), static_cast<std::int64_t>(p_lo));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(lv + w), level);
-    ks[w] = key;
+    Kernel::store_keys(ks, n, window, key, r, insert, erase, w);
     v.set_size(n + insert - erase);
   }
 }

@@ -137,10 +137,11 @@ class BookSide {
   // fixed-size moves of the AVX2 apply (apply_avx2.cpp) 16 levels from any i <= size().
   // Uninitialized: an element is always written before it is read (the pads' garbage only
   // ever lands outside the levels). The keys have kKeyFrontPad pads before index 0 instead,
-  // set to the lowest key once and never written, so a window of the top 16 keys read
-  // from size() - 16 is below every key where the side is shorter.
+  // set to the lowest key once and only ever rewritten with it, so a window of the top 16
+  // keys read from size() - 16 (and the key below it) is below every key where the side
+  // is shorter.
  public:
-  static constexpr std::size_t kKeyFrontPad = 16;
+  static constexpr std::size_t kKeyFrontPad = 17;
   static constexpr std::size_t kTailPad = 17;
 
  private:

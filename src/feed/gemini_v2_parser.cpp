@@ -73,6 +73,19 @@ TradeEvent trade_event(std::string_view symbol, const PendingTrade& t) {
   return te;
 }
 
+// The LevelBatch of a frame's levels (a view of them: valid while `levels` is unchanged).
+LevelBatch level_batch(const SymbolEntry& entry, const LevelBuffer& levels, TimeNs recv_ts,
+                       bool snapshot) {
+  LevelBatch b;
+  b.symbol = entry.first;
+  b.symbol_id = entry.second.id;
+  b.ts = recv_ts;
+  b.snapshot = snapshot;
+  b.reason = snapshot ? ChangeReason::Snapshot : ChangeReason::Update;
+  b.levels = levels.levels();
+  return b;
+}
+
 // Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
 // while the book is live), then its trades, then the frame time.
 void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
@@ -83,15 +96,7 @@ void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
   // The frame's levels go out as one LevelBatch, straight from the scan buffer: one symbol
   // lookup and one dispatch per frame downstream.
   auto send = [&](bool snap) {
-    if (levels.empty()) return;
-    LevelBatch b;
-    b.symbol = symbol;
-    b.symbol_id = st.id;
-    b.ts = recv_ts;
-    b.snapshot = snap;
-    b.reason = snap ? ChangeReason::Snapshot : ChangeReason::Update;
-    b.levels = levels.levels();
-    out.on_level_batch(b);
+    if (!levels.empty()) out.on_level_batch(level_batch(entry, levels, recv_ts, snap));
   };
   if (snapshot) {
     out.on_snapshot_begin(symbol, recv_ts);
@@ -184,6 +189,14 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
   if (scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) {
     SymbolEntry& entry = m.state(scan.symbol);
     const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
+    if (!snapshot && entry.second.live && !m.levels.empty()) [[likely]] {
+      // A delta of a live book (no trades: only snapshots carry them), emitted as emit_l2()
+      // does without its call and its snapshot and trade steps.
+      out.on_level_batch(level_batch(entry, m.levels, recv_ts, false));
+      stats_.changes += m.levels.size();
+      out.on_time(recv_ts);
+      return;
+    }
     emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, stats_, out);
     return;
   }

@@ -1052,10 +1052,12 @@ struct DeltaText {
 #endif
 }
 
-// scan_l2_updates() with the kernel given.
-[[gnu::always_inline]] inline bool scan_with(std::string_view frame, TimeNs recv_ts, L2Scan& out,
-                                             LevelBuffer& levels, std::vector<PendingTrade>& trades,
-                                             ChangeRunFn run) {
+// scan_l2_updates() for every frame the delta path below does not take; `tried_delta`: that
+// path already failed on it. Out of line: its copy buffer kept the delta path's stack frame
+// big (realigned, with every register saved), a cost on every delta frame.
+[[gnu::noinline]] bool scan_general(std::string_view frame, TimeNs recv_ts, L2Scan& out,
+                                    LevelBuffer& levels, std::vector<PendingTrade>& trades,
+                                    ChangeRunFn run, bool tried_delta) {
   levels.clear();
   trades.clear();
   out = L2Scan{};
@@ -1069,20 +1071,10 @@ struct DeltaText {
     return scan_frame(c, recv_ts, out, levels, trades);
   }
   const char* const begin = frame.data();
-  const char* const end = begin + n;
-  if (n >= kTail) {
-    // The copy first: its stores are done by the time the kernel reaches it.
-    alignas(64) char tail[kTail + kPad];
-    std::memcpy(tail, end - kTail, kTail);
-    zero_pad(tail + kTail);
-    if (scan_delta({begin, end, end - 63, end - kTail, tail}, out, levels, run)) return true;
-    levels.clear();
-    out = L2Scan{};
-  }
   alignas(64) char copy[kCopyMax + kPad];
   std::memcpy(copy, begin, n);
   zero_pad(copy + n);
-  if (n >= kTail || !scan_delta({copy, copy + n, copy, copy, copy}, out, levels, run)) {
+  if (tried_delta || !scan_delta({copy, copy + n, copy, copy, copy}, out, levels, run)) {
     levels.clear();
     out = L2Scan{};
     Cursor c(copy, n, kPad, run);
@@ -1091,6 +1083,30 @@ struct DeltaText {
   // The symbol as a view of the caller's frame, not of the copy.
   out.symbol = std::string_view(begin + (out.symbol.data() - copy), out.symbol.size());
   return true;
+}
+
+// scan_l2_updates() with the kernel given.
+[[gnu::always_inline]] inline bool scan_with(std::string_view frame, TimeNs recv_ts, L2Scan& out,
+                                             LevelBuffer& levels, std::vector<PendingTrade>& trades,
+                                             ChangeRunFn run) {
+  const std::size_t n = frame.size();
+  if (n - kTail <= kCopyMax - kTail) {  // kTail <= n <= kCopyMax: nearly every delta frame
+    const char* const begin = frame.data();
+    const char* const end = begin + n;
+    // The copy first: its stores are done by the time the kernel reaches it.
+    alignas(64) char tail[kTail + kPad];
+    std::memcpy(tail, end - kTail, kTail);
+    zero_pad(tail + kTail);
+    levels.clear();
+    if (scan_delta({begin, end, end - 63, end - kTail, tail}, out, levels, run)) {
+      trades.clear();
+      out.has_trades = false;
+      out.has_auction_events = false;
+      return true;
+    }
+    return scan_general(frame, recv_ts, out, levels, trades, run, true);
+  }
+  return scan_general(frame, recv_ts, out, levels, trades, run, false);
 }
 
 // A top-level trade or heartbeat frame from the padded copy `c` reads; views point into

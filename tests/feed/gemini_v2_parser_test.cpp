@@ -90,6 +90,61 @@ TEST(GeminiV2Parser, ResetMakesTheNextFrameASnapshot) {
   EXPECT_EQ(p.stats().changes, 1u);
 }
 
+// Deltas of a live book take a shorter emit path than snapshots and dropped deltas: each
+// frame must still give one Update batch of its levels, then its time, and the same events
+// and counters whether the scanner or the DOM path (a leading space) read it.
+class BatchLog : public EventRecorder {
+ public:
+  void on_level_batch(const LevelBatch& b) override {
+    order.push_back("batch " + std::string(b.symbol) + " " + std::to_string(b.levels.size()) +
+                    (b.snapshot ? " snapshot" : " update") +
+                    (b.reason == ChangeReason::Update ? "" : " reason") + " ts " +
+                    std::to_string(b.ts));
+    EventRecorder::on_level_batch(b);
+  }
+  void on_time(TimeNs ts) override {
+    order.push_back("time " + std::to_string(ts));
+    EventRecorder::on_time(ts);
+  }
+  std::vector<std::string> order;
+};
+
+TEST(GeminiV2Parser, LiveDeltasEmitOneUpdateBatchThenTheTime) {
+  const std::vector<std::string> frames = {
+      R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","1","2"]],"trades":[],"auction_events":[]})",
+      R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","1","3"],["sell","2","1"]]})",
+      R"({"changes":[["sell","2","0"]],"symbol":"ethusd","type":"l2_updates"})",
+      R"({"type":"l2_updates","symbol":"ETHUSD","changes":[]})",
+      R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","x","3"]]})",  // lost
+      R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","1","4"]]})",  // dropped
+  };
+  GeminiV2Parser fast, dom;
+  BatchLog a, b;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    fast.parse(frames[i], 10 + static_cast<TimeNs>(i), a);
+    dom.parse(" " + frames[i], 10 + static_cast<TimeNs>(i), b);
+  }
+  const std::vector<std::string> want = {
+      "batch ETHUSD 1 snapshot reason ts 10", "time 10", "batch ETHUSD 2 update ts 11", "time 11",
+      "batch ETHUSD 1 update ts 12", "time 12", "time 13",
+      // the lost frame emits no time; the dropped delta only its time
+      "time 15"};
+  EXPECT_EQ(a.order, want);
+  EXPECT_EQ(b.order, want);
+  ASSERT_EQ(a.levels.size(), 4u);
+  EXPECT_EQ(a.levels[1].price, "1"_d);
+  EXPECT_EQ(a.levels[1].remaining, "3"_d);
+  EXPECT_EQ(a.levels[2].side, Side::Ask);
+  EXPECT_EQ(a.levels[3].remaining, "0"_d);
+  for (const GeminiV2Parser* p : {&fast, &dom}) {
+    EXPECT_EQ(p->stats().changes, 3u);
+    EXPECT_EQ(p->stats().snapshot_levels, 1u);
+    EXPECT_EQ(p->stats().dropped, 1u);
+    EXPECT_EQ(p->stats().parse_errors, 1u);
+    EXPECT_EQ(p->stats().gaps, 1u);
+  }
+}
+
 // The parser names each interned symbol's batches by one id (spellings of one symbol
 // share it); symbols differ in ids, and a reset's fresh symbols take new ids. BookBuilder
 // finds books by that id: alternating symbols land in their own books.

@@ -20,27 +20,17 @@ RTC_BOOK_AVX2 inline unsigned below(__m256i kv, __m256i k) {
   return static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(kv, k))));
 }
 
-// Moves 16 levels (one vector each) and their keys from index `from` to index `to`: all
-// loaded before any is stored, so the ranges may overlap either way. Spelled out: an array
-// of vectors became a copy through the stack.
+// Moves 16 levels and their keys from index `from` to index `to`: all loaded before any is
+// stored, so the ranges may overlap either way.
 [[gnu::always_inline]] RTC_BOOK_AVX2 inline void move16_avx2(BookLevel* lv, BookSide::Key* ks,
                                                              std::size_t to, std::size_t from) {
   static_assert(sizeof(BookLevel) == 32);
-  const BookLevel* f = lv + from;
-  BookLevel* t = lv + to;
   // The keys first, stored before the levels are loaded: 16 vectors live at most (AVX2's
   // register count), none spilled.
   const __m256i k0 = load(ks + from), k1 = load(ks + from + 4);
   const __m256i k2 = load(ks + from + 8), k3 = load(ks + from + 12);
   store(ks + to, k0), store(ks + to + 4, k1), store(ks + to + 8, k2), store(ks + to + 12, k3);
-  const __m256i a0 = load(f), a1 = load(f + 1), a2 = load(f + 2), a3 = load(f + 3);
-  const __m256i a4 = load(f + 4), a5 = load(f + 5), a6 = load(f + 6), a7 = load(f + 7);
-  const __m256i a8 = load(f + 8), a9 = load(f + 9), a10 = load(f + 10), a11 = load(f + 11);
-  const __m256i a12 = load(f + 12), a13 = load(f + 13), a14 = load(f + 14), a15 = load(f + 15);
-  store(t, a0), store(t + 1, a1), store(t + 2, a2), store(t + 3, a3);
-  store(t + 4, a4), store(t + 5, a5), store(t + 6, a6), store(t + 7, a7);
-  store(t + 8, a8), store(t + 9, a9), store(t + 10, a10), store(t + 11, a11);
-  store(t + 12, a12), store(t + 13, a13), store(t + 14, a14), store(t + 15, a15);
+  move16_items32(lv + from, lv + to);
 }
 
 struct Avx2 {

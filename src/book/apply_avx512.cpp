@@ -26,24 +26,11 @@ RTC_BOOK_AVX512 inline void store512(void* p, __m512i v) {
   _mm512_storeu_si512(p, v);
 }
 
-// Moves 16 levels, one vector each, from index `from` to index `to`: all loaded before any
-// is stored, so the ranges may overlap either way. One level a vector: the next change's
-// loads then each match one earlier store (a load straddling two stores waits for both to
-// reach the cache).
+// Moves 16 levels from index `from` to index `to` (avx2_load_store.hpp).
 [[gnu::always_inline]] RTC_BOOK_AVX512 inline void move16_levels(BookLevel* lv, std::size_t to,
                                                                  std::size_t from) {
   static_assert(sizeof(BookLevel) == 32);
-  const BookLevel* f = lv + from;
-  BookLevel* t = lv + to;
-  // Spelled out: an array of vectors became a copy through the stack.
-  const __m256i a0 = load(f), a1 = load(f + 1), a2 = load(f + 2), a3 = load(f + 3);
-  const __m256i a4 = load(f + 4), a5 = load(f + 5), a6 = load(f + 6), a7 = load(f + 7);
-  const __m256i a8 = load(f + 8), a9 = load(f + 9), a10 = load(f + 10), a11 = load(f + 11);
-  const __m256i a12 = load(f + 12), a13 = load(f + 13), a14 = load(f + 14), a15 = load(f + 15);
-  store(t, a0), store(t + 1, a1), store(t + 2, a2), store(t + 3, a3);
-  store(t + 4, a4), store(t + 5, a5), store(t + 6, a6), store(t + 7, a7);
-  store(t + 8, a8), store(t + 9, a9), store(t + 10, a10), store(t + 11, a11);
-  store(t + 12, a12), store(t + 13, a13), store(t + 14, a14), store(t + 15, a15);
+  move16_items32(lv + from, lv + to);
 }
 
 struct Avx512 {

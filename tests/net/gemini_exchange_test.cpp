@@ -100,6 +100,24 @@ struct MiniGemini {
   }
 };
 
+// A REST client of a local stand-in, with its CA trusted and client-side rate limits out
+// of the way.
+RestConfig rest_config_for(const HttpsTestServer& server, const std::string& ca_file) {
+  RestConfig rc;
+  rc.base_url = server.url();
+  rc.ca_file = ca_file;
+  rc.private_per_second = 1000;
+  rc.public_per_second = 1000;
+  return rc;
+}
+
+ApiCredentials test_credentials() {
+  ApiCredentials creds;
+  creds.key = "k";
+  creds.secret = SecretString("s");
+  return creds;
+}
+
 TEST(GeminiExchange, ReconcilePlaceFillAndShutdown) {
   test::TempDir dir;
   auto cert = testing::make_test_cert();
@@ -107,15 +125,7 @@ TEST(GeminiExchange, ReconcilePlaceFillAndShutdown) {
   MiniGemini gem;
   HttpsTestServer server(cert, [&](const TestRequest& r) { return gem.handle(r); });
   asio::io_context io;
-  RestConfig rc;
-  rc.base_url = server.url();
-  rc.ca_file = (dir / "ca.pem").string();
-  rc.private_per_second = 1000;
-  rc.public_per_second = 1000;
-  ApiCredentials creds;
-  creds.key = "k";
-  creds.secret = SecretString("s");
-  GeminiRestClient rest(io, rc, creds);
+  GeminiRestClient rest(io, rest_config_for(server, (dir / "ca.pem").string()), test_credentials());
   GeminiExchangeConfig ec;
   ec.symbols = {"BTCUSD"};
   ec.poll_interval = 50 * kNsPerMs;
@@ -205,18 +215,11 @@ TEST(GeminiExchange, UnknownOrderNeverPlacedReachesTheOrderListener) {
     return {404, R"({"result":"error","reason":"EndpointNotFound","message":"x"})"};
   });
   asio::io_context io;
-  RestConfig rc;
-  rc.base_url = server.url();
-  rc.ca_file = (dir / "ca.pem").string();
-  rc.private_per_second = 1000;
-  rc.public_per_second = 1000;
+  RestConfig rc = rest_config_for(server, (dir / "ca.pem").string());
   rc.order_lookup_attempts = 2;
   rc.order_lookup_delay = 10 * kNsPerMs;
   rc.max_attempts = 1;
-  ApiCredentials creds;
-  creds.key = "k";
-  creds.secret = SecretString("s");
-  GeminiRestClient rest(io, rc, creds);
+  GeminiRestClient rest(io, rc, test_credentials());
   GeminiExchangeConfig ec;
   ec.symbols = {"BTCUSD"};
   ec.poll_interval = 20 * kNsPerMs;

@@ -17,14 +17,19 @@ CLI::Option* RunFlags::option(const std::string& name, T RunConfig::*member,
   return o;
 }
 
+// Copies the nested member into the effective config when option `o` was given.
 template <class S, class T>
-CLI::Option* RunFlags::nested(const std::string& name, S RunConfig::*outer, T S::*member,
-                              const std::string& help) {
-  CLI::Option* o = cmd_.add_option(name, (flags_.*outer).*member, help);
+CLI::Option* RunFlags::bind_nested(CLI::Option* o, S RunConfig::*outer, T S::*member) {
   bindings_.push_back({o, [outer, member](RunConfig& d, const RunConfig& s) {
                          (d.*outer).*member = (s.*outer).*member;
                        }});
   return o;
+}
+
+template <class S, class T>
+CLI::Option* RunFlags::nested(const std::string& name, S RunConfig::*outer, T S::*member,
+                              const std::string& help) {
+  return bind_nested(cmd_.add_option(name, (flags_.*outer).*member, help), outer, member);
 }
 
 CLI::Option* RunFlags::flag(const std::string& name, bool RunConfig::*member,
@@ -37,11 +42,7 @@ CLI::Option* RunFlags::flag(const std::string& name, bool RunConfig::*member,
 template <class S>
 CLI::Option* RunFlags::nested_flag(const std::string& name, S RunConfig::*outer, bool S::*member,
                                    const std::string& help) {
-  CLI::Option* o = cmd_.add_flag(name, (flags_.*outer).*member, help);
-  bindings_.push_back({o, [outer, member](RunConfig& d, const RunConfig& s) {
-                         (d.*outer).*member = (s.*outer).*member;
-                       }});
-  return o;
+  return bind_nested(cmd_.add_flag(name, (flags_.*outer).*member, help), outer, member);
 }
 
 // The member types RunConfig uses.

@@ -45,6 +45,9 @@ class RunFlags {
   RunConfig load(RunConfig base = {}) const;
 
  private:
+  template <class S, class T>
+  CLI::Option* bind_nested(CLI::Option* o, S RunConfig::*outer, T S::*member);
+
   struct Binding {
     CLI::Option* option;
     std::function<void(RunConfig& dst, const RunConfig& src)> copy;

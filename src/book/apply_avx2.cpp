@@ -62,6 +62,12 @@ struct Avx2 {
                                                           std::size_t to, std::size_t from) {
     move16_avx2(lv, ks, to, from);
   }
+  [[gnu::always_inline]] RTC_BOOK_AVX2 static void move8(BookLevel* lv, BookSide::Key* ks,
+                                                         std::size_t to, std::size_t from) {
+    const __m256i k0 = load(ks + from), k1 = load(ks + from + 4);
+    store(ks + to, k0), store(ks + to + 4, k1);
+    move8_items32(lv + from, lv + to);
+  }
 };
 
 }  // namespace

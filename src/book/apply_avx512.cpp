@@ -56,6 +56,10 @@ struct Avx512 {
                                                             std::size_t to, std::size_t from) {
     move16_levels(lv, to, from);
   }
+  [[gnu::always_inline]] RTC_BOOK_AVX512 static void move8(BookLevel* lv, BookSide::Key*,
+                                                           std::size_t to, std::size_t from) {
+    move8_items32(lv + from, lv + to);
+  }
   // The top 16 keys after the change, built in registers from the window and stored where
   // the next change's load_top reads them (the size's new top 16): that load then matches
   // the stores exactly, where a move of the keys from the key's position made it straddle

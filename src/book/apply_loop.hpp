@@ -8,6 +8,7 @@
 //   static unsigned equal16(std::int64_t key, const Window&): bit j set when key j == key;
 //   static void move16(BookLevel* lv, BookSide::Key* ks, std::size_t to, std::size_t from):
 //     16 levels (and, if the kernel says so, keys) from `from` to `to`, all loaded first;
+//   static void move8(...): the same for 8 levels (a change within 8 of the top);
 //   static void store_keys(BookSide::Key* ks, std::size_t n, const Window&, key, r, insert,
 //     erase, w): the keys after the change (r: the key's position in the window; w: the
 //     slot the level went to).
@@ -73,7 +74,12 @@ template <class Kernel>
     }
     const std::size_t erase = same_key & !positive;
     const std::size_t insert = !same_key & positive;
-    Kernel::move16(lv, ks, i + insert, i + erase);
+    // Within 8 of the top (most changes) 8 levels reach past the top: half the move.
+    if (r >= 8) [[likely]] {
+      Kernel::move8(lv, ks, i + insert, i + erase);
+    } else {
+      Kernel::move16(lv, ks, i + insert, i + erase);
+    }
     // An update or insert writes level i; else the write lands in a tail pad. The price is
     // the signed one negated for asks, in halves: -x is ~x + 1, carried into the high half
     // when the low one is 0. One vector store: the next change's moves load it whole.

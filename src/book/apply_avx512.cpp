@@ -1,9 +1,8 @@
-// The AVX-512 apply (see apply_avx2.hpp): apply_avx2.cpp's loop with the key compares in
-// 512-bit vectors and the top keys rebuilt in registers (store_keys). The levels move one
-// 256-bit vector each, as in AVX2: moving two a vector made a later load of a pair straddle
-// two earlier stores. Only functions marked RTC_BOOK_AVX512 use AVX-512 (no file-wide flags:
-// inline library code compiled here must stay baseline). The loop is apply_loop.hpp's,
-// which explains the method.
+// The AVX-512 apply (see apply_avx2.hpp): the method of apply_loop.hpp (read it first) with
+// the key compares in 512-bit vectors and both sides' top keys kept in registers. The
+// levels move one 256-bit vector each, as in AVX2: moving two a vector made a later load of
+// a pair straddle two earlier stores. Only functions marked RTC_BOOK_AVX512 use AVX-512 (no
+// file-wide flags: inline library code compiled here must stay baseline).
 
 #include "apply_avx2.hpp"
 
@@ -26,79 +25,120 @@ RTC_BOOK_AVX512 inline void store512(void* p, __m512i v) {
   _mm512_storeu_si512(p, v);
 }
 
-// Moves 16 levels from index `from` to index `to` (avx2_load_store.hpp).
-[[gnu::always_inline]] RTC_BOOK_AVX512 inline void move16_levels(BookLevel* lv, std::size_t to,
-                                                                 std::size_t from) {
-  static_assert(sizeof(BookLevel) == 32);
-  move16_items32(lv + from, lv + to);
+// Both sides' top 16 keys live in registers across the changes of a call, so a change
+// waits for the previous one's key permute, not for its stores to reach a load (the keys
+// are still stored each change: memory stays right for the general path and later calls).
+struct Top {
+  __m512i lo, hi;  // keys n-16..n-9, n-8..n-1
+  std::size_t n;
+};
+// (Storage made first: a new side has none to read the front pads from.)
+[[gnu::always_inline]] RTC_BOOK_AVX512 inline Top load_top(BookSide& v) {
+  v.reserve(1);
+  const std::size_t n = v.size();
+  return {load512(v.keys() + n - 16), load512(v.keys() + n - 8), n};
 }
 
-struct Avx512 {
-  struct Window {
-    __m512i lo, hi;  // keys n-16..n-9, n-8..n-1
-  };
-  [[gnu::always_inline]] RTC_BOOK_AVX512 static Window load_top(const BookSide::Key* top) {
-    return {load512(top), load512(top + 8)};
-  }
-  [[gnu::always_inline]] RTC_BOOK_AVX512 static unsigned below16(std::int64_t key,
-                                                                 const Window& w) {
+// Hides a value's origin from the optimizer, so that it stays data (GCC turns selects and
+// combined conditions on it into branches, mispredicted on this data).
+template <class T>
+[[gnu::always_inline]] inline void opaque(T& x) {
+  asm("" : "+r"(x));
+}
+
+[[gnu::always_inline]] RTC_BOOK_AVX512 inline void apply_loop(BookSide& bids, BookSide& asks,
+                                                              const PackedLevel* first,
+                                                              std::size_t count) {
+  Top tb = load_top(bids), ta = load_top(asks);
+  const __m512i iota_lo = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  const __m512i iota_hi = _mm512_set_epi64(15, 14, 13, 12, 11, 10, 9, 8);
+  const __m512i one = _mm512_set1_epi64(1);
+  for (const PackedLevel* l = first; l != first + count; ++l) {
+    // In 64-bit halves, the side as data, the key's range check: as OrderBook::apply.
+    const auto lo = static_cast<std::uint64_t>(l->signed_price);
+    const auto hi = static_cast<std::int64_t>(l->signed_price >> 64);
+    const bool ask = hi < 0;
+    BookSide& v = ask ? asks : bids;
+    const auto m64 = static_cast<std::uint64_t>(hi >> 63);
+    const auto key = static_cast<std::int64_t>((lo >> 29) | (static_cast<std::uint64_t>(hi) << 35));
+    const bool positive = l->quantity > 0;
+    // The side's top: selected by mask, no branch.
+    const auto side_mask = static_cast<__mmask8>(m64);
+    const __m512i w_lo = _mm512_mask_blend_epi64(side_mask, tb.lo, ta.lo);
+    const __m512i w_hi = _mm512_mask_blend_epi64(side_mask, tb.hi, ta.hi);
+    const std::size_t n = (tb.n & ~m64) | (ta.n & m64);
     const __m512i kv = _mm512_set1_epi64(key);
-    return static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, w.lo)) |
-           static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, w.hi)) << 8;
+    const unsigned mask = static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, w_lo)) |
+                          static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, w_hi)) << 8;
+    if (((static_cast<std::uint64_t>(hi) + (std::uint64_t{1} << 28)) >> 29) | !(mask & 1))
+        [[unlikely]] {
+      set_level_general(v, l->signed_price, l->remaining());
+      (ask ? ta : tb) = load_top(v);
+      continue;
+    }
+    v.reserve(1);  // an insert's room
+    BookSide::Key* const ks = v.keys();
+    const auto r = static_cast<std::size_t>(__builtin_popcount(mask));
+    const std::size_t i = n - 16 + r;
+    BookLevel* const lv = v.levels();
+    const std::size_t same_key =
+        (_mm512_cmpeq_epi64_mask(kv, w_lo) | _mm512_cmpeq_epi64_mask(kv, w_hi)) != 0;
+    const auto low = static_cast<std::uint64_t>(lv[i].price.raw());
+    std::size_t other_price = same_key & (((low ^ m64) - m64) != lo);
+    opaque(other_price);  // one branch, on the rare case (GCC would test both parts)
+    if (other_price) [[unlikely]] {
+      set_level_general(v, l->signed_price, l->remaining());
+      (ask ? ta : tb) = load_top(v);
+      continue;
+    }
+    const std::size_t erase = same_key & !positive;
+    const std::size_t insert = !same_key & positive;
+    // Within 8 of the top (most changes) 8 levels reach past the top: half the move.
+    if (r >= 8) [[likely]] {
+      move8_items32(lv + i + erase, lv + i + insert);
+    } else {
+      move16_items32(lv + i + erase, lv + i + insert);
+    }
+    // The level (see apply_loop.hpp): written at i, or in a tail pad for an erase.
+    std::size_t positive_mask = -static_cast<std::size_t>(positive);
+    opaque(positive_mask);
+    const std::size_t w = i + (~positive_mask & (n + 16 - i));
+    const std::uint64_t p_lo = (lo ^ m64) - m64;
+    const std::uint64_t p_hi = (static_cast<std::uint64_t>(hi) ^ m64) + (m64 & (lo == 0));
+    _mm256_storeu_si256(
+        reinterpret_cast<__m256i*>(lv + w),
+        _mm256_set_epi64x(static_cast<std::int64_t>(l->quantity >> 64),
+                          static_cast<std::int64_t>(l->quantity), static_cast<std::int64_t>(p_hi),
+                          static_cast<std::int64_t>(p_lo)));
+    // The top keys after the change, from the compare mask (bits 0..r-1): an insert (new
+    // top from n-15) takes key j+1 into lanes below r-1 and the key into lane r-1; an erase
+    // (new top from n-17) key j-1 into lanes 1..r, key n-17 into lane 0.
+    const unsigned up = (mask >> 1) & -static_cast<unsigned>(insert);
+    const unsigned down = (mask << 1) & -static_cast<unsigned>(erase);
+    const unsigned at = (mask ^ (mask >> 1)) & -static_cast<unsigned>(insert);
+    __m512i idx_lo = _mm512_mask_add_epi64(iota_lo, static_cast<__mmask8>(up), iota_lo, one);
+    __m512i idx_hi = _mm512_mask_add_epi64(iota_hi, static_cast<__mmask8>(up >> 8), iota_hi, one);
+    idx_lo = _mm512_mask_sub_epi64(idx_lo, static_cast<__mmask8>(down), iota_lo, one);
+    idx_hi = _mm512_mask_sub_epi64(idx_hi, static_cast<__mmask8>(down >> 8), iota_hi, one);
+    __m512i n_lo = _mm512_permutex2var_epi64(w_lo, idx_lo, w_hi);
+    __m512i n_hi = _mm512_permutex2var_epi64(w_lo, idx_hi, w_hi);
+    n_lo = _mm512_mask_mov_epi64(n_lo, static_cast<__mmask8>(at), kv);
+    n_hi = _mm512_mask_mov_epi64(n_hi, static_cast<__mmask8>(at >> 8), kv);
+    n_lo = _mm512_mask_set1_epi64(n_lo, static_cast<__mmask8>(erase), ks[n - 17]);
+    const std::size_t n2 = n + insert - erase;
+    store512(ks + n2 - 16, n_lo), store512(ks + n2 - 8, n_hi);
+    v.set_size(n2);
+    tb.lo = _mm512_mask_blend_epi64(side_mask, n_lo, tb.lo);
+    tb.hi = _mm512_mask_blend_epi64(side_mask, n_hi, tb.hi);
+    ta.lo = _mm512_mask_blend_epi64(side_mask, ta.lo, n_lo);
+    ta.hi = _mm512_mask_blend_epi64(side_mask, ta.hi, n_hi);
+    tb.n = (tb.n & m64) | (n2 & ~m64);
+    ta.n = (ta.n & ~m64) | (n2 & m64);
   }
-  [[gnu::always_inline]] RTC_BOOK_AVX512 static unsigned equal16(std::int64_t key,
-                                                                 const Window& w) {
-    const __m512i kv = _mm512_set1_epi64(key);
-    return static_cast<unsigned>(_mm512_cmpeq_epi64_mask(kv, w.lo)) |
-           static_cast<unsigned>(_mm512_cmpeq_epi64_mask(kv, w.hi));
-  }
-  [[gnu::always_inline]] RTC_BOOK_AVX512 static void move16(BookLevel* lv, BookSide::Key*,
-                                                            std::size_t to, std::size_t from) {
-    move16_levels(lv, to, from);
-  }
-  [[gnu::always_inline]] RTC_BOOK_AVX512 static void move8(BookLevel* lv, BookSide::Key*,
-                                                           std::size_t to, std::size_t from) {
-    move8_items32(lv + from, lv + to);
-  }
-  // The top 16 keys after the change, built in registers from the window and stored where
-  // the next change's load_top reads them (the size's new top 16): that load then matches
-  // the stores exactly, where a move of the keys from the key's position made it straddle
-  // two stores and wait (measured: the hottest instruction of the kernel). New key j:
-  // window key j + s below position t, else j (s: +1 insert, -1 erase, 0 else); the key
-  // itself at r-1 for an insert; key n-17 (a scalar load, no recent store) at 0 for an
-  // erase.
-  [[gnu::always_inline]] RTC_BOOK_AVX512 static void store_keys(BookSide::Key* ks, std::size_t n,
-                                                                const Window& w, std::int64_t key,
-                                                                std::size_t r, std::size_t insert,
-                                                                std::size_t erase, std::size_t) {
-    const auto s = static_cast<std::int64_t>(insert - erase);
-    const auto t = static_cast<std::int64_t>(r - 1 + 2 * erase);
-    const __m512i iota_lo = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-    const __m512i iota_hi = _mm512_set_epi64(15, 14, 13, 12, 11, 10, 9, 8);
-    const __m512i tv = _mm512_set1_epi64(t), sv = _mm512_set1_epi64(s);
-    const __m512i idx_lo =
-        _mm512_mask_add_epi64(iota_lo, _mm512_cmplt_epi64_mask(iota_lo, tv), iota_lo, sv);
-    const __m512i idx_hi =
-        _mm512_mask_add_epi64(iota_hi, _mm512_cmplt_epi64_mask(iota_hi, tv), iota_hi, sv);
-    __m512i lo = _mm512_permutex2var_epi64(w.lo, idx_lo, w.hi);
-    __m512i hi = _mm512_permutex2var_epi64(w.lo, idx_hi, w.hi);
-    const auto at_key = static_cast<unsigned>(insert << (r - 1));
-    const __m512i kv = _mm512_set1_epi64(key);
-    lo = _mm512_mask_mov_epi64(lo, static_cast<__mmask8>(at_key), kv);
-    hi = _mm512_mask_mov_epi64(hi, static_cast<__mmask8>(at_key >> 8), kv);
-    lo = _mm512_mask_set1_epi64(lo, static_cast<__mmask8>(erase), ks[n - 17]);
-    BookSide::Key* const top = ks + (n - 16 + static_cast<std::size_t>(s));
-    store512(top, lo), store512(top + 8, hi);
-  }
-};
+}
 
 }  // namespace
 }  // namespace rtcrypto::book_detail
-
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512vl,avx2,popcnt")
-#include "apply_loop.hpp"
-#pragma GCC pop_options
 
 namespace rtcrypto::book_detail {
 
@@ -110,7 +150,7 @@ bool apply_avx512_usable() {
 
 RTC_BOOK_AVX512 void apply_avx512(BookSide& bids, BookSide& asks, const PackedLevel* first,
                                   std::size_t count) {
-  apply_loop<Avx512>(bids, asks, first, count);
+  apply_loop(bids, asks, first, count);
 }
 
 #else

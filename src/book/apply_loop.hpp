@@ -1,8 +1,8 @@
 #pragma once
-// The loop of the book's vector apply kernels (apply_avx2.cpp, apply_avx512.cpp), shared:
-// each includes this file inside `#pragma GCC target` for its own instruction set, after
-// apply_avx2.hpp and <immintrin.h> (so no library header is compiled for that target), and
-// instantiates apply_loop with its Kernel:
+// The loop of the AVX2 apply kernel (apply_avx2.cpp; apply_avx512.cpp has its own loop on
+// the same method, its top keys kept in registers). Included inside `#pragma GCC target`
+// for the kernel's instruction set, after apply_avx2.hpp and <immintrin.h> (so no library
+// header is compiled for that target), and instantiated with the Kernel:
 //   Window: the 16 keys at the top of a side, loaded by load_top(ks + size - 16);
 //   static unsigned below16(std::int64_t key, const Window&): bit j set when key j < key;
 //   static unsigned equal16(std::int64_t key, const Window&): bit j set when key j == key;
@@ -12,7 +12,7 @@
 //   static void store_keys(BookSide::Key* ks, std::size_t n, const Window&, key, r, insert,
 //     erase, w): the keys after the change (r: the key's position in the window; w: the
 //     slot the level went to).
-// Everything here has internal linkage: the two instantiations differ in their target.
+// Everything here has internal linkage: it is compiled for the kernel's target alone.
 //
 // Why fixed-size moves: the deltas land a few levels from the top at random depths and are
 // updates, inserts and erases at random, so a scan that stops where the key lies, a choice

@@ -158,6 +158,14 @@ TEST(ApplyAvx2, PricesWithinOneKeyAndBeyondTheRangeMatchTheModel) {
   for (unsigned seed = 200; seed <= 210; ++seed) run(seed, 2, 3000, 8);
 }
 
+// Long batches: the AVX-512 kernel keeps both sides' top keys in registers through a batch,
+// reloading a side's after each change the general path takes.
+TEST(ApplyAvx2, LongBatchesMatchTheModel) {
+  if (!book_detail::apply_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  for (unsigned seed = 300; seed <= 305; ++seed) run(seed, 0, 4000, 64);
+  for (unsigned seed = 310; seed <= 315; ++seed) run(seed, 2, 4000, 64);
+}
+
 // Every depth from empty to past 16 levels: inserts at every position, then erases at
 // every position, in one batch each (the storage grows mid-batch).
 TEST(ApplyAvx2, EveryPositionOfShortAndLongSides) {

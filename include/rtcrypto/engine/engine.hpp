@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "rtcrypto/book/book_builder.hpp"
@@ -210,6 +211,7 @@ class Engine final : public MarketEventSink {
   Record decision_doc_;
   const SymbolState* window_docs_for_ = nullptr;  // window docs and ticker
   const SymbolState* decision_doc_for_ = nullptr;
+  SymbolState* placing_ = nullptr;    // the symbol whose order is in exchange_->place()
   Decision decision_;                 // the strategy's last decision, rewritten in place
   std::vector<Balance> balances_;     // the exchange's balances at the last decision
   std::uint64_t balances_epoch_ = 0;  // the exchange's balances_epoch() they are of
@@ -237,7 +239,7 @@ class Engine final : public MarketEventSink {
   struct Accounted {
     Decimal executed, notional, fee;
   };
-  std::map<std::string, Accounted> accounted_;
+  std::unordered_map<std::string, Accounted> accounted_;  // (hashed: ids share a prefix)
   std::uint64_t next_order_seq_ = 1;
   TimeNs now_ = 0;
   EngineStats stats_;

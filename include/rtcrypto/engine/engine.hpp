@@ -174,8 +174,10 @@ class Engine final : public MarketEventSink {
   std::unique_ptr<Strategy> strategy_;
   RiskManager risk_;
   BookBuilder builder_;
-  std::map<std::string, std::unique_ptr<SymbolState>, std::less<>> states_;
-  std::vector<SymbolState*> traded_;  // in order of first appearance
+  std::vector<std::unique_ptr<SymbolState>> states_;  // sorted by symbol
+  std::vector<std::unique_ptr<SymbolState>>::const_iterator state_at(std::string_view symbol) const;
+  const SymbolState* find_state(std::string_view symbol) const;  // null: never seen
+  std::vector<SymbolState*> traded_;                             // in order of first appearance
   SymbolState* last_ = nullptr;
   // Symbols alternate frame by frame; events name them with views into the parser's
   // interned strings, so a cache keyed by that address (checked by content) finds them.

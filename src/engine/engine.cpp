@@ -62,10 +62,6 @@ const Engine::SymbolState* const Engine::SymbolState::kFaceValue =
 
 namespace {
 
-FieldValue opt(const std::optional<Decimal>& d) {
-  return d ? FieldValue(*d) : FieldValue(std::monostate{});
-}
-
 std::string_view outcome_name(OutcomeKind k) {
   switch (k) {
     case OutcomeKind::Accepted:
@@ -810,23 +806,25 @@ void Engine::account_order(const Order& ord) {
     pos.entry_amount -= part;
   }
   Decimal fees = fee_share + entry_fee_share;
-  Record r;
-  r.doc_type = "score";
-  r.symbol = ord.symbol;
-  r.ts = ord.timestamp ? ord.timestamp : now_;
-  if (pos.last_buy_price) {
-    Decimal profit = (exit_price - *pos.last_buy_price) * d_exec - fees;
-    stats_.realized_pnl += profit;
-    r.add("profit", profit);
-  } else {
-    r.add("profit", FieldValue{});  // no known entry: no made-up profit
+  Record& r = score_doc_;  // rewritten in place, as the other documents
+  if (r.doc_type != "score") r.doc_type = "score";
+  r.symbol.assign(ord.symbol);
+  {
+    RecordRewriter f(r, ord.timestamp ? ord.timestamp : now_);
+    if (pos.last_buy_price) {
+      Decimal profit = (exit_price - *pos.last_buy_price) * d_exec - fees;
+      stats_.realized_pnl += profit;
+      f.put("profit", profit);
+    } else {
+      f.put("profit", std::monostate{});  // no known entry: no made-up profit
+    }
+    f.put("fees", fees);
+    f.put("entry_price", pos.last_buy_price);
+    f.put("exit_price", exit_price);
+    f.put("amount", d_exec);
+    f.put_string("client_order_id", ord.client_order_id);
+    f.put_string("order_id", ord.order_id);
   }
-  r.add("fees", fees);
-  r.add("entry_price", opt(pos.last_buy_price));
-  r.add("exit_price", exit_price);
-  r.add("amount", d_exec);
-  r.add("client_order_id", ord.client_order_id);
-  r.add("order_id", ord.order_id);
   ++stats_.scores;
   emit(r);
 }

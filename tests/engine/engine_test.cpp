@@ -504,5 +504,40 @@ TEST(Engine, AFillOutsidePlaceGivesItsOwnSymbolsBalances) {
   EXPECT_EQ(field<std::string>(*bal[before + 3], "currency"), "USD");
 }
 
+// The score document is rewritten in place: a later score (here without a known entry, so
+// its profit is null) reads exactly as one built afresh, and the earlier one kept its values.
+TEST(Engine, EachScoreReadsAsBuiltAfresh) {
+  Scenario s;
+  s.run_round_trip();
+  Order o;
+  o.order_id = "77";
+  o.client_order_id = "other-client-id-longer-than-sso";
+  o.symbol = "ETHUSD";
+  o.side = OrderSide::Sell;
+  o.executed_amount = "2"_d;
+  o.avg_execution_price = "3"_d;
+  o.fee = "0.5"_d;
+  o.timestamp = kT0 + 80 * kS;
+  s.engine->on_order_update(o);
+  auto scores = s.sink.of("score");
+  ASSERT_EQ(scores.size(), 2u);
+  EXPECT_EQ(field<Decimal>(*scores[0], "entry_price"), "101"_d);
+  EXPECT_EQ(field<std::string>(*scores[0], "client_order_id"), "t-2");
+  const Record& r = *scores[1];
+  EXPECT_EQ(r.symbol, "ETHUSD");
+  EXPECT_EQ(r.ts, kT0 + 80 * kS);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : r.fields) keys.emplace_back(k.view());
+  EXPECT_EQ(keys, (std::vector<std::string>{"profit", "fees", "entry_price", "exit_price", "amount",
+                                            "client_order_id", "order_id"}));
+  EXPECT_TRUE(is_null(r, "profit"));
+  EXPECT_TRUE(is_null(r, "entry_price"));
+  EXPECT_EQ(field<Decimal>(r, "fees"), "0.5"_d);
+  EXPECT_EQ(field<Decimal>(r, "exit_price"), "3"_d);
+  EXPECT_EQ(field<Decimal>(r, "amount"), "2"_d);
+  EXPECT_EQ(field<std::string>(r, "client_order_id"), "other-client-id-longer-than-sso");
+  EXPECT_EQ(field<std::string>(r, "order_id"), "77");
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -234,6 +234,7 @@ class Engine final : public MarketEventSink {
   // The documents of an order outcome and of a fill, likewise rewritten in place.
   Record order_doc_;
   Record balance_doc_;
+  Record score_doc_;
   std::vector<Balance> fill_balances_;
   std::map<std::string, EnginePosition> positions_;
   // What each order had executed when last accounted, so a later update of the same

@@ -6,14 +6,22 @@
 #include <cstdio>
 #include <mutex>
 #include <ostream>
-#include <set>
+#include <unordered_set>
 
 namespace rtcrypto {
 
+namespace {
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+}  // namespace
+
 std::string_view FieldKey::intern(std::string_view name) {
-  // Never freed: names are few, and records anywhere may still point at them.
+  // Never freed: names are few, and records anywhere may still point at them. Hashed: one
+  // probe, not a walk of compares (each engine interns its symbols' names again).
   static std::mutex mu;
-  static auto* names = new std::set<std::string, std::less<>>;
+  static auto* names = new std::unordered_set<std::string, NameHash, std::equal_to<>>;
   std::lock_guard lock(mu);
   auto it = names->find(name);
   if (it == names->end()) it = names->emplace(name).first;

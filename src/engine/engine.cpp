@@ -26,8 +26,8 @@ struct Engine::SymbolState {
   const OrderBook* book = nullptr;
   CurrencyPair pair;
   // The ticker's per-currency field names, interned once.
-  FieldKey volume_base_key = FieldKey("volume_" + pair.base);
-  FieldKey volume_quote_key = FieldKey("volume_" + pair.quote);
+  FieldKey volume_base_key = volume_key(pair.base);
+  FieldKey volume_quote_key = volume_key(pair.quote);
   SymbolState(std::string_view sym, bool tr, const WindowConfig& wc)
       : symbol(sym), traded(tr), window(std::string(sym), wc), pair(split_symbol(sym)) {}
 
@@ -44,16 +44,23 @@ struct Engine::SymbolState {
   // when import_state replaces the map.
   EnginePosition* position = nullptr;
   static const SymbolState* const kFaceValue;  // marks' entry for the quote (never read)
+
+  // "volume_<currency>", interned without a temporary string (short names: on the stack).
+  static FieldKey volume_key(std::string_view currency) {
+    static constexpr std::string_view kPrefix = "volume_";
+    char buf[64];
+    if (currency.size() > sizeof buf - kPrefix.size())
+      return FieldKey(std::string(kPrefix).append(currency));
+    kPrefix.copy(buf, kPrefix.size());
+    currency.copy(buf + kPrefix.size(), currency.size());
+    return FieldKey::from_static(FieldKey::intern({buf, kPrefix.size() + currency.size()}));
+  }
 };
 
 const Engine::SymbolState* const Engine::SymbolState::kFaceValue =
     reinterpret_cast<const Engine::SymbolState*>(alignof(std::max_align_t));
 
 namespace {
-
-FieldValue opt(const std::optional<Decimal>& d) {
-  return d ? FieldValue(*d) : FieldValue(std::monostate{});
-}
 
 std::string_view outcome_name(OutcomeKind k) {
   switch (k) {
@@ -117,9 +124,9 @@ inline Engine::SymbolState* Engine::state_for(const LevelBatch& b) {
 }
 
 Engine::SymbolState* Engine::lookup(std::string_view symbol) {
-  // One descent of the tree: where the state is, or where a new one goes.
-  auto it = states_.lower_bound(symbol);
-  if (it == states_.end() || it->first != symbol) {
+  // One binary search: where the state is, or where a new one goes.
+  auto it = state_at(symbol);
+  if (it == states_.end() || (*it)->symbol != symbol) {
     bool traded = trades_symbol(symbol);
     WindowConfig wc{config_.window_length, config_.ratio_mode, config_.depth_pct};
     auto st = std::make_unique<SymbolState>(symbol, traded, wc);
@@ -127,10 +134,22 @@ Engine::SymbolState* Engine::lookup(std::string_view symbol) {
       st->book = &builder_.get(symbol);  // map nodes are stable
       traded_.push_back(st.get());
     }
-    it = states_.emplace_hint(it, std::string(symbol), std::move(st));
+    it = states_.insert(it, std::move(st));
   }
-  last_ = it->second.get();
+  last_ = it->get();
   return last_;
+}
+
+std::vector<std::unique_ptr<Engine::SymbolState>>::const_iterator Engine::state_at(
+    std::string_view symbol) const {
+  return std::lower_bound(
+      states_.begin(), states_.end(), symbol,
+      [](const std::unique_ptr<SymbolState>& s, std::string_view v) { return s->symbol < v; });
+}
+
+const Engine::SymbolState* Engine::find_state(std::string_view symbol) const {
+  auto it = state_at(symbol);
+  return it != states_.end() && (*it)->symbol == symbol ? it->get() : nullptr;
 }
 
 // Called per event: the check is inline, the close (and its WindowResult) out of line.
@@ -264,9 +283,9 @@ void Engine::on_feed_suspect(std::string_view symbol) {
 }
 
 TimeNs Engine::fresh_at(std::string_view symbol) const {
-  auto it = states_.find(symbol);
-  if (it == states_.end() || !it->second->book) return 0;
-  return std::max(it->second->book->last_update(), it->second->proven_at);
+  const SymbolState* s = find_state(symbol);
+  if (!s || !s->book) return 0;
+  return std::max(s->book->last_update(), s->proven_at);
 }
 
 // A trade of the last symbol: its close check inline (a trade closes its window about one
@@ -642,7 +661,9 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   // The decision's request is rewritten by the next decision anyway: moved out, not copied
   // (the callback keeps its own copy: a live exchange answers later).
   const OrderRequest req = std::move(*order);
+  placing_ = &s;  // an answer given within place() is about this symbol: no lookup by name
   exchange_->place(req, [this, req](const OrderOutcome& o) { on_outcome(req, o); });
+  placing_ = nullptr;
 }
 
 // ---- orders, fills, scores ----------------------------------------------------------
@@ -657,10 +678,11 @@ void Engine::on_fill(const Fill& f) {
 void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
   if (!exchange_) return;
   // A traded symbol's currencies are in its state (no split per fill).
-  auto it = states_.find(symbol);
+  const SymbolState* st = placing_ && placing_->symbol == symbol ? placing_ : nullptr;
+  if (!st) st = find_state(symbol);
   CurrencyPair split;
-  if (it == states_.end()) split = split_symbol(symbol);
-  const CurrencyPair& pair = it != states_.end() ? it->second->pair : split;
+  if (!st) split = split_symbol(symbol);
+  const CurrencyPair& pair = st ? st->pair : split;
   std::vector<Balance>& all = fill_balances_;
   exchange_->balances_into(all);
   static const Balance kNone{};  // a currency the account has never seen: all zero
@@ -756,7 +778,9 @@ void Engine::account_order(const Order& ord) {
   Decimal fee_share = ord.fee - seen.fee;
   seen = Accounted{ord.executed_amount, notional, ord.fee};
 
-  EnginePosition& pos = positions_[ord.symbol];
+  EnginePosition& pos = placing_ && placing_->position && placing_->symbol == ord.symbol
+                            ? *placing_->position
+                            : positions_[ord.symbol];
   if (ord.side == OrderSide::Buy) {
     // Entry price: weighted over what is held (one buy per position under the book's rules).
     Decimal held_cost = pos.last_buy_price && pos.entry_amount.is_positive()
@@ -782,23 +806,25 @@ void Engine::account_order(const Order& ord) {
     pos.entry_amount -= part;
   }
   Decimal fees = fee_share + entry_fee_share;
-  Record r;
-  r.doc_type = "score";
-  r.symbol = ord.symbol;
-  r.ts = ord.timestamp ? ord.timestamp : now_;
-  if (pos.last_buy_price) {
-    Decimal profit = (exit_price - *pos.last_buy_price) * d_exec - fees;
-    stats_.realized_pnl += profit;
-    r.add("profit", profit);
-  } else {
-    r.add("profit", FieldValue{});  // no known entry: no made-up profit
+  Record& r = score_doc_;  // rewritten in place, as the other documents
+  if (r.doc_type != "score") r.doc_type = "score";
+  r.symbol.assign(ord.symbol);
+  {
+    RecordRewriter f(r, ord.timestamp ? ord.timestamp : now_);
+    if (pos.last_buy_price) {
+      Decimal profit = (exit_price - *pos.last_buy_price) * d_exec - fees;
+      stats_.realized_pnl += profit;
+      f.put("profit", profit);
+    } else {
+      f.put("profit", std::monostate{});  // no known entry: no made-up profit
+    }
+    f.put("fees", fees);
+    f.put("entry_price", pos.last_buy_price);
+    f.put("exit_price", exit_price);
+    f.put("amount", d_exec);
+    f.put_string("client_order_id", ord.client_order_id);
+    f.put_string("order_id", ord.order_id);
   }
-  r.add("fees", fees);
-  r.add("entry_price", opt(pos.last_buy_price));
-  r.add("exit_price", exit_price);
-  r.add("amount", d_exec);
-  r.add("client_order_id", ord.client_order_id);
-  r.add("order_id", ord.order_id);
   ++stats_.scores;
   emit(r);
 }
@@ -815,7 +841,7 @@ EngineState Engine::export_state() const {
 
 void Engine::import_state(const EngineState& s) {
   positions_ = s.positions;
-  for (auto& [symbol, st] : states_) st->position = nullptr;  // (nodes reused for other keys)
+  for (auto& st : states_) st->position = nullptr;  // (nodes reused for other keys)
   risk_.import_state(s.risk);
   next_order_seq_ = std::max<std::uint64_t>(s.next_order_seq, 1);
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace rtcrypto {
 namespace {
@@ -22,6 +23,23 @@ TEST(FieldKey, LiteralsAreViewsAndRuntimeNamesAreInterned) {
   EXPECT_EQ(a.view().data(), b.view().data());  // one interned copy
   name = "changed";
   EXPECT_EQ(a, "volume_BTC");  // the key does not see its source change
+}
+
+// Interned names stay where they are while the table grows (records point at them).
+TEST(FieldKey, InternedNamesStayPutWhileManyMoreAreAdded) {
+  const std::string_view first = FieldKey::intern("intern_test_first");
+  const std::string_view again = FieldKey::intern(std::string("intern_test_") + "first");
+  EXPECT_EQ(first.data(), again.data());
+  std::vector<std::string_view> more;
+  for (int i = 0; i < 2000; ++i)
+    more.push_back(FieldKey::intern("intern_test_" + std::to_string(i)));
+  EXPECT_EQ(FieldKey::intern("intern_test_first").data(), first.data());
+  EXPECT_EQ(first, "intern_test_first");
+  for (int i = 0; i < 2000; ++i) {
+    EXPECT_EQ(more[i], "intern_test_" + std::to_string(i));
+    EXPECT_EQ(FieldKey::intern("intern_test_" + std::to_string(i)).data(), more[i].data());
+  }
+  EXPECT_NE(more[1].data(), more[10].data());
 }
 
 TEST(Record, SetAddAndGetWorkWithKeys) {

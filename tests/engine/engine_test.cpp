@@ -93,6 +93,8 @@ class FakeExchange final : public Exchange {
     return r;
   }
   void set_fill_listener(FillListener l) override { listener_ = std::move(l); }
+  // A fill reported on its own (a resting order filling later), not within place().
+  void report_fill(const Fill& f) { listener_(f); }
 
  private:
   FillListener listener_;
@@ -446,6 +448,95 @@ TEST(Engine, EquityMarksEachHeldBaseInTheDecisionsQuote) {
   EXPECT_EQ(field<Decimal>(*d[0], "equity"), "1502.5"_d);  // 1000 + (2 + 3) x 100.5
   EXPECT_EQ(d[1]->symbol, "ETHBTC");
   EXPECT_EQ(field<Decimal>(*d[1], "equity"), "303.5"_d);  // 2 + 3 x 100.5
+}
+
+// States are found by name whatever order their symbols first appear in, each with its
+// own currencies (also a base too long for a short name buffer).
+TEST(Engine, EachSymbolKeepsItsOwnStateWhateverTheOrderOfAppearance) {
+  EngineConfig cfg = Scenario::defaults();
+  cfg.symbols.clear();  // every symbol
+  Scenario s(cfg);
+  const std::string long_base(70, 'Q');
+  const std::vector<std::string> syms = {"SOLUSD", "BTCUSD", long_base + "USD", "ETHBTC",
+                                         "AAVEUSD"};
+  for (std::size_t i = 0; i < syms.size(); ++i)
+    s.snapshot(kT0 + static_cast<TimeNs>(i), syms[i].c_str());
+  for (std::size_t i = 0; i < syms.size(); ++i)
+    EXPECT_EQ(s.engine->fresh_at(syms[i]), kT0 + static_cast<TimeNs>(i)) << syms[i];
+  EXPECT_EQ(s.engine->fresh_at("XRPUSD"), 0);
+  for (const std::string& sym : syms) {
+    TradeEvent t;
+    t.symbol = sym;
+    t.price = "2"_d;
+    t.quantity = "0.25"_d;
+    t.ts = kT0 + 1 * kS;
+    s.engine->on_trade(t);
+    s.level(lc(Side::Bid, "99", "1", kT0 + 2 * kS, false, sym.c_str()));  // (a window needs one)
+  }
+  s.engine->flush(kT0 + 10 * kS);
+  auto tick = s.sink.of("ticker");
+  ASSERT_EQ(tick.size(), syms.size());
+  for (std::size_t i = 0; i < syms.size(); ++i) {
+    const CurrencyPair pair = split_symbol(syms[i]);
+    EXPECT_EQ(tick[i]->symbol, syms[i]);
+    EXPECT_DOUBLE_EQ(field<double>(*tick[i], "volume_" + pair.base), 0.25) << syms[i];
+    EXPECT_DOUBLE_EQ(field<double>(*tick[i], "volume_" + pair.quote), 0.5) << syms[i];
+  }
+}
+
+// A fill reported outside place() (no order being placed) still gives the balances of its
+// own symbol's currencies, known or not.
+TEST(Engine, AFillOutsidePlaceGivesItsOwnSymbolsBalances) {
+  Scenario s;
+  s.run_round_trip();
+  s.ex.amounts["ETH"] = "3"_d;
+  const std::size_t before = s.sink.of("balance").size();
+  s.ex.report_fill(
+      Fill{"9", "x-1", "ETHUSD", OrderSide::Buy, "10"_d, "1"_d, "0"_d, true, kT0 + 70 * kS});
+  s.ex.report_fill(
+      Fill{"9", "x-1", "BTCUSD", OrderSide::Buy, "10"_d, "1"_d, "0"_d, true, kT0 + 70 * kS});
+  auto bal = s.sink.of("balance");
+  ASSERT_EQ(bal.size(), before + 4);
+  EXPECT_EQ(field<std::string>(*bal[before], "currency"), "ETH");
+  EXPECT_EQ(field<Decimal>(*bal[before], "amount"), "3"_d);
+  EXPECT_EQ(field<std::string>(*bal[before + 1], "currency"), "USD");
+  EXPECT_EQ(field<std::string>(*bal[before + 2], "currency"), "BTC");
+  EXPECT_EQ(field<std::string>(*bal[before + 3], "currency"), "USD");
+}
+
+// The score document is rewritten in place: a later score (here without a known entry, so
+// its profit is null) reads exactly as one built afresh, and the earlier one kept its values.
+TEST(Engine, EachScoreReadsAsBuiltAfresh) {
+  Scenario s;
+  s.run_round_trip();
+  Order o;
+  o.order_id = "77";
+  o.client_order_id = "other-client-id-longer-than-sso";
+  o.symbol = "ETHUSD";
+  o.side = OrderSide::Sell;
+  o.executed_amount = "2"_d;
+  o.avg_execution_price = "3"_d;
+  o.fee = "0.5"_d;
+  o.timestamp = kT0 + 80 * kS;
+  s.engine->on_order_update(o);
+  auto scores = s.sink.of("score");
+  ASSERT_EQ(scores.size(), 2u);
+  EXPECT_EQ(field<Decimal>(*scores[0], "entry_price"), "101"_d);
+  EXPECT_EQ(field<std::string>(*scores[0], "client_order_id"), "t-2");
+  const Record& r = *scores[1];
+  EXPECT_EQ(r.symbol, "ETHUSD");
+  EXPECT_EQ(r.ts, kT0 + 80 * kS);
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : r.fields) keys.emplace_back(k.view());
+  EXPECT_EQ(keys, (std::vector<std::string>{"profit", "fees", "entry_price", "exit_price", "amount",
+                                            "client_order_id", "order_id"}));
+  EXPECT_TRUE(is_null(r, "profit"));
+  EXPECT_TRUE(is_null(r, "entry_price"));
+  EXPECT_EQ(field<Decimal>(r, "fees"), "0.5"_d);
+  EXPECT_EQ(field<Decimal>(r, "exit_price"), "3"_d);
+  EXPECT_EQ(field<Decimal>(r, "amount"), "2"_d);
+  EXPECT_EQ(field<std::string>(r, "client_order_id"), "other-client-id-longer-than-sso");
+  EXPECT_EQ(field<std::string>(r, "order_id"), "77");
 }
 
 }  // namespace

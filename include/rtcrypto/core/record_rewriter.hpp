@@ -55,13 +55,15 @@ class RecordRewriter {
   RecordRewriter(const RecordRewriter&) = delete;
   RecordRewriter& operator=(const RecordRewriter&) = delete;
 
-  void put(FieldKey key, std::monostate) {
+  [[gnu::always_inline]] void put(FieldKey key, std::monostate) {
     if (FieldValue* v = next(key); v->index() != 0) v->emplace<std::monostate>();
   }
-  void put(FieldKey key, bool value) { store<bool>(key, value); }
-  void put(FieldKey key, std::int64_t value) { store<std::int64_t>(key, value); }
-  void put(FieldKey key, double value) { store<double>(key, value); }
-  void put(FieldKey key, Decimal value) { store<Decimal>(key, value); }
+  [[gnu::always_inline]] void put(FieldKey key, bool value) { store<bool>(key, value); }
+  [[gnu::always_inline]] void put(FieldKey key, std::int64_t value) {
+    store<std::int64_t>(key, value);
+  }
+  [[gnu::always_inline]] void put(FieldKey key, double value) { store<double>(key, value); }
+  [[gnu::always_inline]] void put(FieldKey key, Decimal value) { store<Decimal>(key, value); }
   // A string value, copied into the field's own string (kept when it is already equal).
   void put_string(FieldKey key, std::string_view value) {
     FieldValue* v = next(key);
@@ -73,7 +75,7 @@ class RecordRewriter {
   }
   // An optional: its value, or null.
   template <class A>
-  void put(FieldKey key, const std::optional<A>& value) {
+  [[gnu::always_inline]] void put(FieldKey key, const std::optional<A>& value) {
     if (value) {
       put(key, *value);
     } else {
@@ -101,7 +103,7 @@ class RecordRewriter {
     return &f.second;
   }
   template <class A>
-  void store(FieldKey key, A value) {
+  [[gnu::always_inline]] void store(FieldKey key, A value) {  // (a few instructions per put)
     FieldValue* v = next(key);
     if (auto* same = std::get_if<A>(v)) {
       *same = value;

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "rtcrypto/book/book_builder.hpp"
@@ -173,8 +174,10 @@ class Engine final : public MarketEventSink {
   std::unique_ptr<Strategy> strategy_;
   RiskManager risk_;
   BookBuilder builder_;
-  std::map<std::string, std::unique_ptr<SymbolState>, std::less<>> states_;
-  std::vector<SymbolState*> traded_;  // in order of first appearance
+  std::vector<std::unique_ptr<SymbolState>> states_;  // sorted by symbol
+  std::vector<std::unique_ptr<SymbolState>>::const_iterator state_at(std::string_view symbol) const;
+  const SymbolState* find_state(std::string_view symbol) const;  // null: never seen
+  std::vector<SymbolState*> traded_;                             // in order of first appearance
   SymbolState* last_ = nullptr;
   // Symbols alternate frame by frame; events name them with views into the parser's
   // interned strings, so a cache keyed by that address (checked by content) finds them.
@@ -210,6 +213,7 @@ class Engine final : public MarketEventSink {
   Record decision_doc_;
   const SymbolState* window_docs_for_ = nullptr;  // window docs and ticker
   const SymbolState* decision_doc_for_ = nullptr;
+  SymbolState* placing_ = nullptr;    // the symbol whose order is in exchange_->place()
   Decision decision_;                 // the strategy's last decision, rewritten in place
   std::vector<Balance> balances_;     // the exchange's balances at the last decision
   std::uint64_t balances_epoch_ = 0;  // the exchange's balances_epoch() they are of
@@ -230,6 +234,7 @@ class Engine final : public MarketEventSink {
   // The documents of an order outcome and of a fill, likewise rewritten in place.
   Record order_doc_;
   Record balance_doc_;
+  Record score_doc_;
   std::vector<Balance> fill_balances_;
   std::map<std::string, EnginePosition> positions_;
   // What each order had executed when last accounted, so a later update of the same
@@ -237,7 +242,7 @@ class Engine final : public MarketEventSink {
   struct Accounted {
     Decimal executed, notional, fee;
   };
-  std::map<std::string, Accounted> accounted_;
+  std::unordered_map<std::string, Accounted> accounted_;  // (hashed: ids share a prefix)
   std::uint64_t next_order_seq_ = 1;
   TimeNs now_ = 0;
   EngineStats stats_;

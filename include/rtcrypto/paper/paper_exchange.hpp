@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "rtcrypto/exec/exchange.hpp"
@@ -122,8 +123,9 @@ class PaperExchange : public Exchange {
   // Closed orders by numeric id (every order id is one: place makes them, import checks
   // them), compared as integers, not texts.
   std::map<std::uint64_t, Order> closed_;
-  std::deque<std::uint64_t> closed_order_;                          // eviction order of closed_
-  std::map<std::string, std::uint64_t, std::less<>> by_client_id_;  // client id -> id (latest)
+  std::deque<std::uint64_t> closed_order_;  // eviction order of closed_
+  // client id -> id (latest); hashed: ids of one run share a long prefix.
+  std::unordered_map<std::string, std::uint64_t> by_client_id_;
   std::uint64_t next_id_;
   ConsumedOverlay overlay_;
   FillListener fill_listener_;
@@ -135,7 +137,7 @@ class PaperExchange : public Exchange {
     SymbolRules rules;
     CurrencyPair pair;
   };
-  std::map<std::string, SymbolInfo, std::less<>> place_info_;
+  std::unordered_map<std::string, SymbolInfo> place_info_;
   std::uint64_t epoch_ = 1;  // balances_epoch(); never 0
 };
 

@@ -31,7 +31,7 @@ field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2" | head -n1
 best_cpp=0 best_py=0 checks=ok
 for ((i = 1; i <= pairs; ++i)); do
   cpp_out=$("$bin" --file "$tsv" --window "$window" --loops 100 --rounds 3) || checks=failed
-  py_out=$("$py" "$here/python_baseline.py" "$tsv" 3 "$window")
+  py_out=$("$py" "$here/python_baseline.py" "$tsv" 3 "$window" 3)  # 3 rounds, as the C++ side
   echo "--- run $i"
   echo "$cpp_out"
   echo "$py_out"

@@ -661,9 +661,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   // The decision's request is rewritten by the next decision anyway: moved out, not copied
   // (the callback keeps its own copy: a live exchange answers later).
   const OrderRequest req = std::move(*order);
-  placing_ = &s;  // an answer given within place() is about this symbol: no lookup by name
   exchange_->place(req, [this, req](const OrderOutcome& o) { on_outcome(req, o); });
-  placing_ = nullptr;
 }
 
 // ---- orders, fills, scores ----------------------------------------------------------
@@ -678,8 +676,7 @@ void Engine::on_fill(const Fill& f) {
 void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
   if (!exchange_) return;
   // A traded symbol's currencies are in its state (no split per fill).
-  const SymbolState* st = placing_ && placing_->symbol == symbol ? placing_ : nullptr;
-  if (!st) st = find_state(symbol);
+  const SymbolState* st = find_state(symbol);
   CurrencyPair split;
   if (!st) split = split_symbol(symbol);
   const CurrencyPair& pair = st ? st->pair : split;
@@ -778,9 +775,7 @@ void Engine::account_order(const Order& ord) {
   Decimal fee_share = ord.fee - seen.fee;
   seen = Accounted{ord.executed_amount, notional, ord.fee};
 
-  EnginePosition& pos = placing_ && placing_->position && placing_->symbol == ord.symbol
-                            ? *placing_->position
-                            : positions_[ord.symbol];
+  EnginePosition& pos = positions_[ord.symbol];
   if (ord.side == OrderSide::Buy) {
     // Entry price: weighted over what is held (one buy per position under the book's rules).
     Decimal held_cost = pos.last_buy_price && pos.entry_amount.is_positive()

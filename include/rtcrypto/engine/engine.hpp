@@ -213,7 +213,6 @@ class Engine final : public MarketEventSink {
   Record decision_doc_;
   const SymbolState* window_docs_for_ = nullptr;  // window docs and ticker
   const SymbolState* decision_doc_for_ = nullptr;
-  SymbolState* placing_ = nullptr;    // the symbol whose order is in exchange_->place()
   Decision decision_;                 // the strategy's last decision, rewritten in place
   std::vector<Balance> balances_;     // the exchange's balances at the last decision
   std::uint64_t balances_epoch_ = 0;  // the exchange's balances_epoch() they are of

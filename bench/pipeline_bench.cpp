@@ -42,10 +42,11 @@
 namespace rtcrypto {
 namespace {
 
-// The shared file with 5 s windows: every run must close exactly this many windows per loop
-// (and see this many changes); checked only for the default file and window.
+// The shared file: every run must see this many changes per loop and close exactly this many
+// windows with 5 s and with 60 s windows (checked only for the default file).
 constexpr std::uint64_t kSharedChanges = 48'041;
 constexpr std::uint64_t kSharedWindows5s = 300;
+constexpr std::uint64_t kSharedWindows60s = 60;
 
 std::filesystem::path default_file() {
   std::filesystem::path base = RTC_SHARED_DATA_DEFAULT;
@@ -283,8 +284,9 @@ int run(int argc, char** argv) {
       usage(("unknown argument " + a).c_str());
     }
   }
-  if (default_input && window_s == 5 && !expect_windows && kSharedWindows5s != 0) {
-    expect_windows = kSharedWindows5s;
+  if (default_input && !expect_windows) {
+    if (window_s == 5) expect_windows = kSharedWindows5s;
+    if (window_s == 60) expect_windows = kSharedWindows60s;
   }
 
   if (pin) {

@@ -110,7 +110,7 @@ void BookBuilder::on_time(TimeNs ts) {
   if (next_) next_->on_time(ts);
 }
 
-void BookBuilder::end_of_frame(TimeNs ts) {
+void BookBuilder::end_of_frame_slow(TimeNs ts) {
   // Only the book of the last symbol can have changed within a frame of one symbol; for
   // multi-symbol frames `get` moved last_ each time, so also check the explicit set.
   if (last_ && last_->whole() && last_->crossed()) {

@@ -46,6 +46,70 @@ template <class T>
   asm("" : "+r"(x));
 }
 
+// A change 16 to 31 levels below the top (most of the changes the top 16 keys miss):
+// positioned by the 16 keys below them (front pads, below every key, where the side is
+// shorter) and applied by fixed-size moves of 32 levels and keys. Such a change leaves the
+// top keys where they were but for the lowest one (an erase just below them), taken from
+// memory. Returns false, having changed nothing, for a change deeper still or a price
+// within the key of another.
+[[gnu::always_inline]] RTC_BOOK_AVX512 inline bool apply_below_top(BookSide& v,
+                                                                   const PackedLevel& l,
+                                                                   std::int64_t key,
+                                                                   std::uint64_t m64) {
+  const std::size_t n = v.size();  // room for an insert already made
+  BookSide::Key* const ks = v.keys();
+  const __m512i kv = _mm512_set1_epi64(key);
+  const unsigned below = static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, load512(ks + n - 32))) |
+                         static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, load512(ks + n - 24)))
+                             << 8;
+  if (!(below & 1)) return false;
+  const std::size_t i = n - 32 + static_cast<std::size_t>(__builtin_popcount(below));
+  BookLevel* const lv = v.levels();
+  const bool found = ks[i] == key;  // i <= n - 16: a key of the side
+  const auto lo = static_cast<std::uint64_t>(l.signed_price);
+  if (found && ((static_cast<std::uint64_t>(lv[i].price.raw()) ^ m64) - m64) != lo) return false;
+  const bool positive = l.quantity > 0;
+  const bool erase = found && !positive;
+  const bool insert = !found && positive;
+  // Levels i.. up one (insert) or i+1.. down one (erase), 16 at a time: the upper half first
+  // going up, the lower first going down, so no source is overwritten before it is read.
+  if (insert) {
+    move16_items32(lv + i + 16, lv + i + 17);
+    move16_items32(lv + i, lv + i + 1);
+  } else if (erase) {
+    move16_items32(lv + i + 1, lv + i);
+    move16_items32(lv + i + 17, lv + i + 16);
+  }
+  if (insert || erase) {  // the keys likewise, all four vectors loaded first
+    const BookSide::Key* f = ks + i + erase;
+    const __m512i k0 = load512(f), k1 = load512(f + 8), k2 = load512(f + 16), k3 = load512(f + 24);
+    BookSide::Key* t = ks + i + insert;
+    store512(t, k0), store512(t + 8, k1), store512(t + 16, k2), store512(t + 24, k3);
+  }
+  if (positive) {
+    lv[i] = BookLevel{l.price(), l.remaining()};
+    ks[i] = key;
+  }
+  v.set_size(n + insert - erase);
+  return true;
+}
+
+// A change the top 16 keys (w_lo, w_hi) miss or cannot take: below them (above) or by the
+// general path. Returns the side's top after it. Out of line: the loop keeps its registers.
+[[gnu::noinline]] RTC_BOOK_AVX512 Top change_off_top(BookSide& v, const PackedLevel& l,
+                                                     __m512i w_lo, __m512i w_hi) {
+  const auto lo = static_cast<std::uint64_t>(l.signed_price);
+  const auto hi = static_cast<std::uint64_t>(l.signed_price >> 64);
+  const auto key = static_cast<std::int64_t>((lo >> 29) | (hi << 35));
+  const std::uint64_t m64 = -(hi >> 63);
+  v.reserve(1);
+  if (((hi + (std::uint64_t{1} << 28)) >> 29) == 0 && apply_below_top(v, l, key, m64)) {
+    return {_mm512_mask_set1_epi64(w_lo, 1, v.keys()[v.size() - 16]), w_hi, v.size()};
+  }
+  set_level_general(v, l.signed_price, l.remaining());
+  return load_top(v);
+}
+
 [[gnu::always_inline]] RTC_BOOK_AVX512 inline void apply_loop(BookSide& bids, BookSide& asks,
                                                               const PackedLevel* first,
                                                               std::size_t count) {
@@ -72,8 +136,7 @@ template <class T>
                           static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, w_hi)) << 8;
     if (((static_cast<std::uint64_t>(hi) + (std::uint64_t{1} << 28)) >> 29) | !(mask & 1))
         [[unlikely]] {
-      set_level_general(v, l->signed_price, l->remaining());
-      (ask ? ta : tb) = load_top(v);
+      (ask ? ta : tb) = change_off_top(v, *l, w_lo, w_hi);
       continue;
     }
     v.reserve(1);  // an insert's room

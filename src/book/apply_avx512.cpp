@@ -6,6 +6,8 @@
 
 #include "apply_avx2.hpp"
 
+#include <limits>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -114,9 +116,7 @@ template <class T>
                                                               const PackedLevel* first,
                                                               std::size_t count) {
   Top tb = load_top(bids), ta = load_top(asks);
-  const __m512i iota_lo = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  const __m512i iota_hi = _mm512_set_epi64(15, 14, 13, 12, 11, 10, 9, 8);
-  const __m512i one = _mm512_set1_epi64(1);
+  const __m512i top = _mm512_set1_epi64(std::numeric_limits<std::int64_t>::max());  // above all
   for (const PackedLevel* l = first; l != first + count; ++l) {
     // In 64-bit halves, the side as data, the key's range check: as OrderBook::apply.
     const auto lo = static_cast<std::uint64_t>(l->signed_price);
@@ -173,21 +173,24 @@ template <class T>
         _mm256_set_epi64x(static_cast<std::int64_t>(l->quantity >> 64),
                           static_cast<std::int64_t>(l->quantity), static_cast<std::int64_t>(p_hi),
                           static_cast<std::int64_t>(p_lo)));
-    // The top keys after the change, from the compare mask (bits 0..r-1): an insert (new
-    // top from n-15) takes key j+1 into lanes below r-1 and the key into lane r-1; an erase
-    // (new top from n-17) key j-1 into lanes 1..r, key n-17 into lane 0.
-    const unsigned up = (mask >> 1) & -static_cast<unsigned>(insert);
-    const unsigned down = (mask << 1) & -static_cast<unsigned>(erase);
-    const unsigned at = (mask ^ (mask >> 1)) & -static_cast<unsigned>(insert);
-    __m512i idx_lo = _mm512_mask_add_epi64(iota_lo, static_cast<__mmask8>(up), iota_lo, one);
-    __m512i idx_hi = _mm512_mask_add_epi64(iota_hi, static_cast<__mmask8>(up >> 8), iota_hi, one);
-    idx_lo = _mm512_mask_sub_epi64(idx_lo, static_cast<__mmask8>(down), iota_lo, one);
-    idx_hi = _mm512_mask_sub_epi64(idx_hi, static_cast<__mmask8>(down >> 8), iota_hi, one);
-    __m512i n_lo = _mm512_permutex2var_epi64(w_lo, idx_lo, w_hi);
-    __m512i n_hi = _mm512_permutex2var_epi64(w_lo, idx_hi, w_hi);
-    n_lo = _mm512_mask_mov_epi64(n_lo, static_cast<__mmask8>(at), kv);
-    n_hi = _mm512_mask_mov_epi64(n_hi, static_cast<__mmask8>(at >> 8), kv);
-    n_lo = _mm512_mask_set1_epi64(n_lo, static_cast<__mmask8>(erase), ks[n - 17]);
+    // The top keys after the change, from shifted copies of the window (no index math, so
+    // the next change waits less): an insert (new top from n-15) is the top 16 of the
+    // window and the key, max(w[j], min(w[j+1], key)); an erase (new top from n-17) keeps
+    // the keys above the key and takes w[j-1] (key n-17 below lane 0) at and below it.
+    const __m512i ins_lo =
+        _mm512_max_epi64(w_lo, _mm512_min_epi64(_mm512_alignr_epi64(w_hi, w_lo, 1), kv));
+    const __m512i ins_hi =
+        _mm512_max_epi64(w_hi, _mm512_min_epi64(_mm512_alignr_epi64(top, w_hi, 1), kv));
+    const __m512i era_lo =
+        _mm512_mask_blend_epi64(_mm512_cmpgt_epi64_mask(w_lo, kv),
+                                _mm512_alignr_epi64(w_lo, _mm512_set1_epi64(ks[n - 17]), 7), w_lo);
+    const __m512i era_hi = _mm512_mask_blend_epi64(_mm512_cmpgt_epi64_mask(w_hi, kv),
+                                                   _mm512_alignr_epi64(w_hi, w_lo, 7), w_hi);
+    const auto ins_k = static_cast<__mmask8>(-insert), era_k = static_cast<__mmask8>(-erase);
+    const __m512i n_lo =
+        _mm512_mask_mov_epi64(_mm512_mask_mov_epi64(w_lo, ins_k, ins_lo), era_k, era_lo);
+    const __m512i n_hi =
+        _mm512_mask_mov_epi64(_mm512_mask_mov_epi64(w_hi, ins_k, ins_hi), era_k, era_hi);
     const std::size_t n2 = n + insert - erase;
     store512(ks + n2 - 16, n_lo), store512(ks + n2 - 8, n_hi);
     v.set_size(n2);

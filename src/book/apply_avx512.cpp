@@ -115,6 +115,9 @@ template <class T>
 [[gnu::always_inline]] RTC_BOOK_AVX512 inline void apply_loop(BookSide& bids, BookSide& asks,
                                                               const PackedLevel* first,
                                                               std::size_t count) {
+  // Room for every insert of the batch made once; the sizes kept in tb.n and ta.n, stored
+  // before a call that reads them and at the end.
+  bids.reserve(count), asks.reserve(count);
   Top tb = load_top(bids), ta = load_top(asks);
   const __m512i top = _mm512_set1_epi64(std::numeric_limits<std::int64_t>::max());  // above all
   for (const PackedLevel* l = first; l != first + count; ++l) {
@@ -136,10 +139,10 @@ template <class T>
                           static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, w_hi)) << 8;
     if (((static_cast<std::uint64_t>(hi) + (std::uint64_t{1} << 28)) >> 29) | !(mask & 1))
         [[unlikely]] {
+      v.set_size(n);
       (ask ? ta : tb) = change_off_top(v, *l, w_lo, w_hi);
       continue;
     }
-    v.reserve(1);  // an insert's room
     BookSide::Key* const ks = v.keys();
     const auto r = static_cast<std::size_t>(__builtin_popcount(mask));
     const std::size_t i = n - 16 + r;
@@ -150,6 +153,7 @@ template <class T>
     std::size_t other_price = same_key & (((low ^ m64) - m64) != lo);
     opaque(other_price);  // one branch, on the rare case (GCC would test both parts)
     if (other_price) [[unlikely]] {
+      v.set_size(n);
       set_level_general(v, l->signed_price, l->remaining());
       (ask ? ta : tb) = load_top(v);
       continue;
@@ -193,7 +197,6 @@ template <class T>
         _mm512_mask_mov_epi64(_mm512_mask_mov_epi64(w_hi, ins_k, ins_hi), era_k, era_hi);
     const std::size_t n2 = n + insert - erase;
     store512(ks + n2 - 16, n_lo), store512(ks + n2 - 8, n_hi);
-    v.set_size(n2);
     tb.lo = _mm512_mask_blend_epi64(side_mask, n_lo, tb.lo);
     tb.hi = _mm512_mask_blend_epi64(side_mask, n_hi, tb.hi);
     ta.lo = _mm512_mask_blend_epi64(side_mask, ta.lo, n_lo);
@@ -201,6 +204,7 @@ template <class T>
     tb.n = (tb.n & m64) | (n2 & ~m64);
     ta.n = (ta.n & ~m64) | (n2 & m64);
   }
+  bids.set_size(tb.n), asks.set_size(ta.n);
 }
 
 }  // namespace

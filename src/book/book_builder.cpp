@@ -29,10 +29,18 @@ OrderBook& BookBuilder::get(std::string_view symbol) {
   return it->second;
 }
 
-OrderBook& BookBuilder::book_for(const LevelBatch& b) {
+// Inline (the hit of every batch); the miss out of line.
+inline OrderBook& BookBuilder::book_for(const LevelBatch& b) {
+  IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
+  if (slot.id != b.symbol_id || b.symbol_id == 0) [[unlikely]]
+    return book_for_miss(b);
+  return *(last_ = slot.book);
+}
+
+OrderBook& BookBuilder::book_for_miss(const LevelBatch& b) {
   if (b.symbol_id == 0) return get(b.symbol);
   IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
-  if (slot.id != b.symbol_id) slot = IdSlot{b.symbol_id, &get(b.symbol)};
+  slot = IdSlot{b.symbol_id, &get(b.symbol)};
   return *(last_ = slot.book);
 }
 

@@ -73,6 +73,7 @@ class BookBuilder : public MarketEventSink {
   std::array<BookSlot, 64> book_slots_{};
   // The same by the batch's symbol id (ids are never reused; see LevelBatch).
   OrderBook& book_for(const LevelBatch& b);
+  OrderBook& book_for_miss(const LevelBatch& b);
   struct IdSlot {
     std::uint32_t id = 0;
     OrderBook* book = nullptr;

@@ -20,8 +20,9 @@ void set_level_general(BookSide& v, Decimal::Rep signed_p, Decimal qty);
 // Applies n changes in order to the sides, as set_level_general one by one would. A change
 // whose key is among a side's top 16 (or above them) is found by vector compares and
 // applied by moves of a fixed 16 levels from its position (through the sides' tail pads),
-// with no branch on where it lands or on update/insert/erase; the rest (deeper levels,
-// prices beyond the keys' range or within one key) take set_level_general.
+// with no branch on where it lands or on update/insert/erase; one 16 to 31 levels down by
+// two such moves (apply_below_top); the rest (deeper levels, prices beyond the keys' range
+// or within one key) take set_level_general.
 void apply_avx2(BookSide& bids, BookSide& asks, const PackedLevel* first, std::size_t n);
 // The same with 512-bit vectors (apply_avx512.cpp).
 void apply_avx512(BookSide& bids, BookSide& asks, const PackedLevel* first, std::size_t n);

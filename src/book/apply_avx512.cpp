@@ -6,6 +6,8 @@
 
 #include "apply_avx2.hpp"
 
+#include <limits>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -46,13 +48,78 @@ template <class T>
   asm("" : "+r"(x));
 }
 
+// A change 16 to 31 levels below the top (most of the changes the top 16 keys miss):
+// positioned by the 16 keys below them (front pads, below every key, where the side is
+// shorter) and applied by fixed-size moves of 32 levels and keys. Such a change leaves the
+// top keys where they were but for the lowest one (an erase just below them), taken from
+// memory. Returns false, having changed nothing, for a change deeper still or a price
+// within the key of another.
+[[gnu::always_inline]] RTC_BOOK_AVX512 inline bool apply_below_top(BookSide& v,
+                                                                   const PackedLevel& l,
+                                                                   std::int64_t key,
+                                                                   std::uint64_t m64) {
+  const std::size_t n = v.size();  // room for an insert already made
+  BookSide::Key* const ks = v.keys();
+  const __m512i kv = _mm512_set1_epi64(key);
+  const unsigned below = static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, load512(ks + n - 32))) |
+                         static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, load512(ks + n - 24)))
+                             << 8;
+  if (!(below & 1)) return false;
+  const std::size_t i = n - 32 + static_cast<std::size_t>(__builtin_popcount(below));
+  BookLevel* const lv = v.levels();
+  const bool found = ks[i] == key;  // i <= n - 16: a key of the side
+  const auto lo = static_cast<std::uint64_t>(l.signed_price);
+  if (found && ((static_cast<std::uint64_t>(lv[i].price.raw()) ^ m64) - m64) != lo) return false;
+  const bool positive = l.quantity > 0;
+  const bool erase = found && !positive;
+  const bool insert = !found && positive;
+  // Levels i.. up one (insert) or i+1.. down one (erase), 16 at a time: the upper half first
+  // going up, the lower first going down, so no source is overwritten before it is read.
+  if (insert) {
+    move16_items32(lv + i + 16, lv + i + 17);
+    move16_items32(lv + i, lv + i + 1);
+  } else if (erase) {
+    move16_items32(lv + i + 1, lv + i);
+    move16_items32(lv + i + 17, lv + i + 16);
+  }
+  if (insert || erase) {  // the keys likewise, all four vectors loaded first
+    const BookSide::Key* f = ks + i + erase;
+    const __m512i k0 = load512(f), k1 = load512(f + 8), k2 = load512(f + 16), k3 = load512(f + 24);
+    BookSide::Key* t = ks + i + insert;
+    store512(t, k0), store512(t + 8, k1), store512(t + 16, k2), store512(t + 24, k3);
+  }
+  if (positive) {
+    lv[i] = BookLevel{l.price(), l.remaining()};
+    ks[i] = key;
+  }
+  v.set_size(n + insert - erase);
+  return true;
+}
+
+// A change the top 16 keys (w_lo, w_hi) miss or cannot take: below them (above) or by the
+// general path. Returns the side's top after it. Out of line: the loop keeps its registers.
+[[gnu::noinline]] RTC_BOOK_AVX512 Top change_off_top(BookSide& v, const PackedLevel& l,
+                                                     __m512i w_lo, __m512i w_hi) {
+  const auto lo = static_cast<std::uint64_t>(l.signed_price);
+  const auto hi = static_cast<std::uint64_t>(l.signed_price >> 64);
+  const auto key = static_cast<std::int64_t>((lo >> 29) | (hi << 35));
+  const std::uint64_t m64 = -(hi >> 63);
+  v.reserve(1);
+  if (((hi + (std::uint64_t{1} << 28)) >> 29) == 0 && apply_below_top(v, l, key, m64)) {
+    return {_mm512_mask_set1_epi64(w_lo, 1, v.keys()[v.size() - 16]), w_hi, v.size()};
+  }
+  set_level_general(v, l.signed_price, l.remaining());
+  return load_top(v);
+}
+
 [[gnu::always_inline]] RTC_BOOK_AVX512 inline void apply_loop(BookSide& bids, BookSide& asks,
                                                               const PackedLevel* first,
                                                               std::size_t count) {
+  // Room for every insert of the batch made once; the sizes kept in tb.n and ta.n, stored
+  // before a call that reads them and at the end.
+  bids.reserve(count), asks.reserve(count);
   Top tb = load_top(bids), ta = load_top(asks);
-  const __m512i iota_lo = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  const __m512i iota_hi = _mm512_set_epi64(15, 14, 13, 12, 11, 10, 9, 8);
-  const __m512i one = _mm512_set1_epi64(1);
+  const __m512i top = _mm512_set1_epi64(std::numeric_limits<std::int64_t>::max());  // above all
   for (const PackedLevel* l = first; l != first + count; ++l) {
     // In 64-bit halves, the side as data, the key's range check: as OrderBook::apply.
     const auto lo = static_cast<std::uint64_t>(l->signed_price);
@@ -72,11 +139,10 @@ template <class T>
                           static_cast<unsigned>(_mm512_cmpgt_epi64_mask(kv, w_hi)) << 8;
     if (((static_cast<std::uint64_t>(hi) + (std::uint64_t{1} << 28)) >> 29) | !(mask & 1))
         [[unlikely]] {
-      set_level_general(v, l->signed_price, l->remaining());
-      (ask ? ta : tb) = load_top(v);
+      v.set_size(n);
+      (ask ? ta : tb) = change_off_top(v, *l, w_lo, w_hi);
       continue;
     }
-    v.reserve(1);  // an insert's room
     BookSide::Key* const ks = v.keys();
     const auto r = static_cast<std::size_t>(__builtin_popcount(mask));
     const std::size_t i = n - 16 + r;
@@ -87,6 +153,7 @@ template <class T>
     std::size_t other_price = same_key & (((low ^ m64) - m64) != lo);
     opaque(other_price);  // one branch, on the rare case (GCC would test both parts)
     if (other_price) [[unlikely]] {
+      v.set_size(n);
       set_level_general(v, l->signed_price, l->remaining());
       (ask ? ta : tb) = load_top(v);
       continue;
@@ -110,24 +177,26 @@ template <class T>
         _mm256_set_epi64x(static_cast<std::int64_t>(l->quantity >> 64),
                           static_cast<std::int64_t>(l->quantity), static_cast<std::int64_t>(p_hi),
                           static_cast<std::int64_t>(p_lo)));
-    // The top keys after the change, from the compare mask (bits 0..r-1): an insert (new
-    // top from n-15) takes key j+1 into lanes below r-1 and the key into lane r-1; an erase
-    // (new top from n-17) key j-1 into lanes 1..r, key n-17 into lane 0.
-    const unsigned up = (mask >> 1) & -static_cast<unsigned>(insert);
-    const unsigned down = (mask << 1) & -static_cast<unsigned>(erase);
-    const unsigned at = (mask ^ (mask >> 1)) & -static_cast<unsigned>(insert);
-    __m512i idx_lo = _mm512_mask_add_epi64(iota_lo, static_cast<__mmask8>(up), iota_lo, one);
-    __m512i idx_hi = _mm512_mask_add_epi64(iota_hi, static_cast<__mmask8>(up >> 8), iota_hi, one);
-    idx_lo = _mm512_mask_sub_epi64(idx_lo, static_cast<__mmask8>(down), iota_lo, one);
-    idx_hi = _mm512_mask_sub_epi64(idx_hi, static_cast<__mmask8>(down >> 8), iota_hi, one);
-    __m512i n_lo = _mm512_permutex2var_epi64(w_lo, idx_lo, w_hi);
-    __m512i n_hi = _mm512_permutex2var_epi64(w_lo, idx_hi, w_hi);
-    n_lo = _mm512_mask_mov_epi64(n_lo, static_cast<__mmask8>(at), kv);
-    n_hi = _mm512_mask_mov_epi64(n_hi, static_cast<__mmask8>(at >> 8), kv);
-    n_lo = _mm512_mask_set1_epi64(n_lo, static_cast<__mmask8>(erase), ks[n - 17]);
+    // The top keys after the change, from shifted copies of the window (no index math, so
+    // the next change waits less): an insert (new top from n-15) is the top 16 of the
+    // window and the key, max(w[j], min(w[j+1], key)); an erase (new top from n-17) keeps
+    // the keys above the key and takes w[j-1] (key n-17 below lane 0) at and below it.
+    const __m512i ins_lo =
+        _mm512_max_epi64(w_lo, _mm512_min_epi64(_mm512_alignr_epi64(w_hi, w_lo, 1), kv));
+    const __m512i ins_hi =
+        _mm512_max_epi64(w_hi, _mm512_min_epi64(_mm512_alignr_epi64(top, w_hi, 1), kv));
+    const __m512i era_lo =
+        _mm512_mask_blend_epi64(_mm512_cmpgt_epi64_mask(w_lo, kv),
+                                _mm512_alignr_epi64(w_lo, _mm512_set1_epi64(ks[n - 17]), 7), w_lo);
+    const __m512i era_hi = _mm512_mask_blend_epi64(_mm512_cmpgt_epi64_mask(w_hi, kv),
+                                                   _mm512_alignr_epi64(w_hi, w_lo, 7), w_hi);
+    const auto ins_k = static_cast<__mmask8>(-insert), era_k = static_cast<__mmask8>(-erase);
+    const __m512i n_lo =
+        _mm512_mask_mov_epi64(_mm512_mask_mov_epi64(w_lo, ins_k, ins_lo), era_k, era_lo);
+    const __m512i n_hi =
+        _mm512_mask_mov_epi64(_mm512_mask_mov_epi64(w_hi, ins_k, ins_hi), era_k, era_hi);
     const std::size_t n2 = n + insert - erase;
     store512(ks + n2 - 16, n_lo), store512(ks + n2 - 8, n_hi);
-    v.set_size(n2);
     tb.lo = _mm512_mask_blend_epi64(side_mask, n_lo, tb.lo);
     tb.hi = _mm512_mask_blend_epi64(side_mask, n_hi, tb.hi);
     ta.lo = _mm512_mask_blend_epi64(side_mask, ta.lo, n_lo);
@@ -135,6 +204,7 @@ template <class T>
     tb.n = (tb.n & m64) | (n2 & ~m64);
     ta.n = (ta.n & ~m64) | (n2 & m64);
   }
+  bids.set_size(tb.n), asks.set_size(ta.n);
 }
 
 }  // namespace

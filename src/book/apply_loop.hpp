@@ -32,6 +32,41 @@ inline void opaque(std::size_t& x) {
   asm("" : "+r"(x));
 }
 
+// A change 16 to 31 levels below the top (most of the changes the top 16 keys miss):
+// positioned by the 16 keys below them (front pads where the side is shorter) and applied
+// by two fixed 16-level moves, in the order that reads every source before overwriting it.
+// Returns false, having changed nothing, for a change deeper still or a price within the
+// key of another (the general path's).
+template <class Kernel>
+[[gnu::noinline]] bool apply_below_top(BookSide& v, const PackedLevel& l, std::int64_t key,
+                                       std::uint64_t m64) {
+  const std::size_t n = v.size();  // room for an insert already made
+  BookSide::Key* const ks = v.keys();
+  const unsigned below = Kernel::below16(key, Kernel::load_top(ks + n - 32));
+  if (!(below & 1)) return false;
+  const std::size_t i = n - 32 + static_cast<std::size_t>(__builtin_popcount(below));
+  BookLevel* const lv = v.levels();
+  const bool found = ks[i] == key;  // i <= n - 16: a key of the side
+  const auto lo = static_cast<std::uint64_t>(l.signed_price);
+  if (found && ((static_cast<std::uint64_t>(lv[i].price.raw()) ^ m64) - m64) != lo) return false;
+  const bool positive = l.quantity > 0;
+  const bool erase = found && !positive;
+  const bool insert = !found && positive;
+  if (insert) {  // the upper half first going up
+    Kernel::move16(lv, ks, i + 17, i + 16);
+    Kernel::move16(lv, ks, i + 1, i);
+  } else if (erase) {  // the lower half first going down
+    Kernel::move16(lv, ks, i, i + 1);
+    Kernel::move16(lv, ks, i + 16, i + 17);
+  }
+  if (positive) {
+    lv[i] = BookLevel{l.price(), l.remaining()};
+    ks[i] = key;
+  }
+  v.set_size(n + insert - erase);
+  return true;
+}
+
 template <class Kernel>
 [[gnu::always_inline]] inline void apply_loop(BookSide& bids, BookSide& asks,
                                               const PackedLevel* first, std::size_t count) {
@@ -55,7 +90,8 @@ template <class Kernel>
     const auto window = Kernel::load_top(ks + n - 16);
     const unsigned mask = Kernel::below16(key, window);
     if (!(mask & 1)) [[unlikely]] {
-      set_level_general(v, l->signed_price, l->remaining());
+      if (!apply_below_top<Kernel>(v, *l, key, m64))
+        set_level_general(v, l->signed_price, l->remaining());
       continue;
     }
     const auto r = static_cast<std::size_t>(__builtin_popcount(mask));

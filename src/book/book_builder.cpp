@@ -29,10 +29,18 @@ OrderBook& BookBuilder::get(std::string_view symbol) {
   return it->second;
 }
 
-OrderBook& BookBuilder::book_for(const LevelBatch& b) {
+// Inline (the hit of every batch); the miss out of line.
+inline OrderBook& BookBuilder::book_for(const LevelBatch& b) {
+  IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
+  if (slot.id != b.symbol_id || b.symbol_id == 0) [[unlikely]]
+    return book_for_miss(b);
+  return *(last_ = slot.book);
+}
+
+OrderBook& BookBuilder::book_for_miss(const LevelBatch& b) {
   if (b.symbol_id == 0) return get(b.symbol);
   IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
-  if (slot.id != b.symbol_id) slot = IdSlot{b.symbol_id, &get(b.symbol)};
+  slot = IdSlot{b.symbol_id, &get(b.symbol)};
   return *(last_ = slot.book);
 }
 
@@ -110,7 +118,7 @@ void BookBuilder::on_time(TimeNs ts) {
   if (next_) next_->on_time(ts);
 }
 
-void BookBuilder::end_of_frame(TimeNs ts) {
+void BookBuilder::end_of_frame_slow(TimeNs ts) {
   // Only the book of the last symbol can have changed within a frame of one symbol; for
   // multi-symbol frames `get` moved last_ each time, so also check the explicit set.
   if (last_ && last_->whole() && last_->crossed()) {

@@ -139,13 +139,19 @@ void book_detail::set_level_general(BookSide& v, Decimal::Rep signed_p, Decimal 
   set_in_slow(v, signed_p, signed_p >> 127, qty);
 }
 
+namespace {
+using ApplyKernel = void (*)(BookSide&, BookSide&, const PackedLevel*, std::size_t);
+// Chosen once at start-up, not on first use: no guard to check per batch (a call before
+// then, from another static initializer, takes the portable path).
+const ApplyKernel kApplyKernel = book_detail::apply_avx512_usable() ? book_detail::apply_avx512
+                                 : book_detail::apply_avx2_usable() ? book_detail::apply_avx2
+                                                                    : nullptr;
+}  // namespace
+
 void OrderBook::apply(std::span<const PackedLevel> levels) {
   if (bulk_) return load_bulk(levels);
-  using Kernel = void (*)(BookSide&, BookSide&, const PackedLevel*, std::size_t);
-  static const Kernel kernel = book_detail::apply_avx512_usable() ? book_detail::apply_avx512
-                               : book_detail::apply_avx2_usable() ? book_detail::apply_avx2
-                                                                  : nullptr;
-  if (kernel) return kernel(bids_, asks_, levels.data(), levels.size());
+  if (const ApplyKernel kernel = kApplyKernel) [[likely]]
+    return kernel(bids_, asks_, levels.data(), levels.size());
   apply_portable(levels);
 }
 
@@ -207,11 +213,22 @@ bool prices_ascend(const BookLevel* out, std::size_t n) {
 
 // For a run with prices beyond the keys' range, loaded with positive quantities: the keys
 // set again (saturated), and whether the run is clean (one side, strictly ordered).
+// One pass: a key in range from the price's 64-bit halves (as the loaders), a saturated one
+// by search_key; prices compared only where keys do not ascend.
 template <bool kAsk>
 bool fix_keys_and_check_prices(const BookLevel* out, std::int64_t* out_keys, std::size_t n) {
-  for (std::size_t k = 0; k < n; ++k) out_keys[k] = search_key(flip<kAsk>(out[k].price.raw()));
-  if (kAsk ? out_keys[n - 1] >= 0 : out_keys[0] < 0) return false;
-  return prices_ascend<kAsk>(out, n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const Decimal::Rep sp = flip<kAsk>(out[k].price.raw());
+    const auto hi = static_cast<std::uint64_t>(sp >> 64);
+    out_keys[k] =
+        ((hi + (std::uint64_t{1} << 28)) >> 29) != 0
+            ? search_key(sp)
+            : static_cast<std::int64_t>((static_cast<std::uint64_t>(sp) >> 29) | (hi << 35));
+    if (k && out_keys[k - 1] >= out_keys[k] &&
+        !(out_keys[k - 1] == out_keys[k] && flip<kAsk>(out[k - 1].price.raw()) < sp)) [[unlikely]]
+      return false;
+  }
+  return kAsk ? out_keys[n - 1] < 0 : out_keys[0] >= 0;
 }
 
 template <bool kAsk>

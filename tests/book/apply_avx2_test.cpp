@@ -166,11 +166,49 @@ TEST(ApplyAvx2, LongBatchesMatchTheModel) {
   for (unsigned seed = 310; seed <= 315; ++seed) run(seed, 2, 4000, 64);
 }
 
+// Changes spread over the top ~40 levels of sides of 0 to ~70 levels, in long batches: the
+// AVX-512 kernel takes those 16 to 31 levels down by their own moves, keeping the top keys
+// in registers, and sides shorter than 32 read the keys' front pads there.
+TEST(ApplyAvx2, ChangesJustBelowTheTopMatchTheModel) {
+  if (!book_detail::apply_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  for (unsigned seed = 400; seed <= 415; ++seed) {
+    std::mt19937_64 rng(seed);
+    OrderBook fast, portable;
+    Sides sides[2];
+    const std::vector<Kernel> ks = kernels();
+    Model m;
+    const std::size_t ticks = 30 + seed % 8 * 10;  // of which about half are listed
+    for (int round = 0; round < 150; ++round) {
+      std::vector<PackedLevel> batch(rng() % 48 + 1);
+      for (PackedLevel& l : batch) {
+        const bool ask = rng() % 2;
+        const auto tick = static_cast<Decimal::Rep>(rng() % ticks);
+        const Decimal::Rep price =
+            ask ? kOne * 1000 + tick * kOne / 100 : kOne * 1000 - (tick + 1) * kOne / 100;
+        const Decimal::Rep qty =
+            rng() % 5 < 2 ? 0 : static_cast<Decimal::Rep>(rng() % 7 + 1) * kOne;
+        l = PackedLevel{ask ? -price : price, qty};
+        m.set(l);
+      }
+      fast.apply(batch);
+      portable.apply_portable(batch);
+      expect_matches(fast, m, "apply");
+      expect_matches(portable, m, "apply_portable");
+      for (std::size_t k = 0; k < ks.size(); ++k) {
+        if (!ks[k].usable) continue;
+        ks[k].apply(sides[k].bids, sides[k].asks, batch.data(), batch.size());
+        expect_sides_match(sides[k], m, ks[k].name);
+      }
+      if (HasFailure()) return;
+    }
+  }
+}
+
 // Every depth from empty to past 16 levels: inserts at every position, then erases at
 // every position, in one batch each (the storage grows mid-batch).
 TEST(ApplyAvx2, EveryPositionOfShortAndLongSides) {
   if (!book_detail::apply_avx2_usable()) GTEST_SKIP() << "no AVX2";
-  for (std::size_t n = 0; n <= 40; ++n) {
+  for (std::size_t n = 0; n <= 48; ++n) {
     for (std::size_t pos = 0; pos <= n; ++pos) {
       for (int op = 0; op < 3; ++op) {  // insert at pos, erase pos, update pos
         if (op > 0 && pos == n) continue;

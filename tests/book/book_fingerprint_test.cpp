@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+
 #include "rtcrypto/book/book_builder.hpp"
 
 namespace rtcrypto {
@@ -86,6 +88,40 @@ TEST(BookBuilder, CrossedSnapshotsOfOneFrameAreDroppedInSymbolOrderEachOnce) {
   EXPECT_TRUE(builder.find("LTCUSD")->whole());
   builder.end_of_frame(2);  // nothing left over
   EXPECT_EQ(heard.size(), 3u);
+}
+
+// Batches find their book by symbol id (a slot per id modulo 64: ids 1 and 65 share one)
+// or, without an id (0), by name.
+TEST(BookBuilder, BatchesReachTheirBookByIdOrByName) {
+  BookBuilder builder;
+  struct Sym {
+    std::string_view name;
+    std::uint32_t id;
+  };
+  const Sym syms[] = {{"BTCUSD", 1}, {"ETHUSD", 65}, {"ZECBTC", 0}, {"LTCUSD", 2}};
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t k = 0; k < std::size(syms); ++k) {
+      const Decimal::Rep p = Decimal::kOne * static_cast<Decimal::Rep>(100 * (k + 1) + round);
+      const PackedLevel levels[] = {{p, Decimal::kOne * static_cast<Decimal::Rep>(k + 1)}};
+      LevelBatch b;
+      b.symbol = syms[k].name;
+      b.symbol_id = syms[k].id;
+      b.levels = levels;
+      builder.on_level_batch(b);
+    }
+  }
+  for (std::size_t k = 0; k < std::size(syms); ++k) {
+    const OrderBook* book = builder.find(syms[k].name);
+    ASSERT_NE(book, nullptr) << syms[k].name;
+    ASSERT_EQ(book->depth(Side::Bid), 3u) << syms[k].name;
+    for (int round = 0; round < 3; ++round) {
+      EXPECT_EQ(book->level(Side::Bid, static_cast<std::size_t>(2 - round)).price.raw(),
+                Decimal::kOne * static_cast<Decimal::Rep>(100 * (k + 1) + round))
+          << syms[k].name;
+    }
+  }
+  EXPECT_EQ(builder.books().size(), std::size(syms));
+  EXPECT_EQ(builder.stats().changes, 12u);
 }
 
 }  // namespace

@@ -43,7 +43,11 @@ class BookBuilder : public MarketEventSink {
 
   // Checks every book touched since the last call for a crossed state; a crossed whole
   // book is dropped (reported as a gap downstream). Call once per frame.
-  void end_of_frame(TimeNs ts);
+  void end_of_frame(TimeNs ts) {
+    // Inline: nearly every frame has nothing to drop (no call, no stack frame).
+    if (!touched_.empty() || (last_ && last_->whole() && last_->crossed())) [[unlikely]]
+      end_of_frame_slow(ts);
+  }
   // Called with the symbol of every book end_of_frame drops as crossed (a live source asks
   // its feed for a fresh snapshot from there).
   void set_crossed_listener(std::function<void(std::string_view symbol)> fn) {
@@ -69,11 +73,13 @@ class BookBuilder : public MarketEventSink {
   std::array<BookSlot, 64> book_slots_{};
   // The same by the batch's symbol id (ids are never reused; see LevelBatch).
   OrderBook& book_for(const LevelBatch& b);
+  OrderBook& book_for_miss(const LevelBatch& b);
   struct IdSlot {
     std::uint32_t id = 0;
     OrderBook* book = nullptr;
   };
   std::array<IdSlot, 64> id_slots_{};
+  void end_of_frame_slow(TimeNs ts);  // end_of_frame when a book may need dropping
   // Books a snapshot completed since the last end_of_frame (checked there in symbol order;
   // books are never erased, so the pointers stay valid).
   std::vector<OrderBook*> touched_;

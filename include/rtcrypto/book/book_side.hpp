@@ -138,10 +138,10 @@ class BookSide {
   // Uninitialized: an element is always written before it is read (the pads' garbage only
   // ever lands outside the levels). The keys have kKeyFrontPad pads before index 0 instead,
   // set to the lowest key once and only ever rewritten with it, so a window of the top 16
-  // keys read from size() - 16 (and the key below it) is below every key where the side
-  // is shorter.
+  // keys read from size() - 16 (and the key below it), or of the 16 below them (the AVX-512
+  // apply), is below every key where the side is shorter.
  public:
-  static constexpr std::size_t kKeyFrontPad = 17;
+  static constexpr std::size_t kKeyFrontPad = 33;
   static constexpr std::size_t kTailPad = 17;
 
  private:

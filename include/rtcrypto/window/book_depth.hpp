@@ -22,26 +22,19 @@ BookDepth depth_quantities_within(const OrderBook& book, double pct);
 BookDepth depth_quantities_around(const OrderBook& book, Decimal mid, double pct);
 
 // Decimal::to_double, the same double (integral part + fraction ÷ 1e18), inline for
-// 0 <= value < 2^63 units: one 64-bit (or 128/64-bit hardware) division instead of a call.
-// `wide(raw)` answers the rest (negative, huge), where the quotient would not fit int64.
+// 0 <= value < 2^82 units without a divide: 1e18 = 2^18 · 5^18 and floors compose, so the
+// integral part is (raw >> 18) ÷ 5^18, a 64-bit division by a constant (a multiply), and
+// the fraction (< 1e18) is exact in the low 64 bits. One path for every displayed size (no
+// branch on the size, no 128/64-bit hardware divide). `wide(raw)` answers the rest.
 template <class Wide>
 [[gnu::always_inline]] inline double decimal_to_double_or(Decimal::Rep raw, Wide wide) {
   constexpr std::uint64_t kOne = 1000000000000000000ULL;
-  const auto hi = static_cast<std::uint64_t>(raw >> 64);
-  const auto lo = static_cast<std::uint64_t>(raw);
-  std::uint64_t ip, fp;
-  if (hi == 0) {
-    ip = lo / kOne;
-    fp = lo % kOne;
-  } else {
-#if defined(__x86_64__)
-    if (hi >= kOne / 2) [[unlikely]]
-      return wide(raw);
-    __asm__("divq %4" : "=a"(ip), "=d"(fp) : "a"(lo), "d"(hi), "r"(kOne));
-#else
+  constexpr std::uint64_t kFive18 = 3814697265625ULL;
+  const auto u = static_cast<unsigned __int128>(raw);
+  if (static_cast<std::uint64_t>(u >> 64) >= (std::uint64_t{1} << 18)) [[unlikely]]
     return wide(raw);
-#endif
-  }
+  const std::uint64_t ip = static_cast<std::uint64_t>(u >> 18) / kFive18;
+  const std::uint64_t fp = static_cast<std::uint64_t>(u) - ip * kOne;
   return static_cast<double>(static_cast<std::int64_t>(ip)) +
          static_cast<double>(static_cast<std::int64_t>(fp)) / 1e18;
 }

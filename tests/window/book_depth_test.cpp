@@ -47,6 +47,15 @@ TEST(BookDepth, DecimalToDoubleIsDecimalsOwn) {
     const Decimal d = decimal_or_throw(text);
     EXPECT_EQ(bits(decimal_to_double(d)), bits(d.to_double())) << text;
   }
+  // Each integral part's first and last raw value below 2^81 (the reciprocal's edges).
+  for (std::uint64_t ip :
+       {0ULL, 1ULL, 2ULL, 17ULL, 18ULL, 19ULL, 1234567ULL, 2417850ULL, 2417851ULL}) {
+    for (Decimal::Rep raw : {static_cast<Decimal::Rep>(ip) * Decimal::kOne,
+                             static_cast<Decimal::Rep>(ip + 1) * Decimal::kOne - 1}) {
+      const Decimal d = Decimal::from_raw(raw);
+      ASSERT_EQ(bits(decimal_to_double(d)), bits(d.to_double())) << d.to_string();
+    }
+  }
   std::mt19937_64 rng(7);
   for (int i = 0; i < 100000; ++i) {
     const auto raw = (static_cast<Decimal::Rep>(rng() >> (i % 64)) << (i % 50)) + rng() % 1000;

@@ -97,13 +97,14 @@ class RecordRewriter {
   }
   [[gnu::always_inline]] void put(FieldKey key, double value) { store<double>(key, value); }
   [[gnu::always_inline]] void put(FieldKey key, Decimal value) { store<Decimal>(key, value); }
-  // A string value, copied into the field's own string (its buffer kept).
-  void put_string(FieldKey key, std::string_view value) {
+  // A string value, copied into the field's own string (its buffer kept). Inline like the
+  // other puts; nothing here takes the rewriter's address, so its cursor stays in registers.
+  [[gnu::always_inline]] void put_string(FieldKey key, std::string_view value) {
     FieldValue* v = next(key);
     if (auto* s = std::get_if<std::string>(v)) {
       rewrite_text(*s, value);
     } else {
-      v->emplace<std::string>(value);
+      emplace_string(*v, value);
     }
   }
   // An optional: its value, or null.
@@ -118,22 +119,26 @@ class RecordRewriter {
   void put(FieldKey key, const FieldValue& value) { *next(key) = value; }
 
  private:
+  using Field = std::pair<FieldKey, FieldValue>;
   // The n-th field's value slot, its key set (appended as null past the current end).
   // (A cursor, not an index: no size() — a division by the field's size — per put.)
-  FieldValue* next(FieldKey key) {
+  [[gnu::always_inline]] FieldValue* next(FieldKey key) {
     if (at_ != end_) [[likely]] {
       Field& f = *at_++;
       f.first = key;
       return &f.second;
     }
-    return append(key);
+    Field* f = append(r_, key);  // the cursor follows a reallocation
+    at_ = end_ = f + 1;
+    return &f->second;
   }
-  [[gnu::noinline]] FieldValue* append(FieldKey key) {
-    // Only past the old end (at_ == end_): the cursor follows a reallocation.
-    Field& f = r_.fields.emplace_back(std::piecewise_construct, std::forward_as_tuple(key),
-                                      std::forward_as_tuple());
-    at_ = end_ = r_.fields.data() + r_.fields.size();
-    return &f.second;
+  // A null field appended (only past the old end, at_ == end_).
+  [[gnu::noinline]] static Field* append(Record& r, FieldKey key) {
+    return &r.fields.emplace_back(std::piecewise_construct, std::forward_as_tuple(key),
+                                  std::forward_as_tuple());
+  }
+  [[gnu::noinline]] static void emplace_string(FieldValue& v, std::string_view value) {
+    v.emplace<std::string>(value);
   }
   template <class A>
   [[gnu::always_inline]] void store(FieldKey key, A value) {  // (a few instructions per put)
@@ -145,7 +150,6 @@ class RecordRewriter {
     }
   }
 
-  using Field = std::pair<FieldKey, FieldValue>;
   Record& r_;
   Field* at_;   // the next field to overwrite
   Field* end_;  // the end of the fields the record had (or of those appended since)

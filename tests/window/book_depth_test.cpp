@@ -123,6 +123,26 @@ TEST(BookDepth, CrossedAndOddBandsMatchTheBook) {
   }
 }
 
+// Several best levels beyond the far edge (bids above hi, asks below lo: the walk's exact
+// first part) before the levels inside; and prices whose edges are out of the raw bounds'
+// range (every level exact).
+TEST(BookDepth, DeeplyCrossedAndHugeBooksMatchTheBook) {
+  for (const char* base : {"100", "2000000000000"}) {
+    const Decimal mid = decimal_or_throw(base);
+    const Decimal step = mid * decimal_or_throw("0.004");
+    OrderBook book{"BTCUSD"};
+    for (int i = -6; i <= 6; ++i) {
+      const Decimal off = step * Decimal::from_int(i);
+      book.set_level(Side::Bid, mid + off, Decimal::from_int(1 + (i + 6)));
+      book.set_level(Side::Ask, mid - off + Decimal::from_raw(step.raw() / 3),
+                     Decimal::from_int(100 + (i + 6)));
+    }
+    ASSERT_TRUE(book.crossed());
+    for (double pct : {0.5, 1.0, 1.7, 3.0, 10.0}) expect_same(book, pct);
+    EXPECT_GT(depth_quantity_within(book, Side::Bid, 1.7), 0.0) << base;
+  }
+}
+
 // Quantities in each of the walk's conversion cases: below 2^64 units, up to 2^63 · 2^64
 // units (hardware division) and beyond (the library conversion), and a negative one.
 TEST(BookDepth, QuantitiesOfEverySizeMatchTheBook) {

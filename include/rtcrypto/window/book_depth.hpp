@@ -35,12 +35,13 @@ template <class Wide>
   constexpr std::uint64_t kMagic = 0x9392ee8e921d5d08ULL;  // ceil(2^105 / 5^18)
   static_assert(static_cast<U>(kMagic) * kFive18 >= static_cast<U>(1) << 105 &&
                 ((static_cast<U>(kMagic) * kFive18 - (static_cast<U>(1) << 105)) >> 42) == 0);
-  const auto u = static_cast<U>(raw);
-  if (static_cast<std::uint64_t>(u >> 64) >= (std::uint64_t{1} << 17)) [[unlikely]]
+  const auto hi = static_cast<std::uint64_t>(static_cast<U>(raw) >> 64);
+  const auto lo = static_cast<std::uint64_t>(raw);
+  if (hi >= (std::uint64_t{1} << 17)) [[unlikely]]
     return wide(raw);
-  const auto x = static_cast<std::uint64_t>(u >> 18);
+  const std::uint64_t x = (lo >> 18) | (hi << 46);
   const auto ip = static_cast<std::uint64_t>((static_cast<U>(x) * kMagic) >> 105);
-  const std::uint64_t fp = static_cast<std::uint64_t>(u) - ip * kOne;
+  const std::uint64_t fp = lo - ip * kOne;
   return static_cast<double>(static_cast<std::int64_t>(ip)) +
          static_cast<double>(static_cast<std::int64_t>(fp)) / 1e18;
 }

@@ -41,7 +41,7 @@ enum class AtEdge : std::uint8_t { Add, Skip, Stop };
   return decimal_to_double(Decimal::from_raw(raw));
 }
 
-// decimal_to_double inline for 0 <= quantity < 2^63 units (every displayed size); the
+// decimal_to_double inline for 0 <= quantity < 2^81 raw units (every displayed size); the
 // rest (negative, huge) out of line.
 [[gnu::always_inline]] inline double quantity_to_double(Decimal::Rep raw) {
   return decimal_to_double_or(raw, wide_quantity);

@@ -396,8 +396,8 @@ void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
       window_docs_[2].doc_type = "price_volume";
       ticker.doc_type = "ticker";
     }
-    for (Record& r : window_docs_) r.symbol.assign(s.symbol);
-    ticker.symbol.assign(s.symbol);
+    for (Record& r : window_docs_) rewrite_text(r.symbol, s.symbol);
+    rewrite_text(ticker.symbol, s.symbol);
     window_docs_for_ = &s;
   }
   fill_window_values(w, window_docs_);
@@ -590,7 +590,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   Record& r = decision_doc_;
   if (decision_doc_for_ != &s) [[likely]] {
     if (!decision_doc_for_) r.doc_type = "decision";
-    r.symbol.assign(s.symbol);
+    rewrite_text(r.symbol, s.symbol);
     decision_doc_for_ = &s;
   }
   {

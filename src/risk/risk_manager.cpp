@@ -1,5 +1,7 @@
 #include "rtcrypto/risk/risk_manager.hpp"
 
+#include "rtcrypto/core/decimal_to_double.hpp"
+
 namespace rtcrypto {
 namespace {
 
@@ -44,8 +46,9 @@ bool RiskManager::observe_equity(TimeNs now, Decimal equity) {
   // (At the peak the drawdown is 0 exactly, as the division below would give: no
   // conversions.)
   if (state_.peak_equity->is_positive() && equity != *state_.peak_equity) {
-    drawdown_pct_ =
-        (*state_.peak_equity - equity).to_double() / state_.peak_equity->to_double() * 100.0;
+    // (decimal_to_double: to_double's doubles without its divide.)
+    drawdown_pct_ = decimal_to_double(*state_.peak_equity - equity) /
+                    decimal_to_double(*state_.peak_equity) * 100.0;
   }
   if (limits_.daily_loss_limit && daily_loss_ >= *limits_.daily_loss_limit &&
       daily_loss_.is_positive()) {

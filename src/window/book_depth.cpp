@@ -41,7 +41,7 @@ enum class AtEdge : std::uint8_t { Add, Skip, Stop };
   return decimal_to_double(Decimal::from_raw(raw));
 }
 
-// decimal_to_double inline for 0 <= quantity < 2^63 units (every displayed size); the
+// decimal_to_double inline for 0 <= quantity < 2^81 raw units (every displayed size); the
 // rest (negative, huge) out of line.
 [[gnu::always_inline]] inline double quantity_to_double(Decimal::Rep raw) {
   return decimal_to_double_or(raw, wide_quantity);
@@ -50,10 +50,9 @@ enum class AtEdge : std::uint8_t { Add, Skip, Stop };
 // The band around one mid (as OrderBook::for_band computes it) with its raw bounds.
 struct Band {
   double lo = 0, hi = 0;
-  // Raw prices strictly between the edges' bounds are surely inside the band, tested as one
-  // unsigned comparison: r - from < span (modulo 2^128). An empty range (edges out of range,
-  // a band too narrow) has span 0 and sends every level to the exact comparison.
-  URep from = 0, span = 0;
+  // Raw prices above `above_lo` are surely above lo, those below `below_hi` surely below hi
+  // (none when an edge is out of range: every level then takes the exact comparison).
+  Decimal::Rep above_lo = 0, below_hi = 0;
   // Raw prices surely beyond an edge (below lo, above hi) end a walk without the exact
   // comparison (the usual end of a walk); none when out of range.
   Decimal::Rep surely_below = 0, surely_above = 0;
@@ -64,37 +63,48 @@ struct Band {
     lo = mid * (1.0 - pct / 100.0);
     hi = mid * (1.0 + pct / 100.0);
     const Edge low(lo), high(hi);
-    if (low.ok && high.ok && high.below > low.above) {
-      from = static_cast<URep>(low.above) + 1;
-      span = static_cast<URep>(high.below) - static_cast<URep>(low.above) - 1;
-    }
     constexpr auto kMaxRep = static_cast<Decimal::Rep>(~static_cast<URep>(0) >> 1);
+    above_lo = low.ok ? low.above : kMaxRep;
+    below_hi = high.ok ? high.below : -kMaxRep - 1;
     surely_below = low.ok ? low.below : -kMaxRep - 1;
     surely_above = high.ok ? high.above : kMaxRep;
   }
 };
 
-// One side's walk within the band, from the best level outward.
-[[gnu::always_inline]] inline double walk_side(const OrderBook& book, Side side, const Band& band) {
-  const double lo = band.lo, hi = band.hi;
-  const URep from = band.from, span = band.span;
-  const bool bid = side == Side::Bid;
-  const Decimal::Rep surely_below = band.surely_below, surely_above = band.surely_above;
+// One side's walk within the band, from the best level outward. Outward, prices fall (bids)
+// or rise (asks): from the first level surely inside the far edge (hi for bids, lo for asks)
+// on, every level is, and one comparison with the near edge tells a level surely inside.
+template <bool kBid>
+[[gnu::always_inline]] inline double walk_side(const OrderBook& book, const Band& band) {
+  constexpr Side side = kBid ? Side::Bid : Side::Ask;
+  const Decimal::Rep far = kBid ? band.below_hi : band.above_lo;
+  const Decimal::Rep near = kBid ? band.above_lo : band.below_hi;
   double sum = 0;
   const std::size_t n = book.depth(side);
   if (n == 0) return sum;
   // The side's levels are contiguous, best last.
-  const BookLevel* const best = &book.level(side, 0);
+  const BookLevel* level = &book.level(side, 0);
   const BookLevel* const worst = &book.level(side, n - 1);  // (one pointer walks: no index)
-  for (const BookLevel* level = best;; --level) {
+  // A level not surely inside: exactly as OrderBook decides. False ends the walk.
+  const auto exact = [&](const BookLevel* l) {
+    const Decimal::Rep r = l->price.raw();
+    if (kBid ? r < band.surely_below : r > band.surely_above) return false;
+    const AtEdge e = at_edge(r, kBid, band.lo, band.hi);
+    if (e == AtEdge::Stop) return false;
+    if (e == AtEdge::Add) sum += quantity_to_double(l->quantity.raw());
+    return true;
+  };
+  // Levels not surely inside the far edge (a crossed book's best ones).
+  while (kBid ? level->price.raw() >= far : level->price.raw() <= far) {
+    if (!exact(level) || level == worst) return sum;
+    --level;
+  }
+  for (;; --level) {
     const Decimal::Rep r = level->price.raw();
-    if (static_cast<URep>(r) - from < span) [[likely]] {
+    if (kBid ? r > near : r < near) [[likely]] {
       sum += quantity_to_double(level->quantity.raw());
-    } else {
-      if (bid ? r < surely_below : r > surely_above) break;
-      const AtEdge e = at_edge(r, bid, lo, hi);
-      if (e == AtEdge::Stop) break;
-      if (e == AtEdge::Add) sum += quantity_to_double(level->quantity.raw());
+    } else if (!exact(level)) {
+      break;
     }
     if (level == worst) break;
   }
@@ -106,7 +116,8 @@ struct Band {
 double depth_quantity_within(const OrderBook& book, Side side, double pct) {
   auto m = book.mid();
   if (!m) return 0.0;
-  return walk_side(book, side, Band(*m, pct));
+  const Band band(*m, pct);
+  return side == Side::Bid ? walk_side<true>(book, band) : walk_side<false>(book, band);
 }
 
 BookDepth depth_quantities_within(const OrderBook& book, double pct) {
@@ -117,7 +128,7 @@ BookDepth depth_quantities_within(const OrderBook& book, double pct) {
 
 BookDepth depth_quantities_around(const OrderBook& book, Decimal mid, double pct) {
   const Band band(mid, pct);  // one mid, one band for both sides
-  return {walk_side(book, Side::Bid, band), walk_side(book, Side::Ask, band)};
+  return {walk_side<true>(book, band), walk_side<false>(book, band)};
 }
 
 }  // namespace rtcrypto

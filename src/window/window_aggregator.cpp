@@ -78,10 +78,14 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
   if (trade_volume_ > 0) w.vwap = trade_notional_ / trade_volume_;
   w.last_trade_price = last_trade_price_;
   if (book) {
-    if (auto b = book->best_bid()) w.best_bid = b->price;
-    if (auto a = book->best_ask()) w.best_ask = a->price;
-    w.mid = book->mid();
-    w.spread = book->spread();
+    // The best levels read once, inline: OrderBook::best, mid and spread's figures.
+    const bool bid = book->depth(Side::Bid) != 0, ask = book->depth(Side::Ask) != 0;
+    if (bid) w.best_bid = book->level(Side::Bid, 0).price;
+    if (ask) w.best_ask = book->level(Side::Ask, 0).price;
+    if (bid && ask) {
+      w.mid = Decimal::from_raw((*w.best_bid + *w.best_ask).raw() / 2);
+      w.spread = *w.best_ask - *w.best_bid;
+    }
     if (w.mid) {  // (no mid: no depth, 0 on both sides)
       const BookDepth depth = depth_quantities_around(*book, *w.mid, config_.depth_pct);
       w.depth_bid = depth.bid;

@@ -157,7 +157,7 @@ TEST(RecordRewriter, GrowsAcrossReallocationsAndShrinks) {
   }
 }
 
-// same_text (rewrite_text's inline compare) is == for every length around its cases, with
+// same_text is == for every length around its cases, with
 // one byte changed anywhere.
 TEST(RecordRewriter, SameTextIsEquality) {
   const std::string base = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -171,6 +171,29 @@ TEST(RecordRewriter, SameTextIsEquality) {
       EXPECT_FALSE(same_text(a, b)) << n << " at " << i;
       EXPECT_EQ(same_text(a, b), std::string_view(a) == std::string_view(b));
     }
+  }
+}
+
+// rewrite_text is assign for every pair of lengths around copy_text's cases (in place,
+// grown, through assign), from strings of any room, and for a piece of the string itself.
+TEST(RecordRewriter, RewriteTextIsAssign) {
+  const std::string base = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz";
+  for (std::size_t from = 0; from <= 40; ++from) {
+    for (std::size_t to = 0; to <= 40; ++to) {
+      for (std::size_t room : {std::size_t{0}, std::size_t{20}, std::size_t{64}}) {
+        std::string s = base.substr(from % 7, from);
+        s.reserve(room);
+        const std::string value = base.substr(to % 5 + 3, to);
+        rewrite_text(s, value);
+        ASSERT_EQ(s, value) << from << " -> " << to << " room " << room;
+        ASSERT_EQ(s.size(), to);
+        ASSERT_EQ(s.c_str()[to], '\0');
+      }
+    }
+    std::string s = base.substr(0, from);
+    const std::string want = s.substr(from / 3, from / 2);
+    rewrite_text(s, std::string_view(s).substr(from / 3, from / 2));  // a piece of itself
+    ASSERT_EQ(s, want) << from;
   }
 }
 

@@ -160,6 +160,26 @@ TEST(RiskManager, DrawdownTripsTheKillSwitch) {
   EXPECT_NE(rm.kill_reason().find("drawdown"), std::string::npos);
 }
 
+// The drawdown is to_double's quotient bit for bit (decimal_to_double's doubles), for
+// equities from cents to beyond its inline range and negative ones.
+TEST(RiskManager, DrawdownIsTheDoublesQuotientOfTheDecimals) {
+  const char* peaks[] = {"0.01", "1200", "98765.432109876543210987", "3000000.5",
+                         "10000000000000.000000000000000007"};
+  const char* falls[] = {"0.000000000000000001", "0.01", "119.9", "98000.000000000000000001",
+                         "2999999.75"};
+  for (const char* p : peaks) {
+    for (const char* f : falls) {
+      RiskManager rm(RiskLimits{});
+      const Decimal peak = decimal_or_throw(p);
+      const Decimal equity = peak - decimal_or_throw(f);
+      rm.observe_equity(kT0, peak);
+      rm.observe_equity(kT0 + 1, equity);
+      const double want = (peak - equity).to_double() / peak.to_double() * 100.0;
+      EXPECT_EQ(rm.drawdown_pct(), want) << p << " - " << f;
+    }
+  }
+}
+
 // At the peak (a new one, or back at it) the drawdown is 0 exactly, a positive zero as the
 // division would give.
 TEST(RiskManager, DrawdownAtThePeakIsZero) {

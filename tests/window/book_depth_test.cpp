@@ -40,9 +40,21 @@ TEST(BookDepth, DecimalToDoubleIsDecimalsOwn) {
   for (const char* text :
        {"0", "0.000000000000000001", "0.1", "1", "18.446744073709551615", "18.446744073709551616",
         "12345.678901234567890123", "-3.5", "-0.000000000000000001", "-18.446744073709551616",
-        "9223372036854775807.999999999999999999"}) {
+        "9223372036854775807.999999999999999999",
+        // around 2^82 raw units (the inline path's end): 4835703.278458516698824704
+        "4835703.278458516698824703", "4835703.278458516698824704", "4835703.278458516698824705",
+        "999999.999999999999999999"}) {
     const Decimal d = decimal_or_throw(text);
     EXPECT_EQ(bits(decimal_to_double(d)), bits(d.to_double())) << text;
+  }
+  // Each integral part's first and last raw value below 2^81 (the reciprocal's edges).
+  for (std::uint64_t ip :
+       {0ULL, 1ULL, 2ULL, 17ULL, 18ULL, 19ULL, 1234567ULL, 2417850ULL, 2417851ULL}) {
+    for (Decimal::Rep raw : {static_cast<Decimal::Rep>(ip) * Decimal::kOne,
+                             static_cast<Decimal::Rep>(ip + 1) * Decimal::kOne - 1}) {
+      const Decimal d = Decimal::from_raw(raw);
+      ASSERT_EQ(bits(decimal_to_double(d)), bits(d.to_double())) << d.to_string();
+    }
   }
   std::mt19937_64 rng(7);
   for (int i = 0; i < 100000; ++i) {
@@ -108,6 +120,26 @@ TEST(BookDepth, CrossedAndOddBandsMatchTheBook) {
   for (double pct : {0.0, 1.0, 1e300, -1e300, std::numeric_limits<double>::infinity(),
                      std::numeric_limits<double>::quiet_NaN()}) {
     expect_same(book, pct);
+  }
+}
+
+// Several best levels beyond the far edge (bids above hi, asks below lo: the walk's exact
+// first part) before the levels inside; and prices whose edges are out of the raw bounds'
+// range (every level exact).
+TEST(BookDepth, DeeplyCrossedAndHugeBooksMatchTheBook) {
+  for (const char* base : {"100", "2000000000000"}) {
+    const Decimal mid = decimal_or_throw(base);
+    const Decimal step = mid * decimal_or_throw("0.004");
+    OrderBook book{"BTCUSD"};
+    for (int i = -6; i <= 6; ++i) {
+      const Decimal off = step * Decimal::from_int(i);
+      book.set_level(Side::Bid, mid + off, Decimal::from_int(1 + (i + 6)));
+      book.set_level(Side::Ask, mid - off + Decimal::from_raw(step.raw() / 3),
+                     Decimal::from_int(100 + (i + 6)));
+    }
+    ASSERT_TRUE(book.crossed());
+    for (double pct : {0.5, 1.0, 1.7, 3.0, 10.0}) expect_same(book, pct);
+    EXPECT_GT(depth_quantity_within(book, Side::Bid, 1.7), 0.0) << base;
   }
 }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -195,6 +196,31 @@ TEST(WindowAggregator, RecordsFollowTheContract) {
 
 // The shared v2 frames, BTCUSD only, 5-second windows, against a computation that shares
 // nothing with the aggregator (strtod on the raw strings, a map of window sums).
+// The close's book figures (read inline) are the book's own: best levels, mid (an odd sum
+// of raw prices included), spread, for empty, one-sided, crossed and ordinary books.
+TEST(WindowAggregator, BookFiguresAreTheBooksOwn) {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 200; ++round) {
+    OrderBook book{"BTCUSD"};
+    WindowAggregator agg("BTCUSD");
+    agg.add(change(Side::Bid, "1", "1", kSec));  // a change: peek answers
+    const int bids = static_cast<int>(rng() % 3), asks = static_cast<int>(rng() % 3);
+    for (int i = 0; i < bids; ++i)
+      book.set_level(Side::Bid, Decimal::from_raw(static_cast<Decimal::Rep>(rng() % 100000) + 1),
+                     Decimal::from_int(1));
+    for (int i = 0; i < asks; ++i)
+      book.set_level(Side::Ask, Decimal::from_raw(static_cast<Decimal::Rep>(rng() % 100000) + 1),
+                     Decimal::from_int(1));
+    const auto w = agg.peek(&book);
+    ASSERT_TRUE(w);
+    const auto bid = book.best_bid(), ask = book.best_ask();
+    EXPECT_EQ(w->best_bid, bid ? std::optional(bid->price) : std::nullopt);
+    EXPECT_EQ(w->best_ask, ask ? std::optional(ask->price) : std::nullopt);
+    EXPECT_EQ(w->mid, book.mid()) << round;
+    EXPECT_EQ(w->spread, book.spread()) << round;
+  }
+}
+
 TEST(WindowAggregator, SharedFramesMatchAnIndependentComputation) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames-with-recv-ts.tsv");
   std::ifstream in(path);

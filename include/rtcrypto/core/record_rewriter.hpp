@@ -30,17 +30,50 @@ inline bool same_text(std::string_view a, std::string_view b) {
   return same_symbol(a, b);
 }
 
-// s = value, kept as it is when already equal. clear + append does about half the work of
-// assign, but only for a value that is not a piece of the string itself.
-inline void rewrite_text(std::string& s, std::string_view value) {
-  if (same_text(s, value)) return;
-  const std::less<const char*> before;
-  if (before(value.data(), s.data()) || !before(value.data(), s.data() + s.size())) {
-    s.clear();
-    s.append(value);
-  } else {
-    s.assign(value);
+// d[0, n) = s[0, n) for buffers apart, by unaligned 16/8/4-byte moves (overlapping at the
+// end) instead of a memcpy call: record texts are short.
+[[gnu::always_inline]] inline void copy_text(char* d, const char* s, std::size_t n) {
+  if (n >= 16) {
+    for (std::size_t i = 0; i + 16 < n; i += 16) __builtin_memcpy(d + i, s + i, 16);
+    __builtin_memcpy(d + n - 16, s + n - 16, 16);
+  } else if (n >= 8) {
+    std::uint64_t a, b;
+    __builtin_memcpy(&a, s, 8), __builtin_memcpy(&b, s + n - 8, 8);
+    __builtin_memcpy(d, &a, 8), __builtin_memcpy(d + n - 8, &b, 8);
+  } else if (n >= 4) {
+    std::uint32_t a, b;
+    __builtin_memcpy(&a, s, 4), __builtin_memcpy(&b, s + n - 4, 4);
+    __builtin_memcpy(d, &a, 4), __builtin_memcpy(d + n - 4, &b, 4);
+  } else if (n > 0) {
+    const char a = s[0], b = s[n / 2], c = s[n - 1];
+    d[0] = a, d[n / 2] = b, d[n - 1] = c;
   }
+}
+
+// s = value, the rest of rewrite_text: a longer value, or a piece of s itself.
+[[gnu::noinline]] inline void rewrite_text_slow(std::string& s, std::string_view value) {
+  const std::less<const char*> before;
+  if (before(value.data(), s.data() + s.size()) && before(s.data(), value.data() + value.size())) {
+    s.assign(value);  // (a piece of s)
+  } else {
+    s.clear();  // (clear + append: about half the work of assign)
+    s.append(value);
+  }
+}
+
+// s = value. A value no longer than s (the usual change from one record to the next) is
+// copied in place without a library call and no compare first (an equal value costs the
+// same copy); the rest out of line.
+[[gnu::always_inline]] inline void rewrite_text(std::string& s, std::string_view value) {
+  const std::size_t n = value.size();
+  const std::less<const char*> before;
+  if (n <= s.size() && (!before(s.data(), value.data() + n) ||
+                        !before(value.data(), s.data() + s.size()))) [[likely]] {
+    copy_text(s.data(), value.data(), n);
+    s.erase(n);  // (inline: sets the length)
+    return;
+  }
+  rewrite_text_slow(s, value);
 }
 
 class RecordRewriter {
@@ -64,13 +97,14 @@ class RecordRewriter {
   }
   [[gnu::always_inline]] void put(FieldKey key, double value) { store<double>(key, value); }
   [[gnu::always_inline]] void put(FieldKey key, Decimal value) { store<Decimal>(key, value); }
-  // A string value, copied into the field's own string (kept when it is already equal).
-  void put_string(FieldKey key, std::string_view value) {
+  // A string value, copied into the field's own string (its buffer kept). Inline like the
+  // other puts; nothing here takes the rewriter's address, so its cursor stays in registers.
+  [[gnu::always_inline]] void put_string(FieldKey key, std::string_view value) {
     FieldValue* v = next(key);
     if (auto* s = std::get_if<std::string>(v)) {
       rewrite_text(*s, value);
     } else {
-      v->emplace<std::string>(value);
+      emplace_string(*v, value);
     }
   }
   // An optional: its value, or null.
@@ -85,22 +119,26 @@ class RecordRewriter {
   void put(FieldKey key, const FieldValue& value) { *next(key) = value; }
 
  private:
+  using Field = std::pair<FieldKey, FieldValue>;
   // The n-th field's value slot, its key set (appended as null past the current end).
   // (A cursor, not an index: no size() — a division by the field's size — per put.)
-  FieldValue* next(FieldKey key) {
+  [[gnu::always_inline]] FieldValue* next(FieldKey key) {
     if (at_ != end_) [[likely]] {
       Field& f = *at_++;
       f.first = key;
       return &f.second;
     }
-    return append(key);
+    Field* f = append(r_, key);  // the cursor follows a reallocation
+    at_ = end_ = f + 1;
+    return &f->second;
   }
-  [[gnu::noinline]] FieldValue* append(FieldKey key) {
-    // Only past the old end (at_ == end_): the cursor follows a reallocation.
-    Field& f = r_.fields.emplace_back(std::piecewise_construct, std::forward_as_tuple(key),
-                                      std::forward_as_tuple());
-    at_ = end_ = r_.fields.data() + r_.fields.size();
-    return &f.second;
+  // A null field appended (only past the old end, at_ == end_).
+  [[gnu::noinline]] static Field* append(Record& r, FieldKey key) {
+    return &r.fields.emplace_back(std::piecewise_construct, std::forward_as_tuple(key),
+                                  std::forward_as_tuple());
+  }
+  [[gnu::noinline]] static void emplace_string(FieldValue& v, std::string_view value) {
+    v.emplace<std::string>(value);
   }
   template <class A>
   [[gnu::always_inline]] void store(FieldKey key, A value) {  // (a few instructions per put)
@@ -112,7 +150,6 @@ class RecordRewriter {
     }
   }
 
-  using Field = std::pair<FieldKey, FieldValue>;
   Record& r_;
   Field* at_;   // the next field to overwrite
   Field* end_;  // the end of the fields the record had (or of those appended since)

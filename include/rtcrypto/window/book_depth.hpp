@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "rtcrypto/book/order_book.hpp"
+#include "rtcrypto/core/decimal_to_double.hpp"
 
 namespace rtcrypto {
 
@@ -20,35 +21,5 @@ struct BookDepth {
 BookDepth depth_quantities_within(const OrderBook& book, double pct);
 // The same around `mid`, which must be book.mid() (a caller that has it already).
 BookDepth depth_quantities_around(const OrderBook& book, Decimal mid, double pct);
-
-// Decimal::to_double, the same double (integral part + fraction ÷ 1e18), inline for
-// 0 <= value < 2^63 units: one 64-bit (or 128/64-bit hardware) division instead of a call.
-// `wide(raw)` answers the rest (negative, huge), where the quotient would not fit int64.
-template <class Wide>
-[[gnu::always_inline]] inline double decimal_to_double_or(Decimal::Rep raw, Wide wide) {
-  constexpr std::uint64_t kOne = 1000000000000000000ULL;
-  const auto hi = static_cast<std::uint64_t>(raw >> 64);
-  const auto lo = static_cast<std::uint64_t>(raw);
-  std::uint64_t ip, fp;
-  if (hi == 0) {
-    ip = lo / kOne;
-    fp = lo % kOne;
-  } else {
-#if defined(__x86_64__)
-    if (hi >= kOne / 2) [[unlikely]]
-      return wide(raw);
-    __asm__("divq %4" : "=a"(ip), "=d"(fp) : "a"(lo), "d"(hi), "r"(kOne));
-#else
-    return wide(raw);
-#endif
-  }
-  return static_cast<double>(static_cast<std::int64_t>(ip)) +
-         static_cast<double>(static_cast<std::int64_t>(fp)) / 1e18;
-}
-
-inline double decimal_to_double(Decimal d) {
-  return decimal_to_double_or(d.raw(),
-                              [](Decimal::Rep raw) { return Decimal::from_raw(raw).to_double(); });
-}
 
 }  // namespace rtcrypto

@@ -79,6 +79,25 @@ alignas(64) constexpr Consts512 kConsts512 = [] {
 
 constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 
+// tzcnt of a 32-bit mask as a 64-bit index (32 for none). The 32-bit result already
+// zero-extends, but GCC 12 adds a `mov r32, r32` for each use (and an xor before it).
+[[gnu::always_inline]] inline std::size_t tz(std::uint32_t x) {
+  std::uint64_t r;
+  asm("tzcnt %k1, %k0" : "=r"(r) : "rm"(x) : "cc");
+  return r;
+}
+// blsr and blsmsk as single instructions (GCC 12 builds both from one x - 1: four).
+[[gnu::always_inline]] inline std::uint32_t lowest_cleared(std::uint32_t x) {
+  std::uint32_t r;
+  asm("blsr %1, %0" : "=r"(r) : "rm"(x) : "cc");
+  return r;
+}
+[[gnu::always_inline]] inline std::uint32_t up_to_lowest(std::uint32_t x) {
+  std::uint32_t r;
+  asm("blsmsk %1, %0" : "=r"(r) : "rm"(x) : "cc");
+  return r;
+}
+
 // One change at p (64 readable bytes, the first 8 `head`, `sell` = side_of(head)) in the
 // point-aligned layout; writes it to `out` and returns the position after its `]`, or nullptr
 // when it is not of that shape. `side_known`: sell is a constant (the side-run loops).
@@ -108,13 +127,13 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(
   if (!(quotes & 1u)) return nullptr;
   const std::uint32_t q1 = _blsr_u32(quotes);
   const std::uint32_t q2 = _blsr_u32(q1);  // from the quantity's opening quote (if e1 < 30)
-  const std::size_t e1 = _tzcnt_u32(q1);
-  const std::size_t pt1 = _tzcnt_u32(_blsr_u32(stops));
+  const std::size_t e1 = tz(q1);
+  const std::size_t pt1 = tz(_blsr_u32(stops));
   std::uint16_t sep;
   std::memcpy(&sep, w + e1 + 1, 2);
   if (sep != kCommaQuote) return nullptr;
-  const std::size_t e2 = _tzcnt_u32(_blsr_u32(q2));
-  const std::size_t pt2 = _tzcnt_u32(_andn_u32(_blsmsk_u32(q2), stops));
+  const std::size_t e2 = tz(lowest_cleared(q2));
+  const std::size_t pt2 = tz(_andn_u32(up_to_lowest(q2), stops));
   std::uint16_t close;
   std::memcpy(&close, w + e2, 2);
   if (close != kQuoteBracket) return nullptr;
@@ -132,8 +151,14 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(
   const __m256i eights = _mm256_madd_epi16(_mm256_packus_epi32(fours, fours), vec(k.w10k));
   const __m256i d16 =
       _mm256_add_epi64(_mm256_mul_epu32(eights, vec(k.e8)), _mm256_srli_epi64(eights, 32));
-  const auto price = static_cast<std::int64_t>(_mm256_extract_epi64(d16, 0));
-  const auto qty = static_cast<std::uint64_t>(_mm256_extract_epi64(d16, 2));
+  // Through the level's memory, not vector-to-scalar moves: the vector ports are the
+  // loop's busiest; a store and two (forwarded) loads use others.
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(&out), d16);
+  // (As asm: GCC would turn the loads back into the moves.)
+  std::int64_t price;
+  std::uint64_t qty;
+  asm("mov %1, %0" : "=r"(price) : "m"(*reinterpret_cast<const std::int64_t*>(&out)));
+  asm("mov %1, %0" : "=r"(qty) : "m"(*(reinterpret_cast<const std::uint64_t*>(&out) + 2)));
   if (price == 0) return nullptr;
   // The value times 10^8 < 10^16, times 10^10: one 64x64->128 multiply each. The side
   // rides in the sign of the price.
@@ -171,8 +196,10 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char*
     // The next change's `[`, found apart from this change's reading so the next iteration's
     // loads need not wait for it: a change takes 15 to 46 bytes, and has no `[` after its
     // first byte, so the next starts at the first `[` in [p + 16, p + 48) or is not there.
-    const std::uint32_t opens = _cvtmask32_u32(_mm256_cmpeq_epi8_mask(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open)));
+    // (A byte compare and movemask: 4 cycles where a compare into a mask register and its
+    // move take 6, on this loop's one chain from change to change.)
+    const auto opens = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open))));
     // (64-bit count: no zero-extension. With no `[` it runs past p + 48, where `,[` can't be.)
     const char* const next = p + 16 + _tzcnt_u64(opens);
     std::uint64_t head;

@@ -100,7 +100,9 @@ constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 
 // One change at p (64 readable bytes, the first 8 `head`, `sell` = side_of(head)) in the
 // point-aligned layout; writes it to `out` and returns the position after its `]`, or nullptr
-// when it is not of that shape. `side_known`: sell is a constant (the side-run loops).
+// when it is not of that shape. The window is loaded from w, which waits for the head's
+// side; that wait is not on the chain from change to change (the next change's `[` is found
+// apart), and it spares a buy's masks the shifts that a window loaded before it needed.
 //
 // The window's quote and point masks give the layout `"price","quantity"]` (the separator
 // and the closing bracket checked with two loads), each number's point pt (the first point
@@ -110,20 +112,15 @@ constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 // most one point, as Decimal::parse's fast path reads it: a price may start with its point
 // (".5"; "." reads as 0 and is refused with the other zero prices), a quantity may not.
 RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(
-    const char* p, std::uint64_t head, std::size_t sell, bool side_known, ScannedLevel& out,
-    const Consts& k, const Consts512& k5) {
+    const char* p, std::uint64_t head, std::size_t sell, ScannedLevel& out, const Consts& k,
+    const Consts512& k5) {
   if (head != k.open_of[sell]) return nullptr;
   const char* const w = p + 7 + sell;  // the price's opening quote
-  // With the side unknown, the 32 bytes from p + 8, loaded before it is known (the load and
-  // all that follows waited for it): w's for a sell; for a buy, those after w, whose quote
-  // the head held. A buy's masks move up a byte, their bit 0 (the quote) set, so they give
-  // the window at w. With the side known, w's.
-  const std::uint32_t buy = side_known ? 0u : static_cast<std::uint32_t>(sell) ^ 1u;
-  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(side_known ? w : p + 8));
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
   const __mmask32 quote_mask = _mm256_cmpeq_epi8_mask(b, vec(&k.quote));
   const __mmask32 point_mask = _mm256_cmpeq_epi8_mask(b, vec(&k.point));
-  const std::uint32_t quotes = (_cvtmask32_u32(quote_mask) << buy) | buy;
-  const std::uint32_t stops = (_cvtmask32_u32(_kor_mask32(quote_mask, point_mask)) << buy) | buy;
+  const std::uint32_t quotes = _cvtmask32_u32(quote_mask);
+  const std::uint32_t stops = _cvtmask32_u32(_kor_mask32(quote_mask, point_mask));
   if (!(quotes & 1u)) return nullptr;
   const std::uint32_t q1 = _blsr_u32(quotes);
   const std::uint32_t q2 = _blsr_u32(q1);  // from the quantity's opening quote (if e1 < 30)
@@ -140,9 +137,8 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(
   const std::uint64_t lanes = k5.price_int[pt1] | k5.price_frac[e1 - pt1] |
                               k5.quantity_int[pt2 - e1] | k5.quantity_frac[e2 - pt2];
   if (lanes & kTooLong) return nullptr;
-  // (Byte j of b is at w + j + buy.)
-  const __m256i at = _mm256_inserti128_si256(_mm256_castsi128_si256(vec128(k5.at_of[pt1 - buy])),
-                                             vec128(k5.at_of[pt2 - buy]), 1);
+  const __m256i at = _mm256_inserti128_si256(_mm256_castsi128_si256(vec128(k5.at_of[pt1])),
+                                             vec128(k5.at_of[pt2]), 1);
   const __m256i d = _mm256_maskz_permutexvar_epi8(static_cast<__mmask32>(lanes), at,
                                                   _mm256_sub_epi8(b, vec(&k.zero)));
   if (_mm256_cmpgt_epu8_mask(d, vec(&k5.nine)) != 0) return nullptr;
@@ -174,9 +170,9 @@ RTC_AVX2 [[gnu::noinline]] const char* avx2_change(const char* p, ScannedLevel& 
 }
 
 // Spans longer than this are snapshots (or big deltas) whose changes come in runs of one
-// side: their loop branches on the side, so each side's reading has it as a constant (no
-// shifts of the masks for a buy, fewer registers). Short delta spans have random sides,
-// which that branch would mispredict: their loop reads the side as data.
+// side: their loop branches on the side, so each side's reading has it as a constant (fewer
+// registers). Short delta spans have random sides, which that branch would mispredict: their
+// loop reads the side as data.
 constexpr std::ptrdiff_t kSideRunSpan = 1024;
 
 template <bool kSideRuns>
@@ -207,10 +203,9 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char*
     const std::size_t sell = side_of(head);
     const char* q;
     if constexpr (kSideRuns) {
-      q = sell ? aligned_change(p, head, 1, true, *out, k, k5)
-               : aligned_change(p, head, 0, true, *out, k, k5);
+      q = sell ? aligned_change(p, head, 1, *out, k, k5) : aligned_change(p, head, 0, *out, k, k5);
     } else {
-      q = aligned_change(p, head, sell, false, *out, k, k5);
+      q = aligned_change(p, head, sell, *out, k, k5);
     }
     if (!q) q = avx2_change(p, *out);  // longer numbers, a quantity like ".5", ...
     if (!q) {

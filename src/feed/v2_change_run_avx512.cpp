@@ -79,13 +79,6 @@ alignas(64) constexpr Consts512 kConsts512 = [] {
 
 constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 
-// tzcnt of a 32-bit mask as a 64-bit index (32 for none). The 32-bit result already
-// zero-extends, but GCC 12 adds a `mov r32, r32` for each use (and an xor before it).
-[[gnu::always_inline]] inline std::size_t tz(std::uint32_t x) {
-  std::uint64_t r;
-  asm("tzcnt %k1, %k0" : "=r"(r) : "rm"(x) : "cc");
-  return r;
-}
 // blsr and blsmsk as single instructions (GCC 12 builds both from one x - 1: four).
 [[gnu::always_inline]] inline std::uint32_t lowest_cleared(std::uint32_t x) {
   std::uint32_t r;

@@ -178,8 +178,9 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char*
   asm("" : "+r"(kp), "+r"(k5p));
   const Consts& k = *kp;
   const Consts512& k5 = *k5p;
-  // Room for every change that can start before limit (each takes 15 bytes and a comma).
-  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(limit - p) / 15 + 1);
+  // Room for every change that can start before limit: each takes 15 bytes and a comma, so
+  // they start 16 or more bytes apart (a shift, where / 15 took a multiply).
+  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(limit - p) / 16 + 1);
   ScannedLevel* out = first;
   const char* done = nullptr;
   while (p < limit) {

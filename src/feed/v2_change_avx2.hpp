@@ -117,6 +117,14 @@ alignas(32) inline constexpr Consts kConsts = [] {
   return (head >> 16) & 1;
 }
 
+// tzcnt of a 32-bit mask as a 64-bit index (32 for none). The 32-bit result already
+// zero-extends, but GCC 12 adds a `mov r32, r32` for each use (and an xor before it).
+[[gnu::always_inline]] inline std::size_t tz(std::uint32_t x) {
+  std::uint64_t r;
+  asm("tzcnt %k1, %k0" : "=r"(r) : "rm"(x) : "cc");
+  return r;
+}
+
 RTC_AVX2 inline __m256i vec(const void* v) {
   return _mm256_load_si256(static_cast<const __m256i*>(v));
 }
@@ -150,14 +158,14 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, Sca
   const auto quotes =
       static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, vec(&k.quote))));
   const std::uint32_t q1 = quotes & ~1u;
-  const std::size_t e1 = _tzcnt_u32(q1);  // price in [1, e1); 32 when no quote
+  const std::size_t e1 = tz(q1);  // price in [1, e1); 32 when no quote
   std::uint32_t sep;
   std::memcpy(&sep, w + e1, 4);
   if (!(quotes & 1u) || (sep & 0xFFFFFF) != kQuoteCommaQuote) return nullptr;
   // The quantity in [s2, e2): the next quote after `","` (32 for none: then the one right
   // after the window must close it).
   const std::size_t s2 = e1 + 3;
-  const std::size_t e2 = _tzcnt_u32(_blsr_u32(_blsr_u32(q1)));
+  const std::size_t e2 = tz(_blsr_u32(_blsr_u32(q1)));
   std::uint16_t close;
   std::memcpy(&close, w + e2, 2);
   const std::size_t n1 = e1 - 1, n2 = e2 - s2;  // lengths, 1..16
@@ -167,8 +175,8 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, Sca
   const std::uint32_t qty_points = points >> s2;
   if (qty_points & 1u) return nullptr;
   // 32 + the digits after each number's first point (< 17 when it has none).
-  const std::size_t x1 = 32 + n1 - 1 - _tzcnt_u32(_bzhi_u32(points >> 1, n1));
-  const std::size_t x2 = 32 + n2 - 1 - _tzcnt_u32(_bzhi_u32(qty_points, n2));
+  const std::size_t x1 = 32 + n1 - 1 - tz(_bzhi_u32(points >> 1, n1));
+  const std::size_t x2 = 32 + n2 - 1 - tz(_bzhi_u32(qty_points, n2));
   // Digit values, right-aligned (16 lanes each).
   const __m128i d1 =
       _mm_shuffle_epi8(_mm_sub_epi8(load128(w + 1), vec128(&k.zero)),

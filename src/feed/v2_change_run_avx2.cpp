@@ -16,8 +16,9 @@ RTC_AVX2 const char* run_avx2(const char* p, const char* limit, LevelBuffer& lev
   const Consts* kp = &kConsts;
   asm("" : "+r"(kp));
   const Consts& k = *kp;
-  // Room for every change that can start before limit (each takes 15 bytes and a comma).
-  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(limit - p) / 15 + 1);
+  // Room for every change that can start before limit: each takes 15 bytes and a comma, so
+  // they start 16 or more bytes apart (a shift, where / 15 took a multiply).
+  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(limit - p) / 16 + 1);
   ScannedLevel* out = first;
   const char* done = nullptr;
   while (p < limit) {

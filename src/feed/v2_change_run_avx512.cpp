@@ -8,7 +8,8 @@
 // lanes a number fills come from four small tables indexed by the distances between its
 // quotes and point, whose out-of-range entries carry one flag: one test refuses every
 // length this layout does not take. Those changes (38 of 48,041 in the recorded frames)
-// are read by the AVX2 routine instead, so the kernel takes exactly what the AVX2 one takes.
+// are read by the AVX2 routine instead, so the kernel takes what the AVX2 one takes, and also
+// numbers of 8 + 8 digits (17 characters), which the AVX2 one leaves to the general reader.
 #include "v2_change_avx2.hpp"
 
 #if defined(RTC_HAVE_AVX2_KERNEL)
@@ -79,9 +80,23 @@ alignas(64) constexpr Consts512 kConsts512 = [] {
 
 constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 
+// blsr and blsmsk as single instructions (GCC 12 builds both from one x - 1: four).
+[[gnu::always_inline]] inline std::uint32_t lowest_cleared(std::uint32_t x) {
+  std::uint32_t r;
+  asm("blsr %1, %0" : "=r"(r) : "rm"(x) : "cc");
+  return r;
+}
+[[gnu::always_inline]] inline std::uint32_t up_to_lowest(std::uint32_t x) {
+  std::uint32_t r;
+  asm("blsmsk %1, %0" : "=r"(r) : "rm"(x) : "cc");
+  return r;
+}
+
 // One change at p (64 readable bytes, the first 8 `head`, `sell` = side_of(head)) in the
 // point-aligned layout; writes it to `out` and returns the position after its `]`, or nullptr
-// when it is not of that shape. `side_known`: sell is a constant (the side-run loops).
+// when it is not of that shape. The window is loaded from w, which waits for the head's
+// side; that wait is not on the chain from change to change (the next change's `[` is found
+// apart), and it spares a buy's masks the shifts that a window loaded before it needed.
 //
 // The window's quote and point masks give the layout `"price","quantity"]` (the separator
 // and the closing bracket checked with two loads), each number's point pt (the first point
@@ -91,39 +106,33 @@ constexpr std::uint16_t kCommaQuote = ',' | ('"' << 8);
 // most one point, as Decimal::parse's fast path reads it: a price may start with its point
 // (".5"; "." reads as 0 and is refused with the other zero prices), a quantity may not.
 RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(
-    const char* p, std::uint64_t head, std::size_t sell, bool side_known, ScannedLevel& out,
-    const Consts& k, const Consts512& k5) {
+    const char* p, std::uint64_t head, std::size_t sell, ScannedLevel& out, const Consts& k,
+    const Consts512& k5) {
   if (head != k.open_of[sell]) return nullptr;
   const char* const w = p + 7 + sell;  // the price's opening quote
-  // With the side unknown, the 32 bytes from p + 8, loaded before it is known (the load and
-  // all that follows waited for it): w's for a sell; for a buy, those after w, whose quote
-  // the head held. A buy's masks move up a byte, their bit 0 (the quote) set, so they give
-  // the window at w. With the side known, w's.
-  const std::uint32_t buy = side_known ? 0u : static_cast<std::uint32_t>(sell) ^ 1u;
-  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(side_known ? w : p + 8));
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
   const __mmask32 quote_mask = _mm256_cmpeq_epi8_mask(b, vec(&k.quote));
   const __mmask32 point_mask = _mm256_cmpeq_epi8_mask(b, vec(&k.point));
-  const std::uint32_t quotes = (_cvtmask32_u32(quote_mask) << buy) | buy;
-  const std::uint32_t stops = (_cvtmask32_u32(_kor_mask32(quote_mask, point_mask)) << buy) | buy;
+  const std::uint32_t quotes = _cvtmask32_u32(quote_mask);
+  const std::uint32_t stops = _cvtmask32_u32(_kor_mask32(quote_mask, point_mask));
   if (!(quotes & 1u)) return nullptr;
   const std::uint32_t q1 = _blsr_u32(quotes);
   const std::uint32_t q2 = _blsr_u32(q1);  // from the quantity's opening quote (if e1 < 30)
-  const std::size_t e1 = _tzcnt_u32(q1);
-  const std::size_t pt1 = _tzcnt_u32(_blsr_u32(stops));
+  const std::size_t e1 = tz(q1);
+  const std::size_t pt1 = tz(_blsr_u32(stops));
   std::uint16_t sep;
   std::memcpy(&sep, w + e1 + 1, 2);
   if (sep != kCommaQuote) return nullptr;
-  const std::size_t e2 = _tzcnt_u32(_blsr_u32(q2));
-  const std::size_t pt2 = _tzcnt_u32(_andn_u32(_blsmsk_u32(q2), stops));
+  const std::size_t e2 = tz(lowest_cleared(q2));
+  const std::size_t pt2 = tz(_andn_u32(up_to_lowest(q2), stops));
   std::uint16_t close;
   std::memcpy(&close, w + e2, 2);
   if (close != kQuoteBracket) return nullptr;
   const std::uint64_t lanes = k5.price_int[pt1] | k5.price_frac[e1 - pt1] |
                               k5.quantity_int[pt2 - e1] | k5.quantity_frac[e2 - pt2];
   if (lanes & kTooLong) return nullptr;
-  // (Byte j of b is at w + j + buy.)
-  const __m256i at = _mm256_inserti128_si256(_mm256_castsi128_si256(vec128(k5.at_of[pt1 - buy])),
-                                             vec128(k5.at_of[pt2 - buy]), 1);
+  const __m256i at = _mm256_inserti128_si256(_mm256_castsi128_si256(vec128(k5.at_of[pt1])),
+                                             vec128(k5.at_of[pt2]), 1);
   const __m256i d = _mm256_maskz_permutexvar_epi8(static_cast<__mmask32>(lanes), at,
                                                   _mm256_sub_epi8(b, vec(&k.zero)));
   if (_mm256_cmpgt_epu8_mask(d, vec(&k5.nine)) != 0) return nullptr;
@@ -132,8 +141,14 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* aligned_change(
   const __m256i eights = _mm256_madd_epi16(_mm256_packus_epi32(fours, fours), vec(k.w10k));
   const __m256i d16 =
       _mm256_add_epi64(_mm256_mul_epu32(eights, vec(k.e8)), _mm256_srli_epi64(eights, 32));
-  const auto price = static_cast<std::int64_t>(_mm256_extract_epi64(d16, 0));
-  const auto qty = static_cast<std::uint64_t>(_mm256_extract_epi64(d16, 2));
+  // Through the level's memory (a store, two forwarded loads): ~1% faster than the moves
+  // out of the vector register, which take vector-port uops.
+  _mm256_storeu_si256(reinterpret_cast<__m256i*>(&out), d16);
+  // (As asm: GCC would turn the loads back into the moves.)
+  std::int64_t price;
+  std::uint64_t qty;
+  asm("mov %1, %0" : "=r"(price) : "m"(*reinterpret_cast<const std::int64_t*>(&out)));
+  asm("mov %1, %0" : "=r"(qty) : "m"(*(reinterpret_cast<const std::uint64_t*>(&out) + 2)));
   if (price == 0) return nullptr;
   // The value times 10^8 < 10^16, times 10^10: one 64x64->128 multiply each. The side
   // rides in the sign of the price.
@@ -149,9 +164,9 @@ RTC_AVX2 [[gnu::noinline]] const char* avx2_change(const char* p, ScannedLevel& 
 }
 
 // Spans longer than this are snapshots (or big deltas) whose changes come in runs of one
-// side: their loop branches on the side, so each side's reading has it as a constant (no
-// shifts of the masks for a buy, fewer registers). Short delta spans have random sides,
-// which that branch would mispredict: their loop reads the side as data.
+// side: their loop branches on the side, so each side's reading has it as a constant (fewer
+// registers). Short delta spans have random sides, which that branch would mispredict: their
+// loop reads the side as data.
 constexpr std::ptrdiff_t kSideRunSpan = 1024;
 
 template <bool kSideRuns>
@@ -163,16 +178,19 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char*
   asm("" : "+r"(kp), "+r"(k5p));
   const Consts& k = *kp;
   const Consts512& k5 = *k5p;
-  // Room for every change that can start before limit (each takes 15 bytes and a comma).
-  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(limit - p) / 15 + 1);
+  // Room for every change that can start before limit: each takes 15 bytes and a comma, so
+  // they start 16 or more bytes apart (a shift, where / 15 took a multiply).
+  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(limit - p) / 16 + 1);
   ScannedLevel* out = first;
   const char* done = nullptr;
   while (p < limit) {
     // The next change's `[`, found apart from this change's reading so the next iteration's
     // loads need not wait for it: a change takes 15 to 46 bytes, and has no `[` after its
     // first byte, so the next starts at the first `[` in [p + 16, p + 48) or is not there.
-    const std::uint32_t opens = _cvtmask32_u32(_mm256_cmpeq_epi8_mask(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open)));
+    // (A byte compare and movemask: 4 cycles where a compare into a mask register and its
+    // move take 6, on this loop's one chain from change to change.)
+    const auto opens = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open))));
     // (64-bit count: no zero-extension. With no `[` it runs past p + 48, where `,[` can't be.)
     const char* const next = p + 16 + _tzcnt_u64(opens);
     std::uint64_t head;
@@ -180,10 +198,9 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char*
     const std::size_t sell = side_of(head);
     const char* q;
     if constexpr (kSideRuns) {
-      q = sell ? aligned_change(p, head, 1, true, *out, k, k5)
-               : aligned_change(p, head, 0, true, *out, k, k5);
+      q = sell ? aligned_change(p, head, 1, *out, k, k5) : aligned_change(p, head, 0, *out, k, k5);
     } else {
-      q = aligned_change(p, head, sell, false, *out, k, k5);
+      q = aligned_change(p, head, sell, *out, k, k5);
     }
     if (!q) q = avx2_change(p, *out);  // longer numbers, a quantity like ".5", ...
     if (!q) {

@@ -294,6 +294,113 @@ TEST(V2ChangeRun, NoReadPastTheEndOfAFrame) {
   munmap(mem, size + page);
 }
 
+// The changes `[...],[...]` of text (a kernel's taken span) as Decimal::parse reads them;
+// nullopt for a change not of the shape.
+std::optional<std::vector<ScannedLevel>> parse_changes(std::string_view text,
+                                                       std::vector<std::string>* numbers) {
+  std::vector<ScannedLevel> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t end = text.find(']', at);
+    if (end == std::string_view::npos || text[at] != '[') return std::nullopt;
+    const std::string_view c = text.substr(at + 1, end - at - 1);  // "side","p","q"
+    const std::size_t q1 = c.find("\",\""), q2 = c.rfind("\",\"");
+    if (q1 == q2 || c.front() != '"' || c.back() != '"') return std::nullopt;
+    const std::string_view side = c.substr(1, q1 - 1);
+    const std::string price(c.substr(q1 + 3, q2 - q1 - 3)),
+        qty(c.substr(q2 + 3, c.size() - q2 - 4));
+    const auto p = Decimal::parse(price), q = Decimal::parse(qty);
+    if ((side != "buy" && side != "sell") || !p || !q || !p->is_positive() || q->is_negative()) {
+      return std::nullopt;
+    }
+    out.push_back(ScannedLevel::make(side == "sell" ? Side::Ask : Side::Bid, *p, *q));
+    if (numbers) numbers->insert(numbers->end(), {price, qty});
+    at = end + 2;  // past `],`
+  }
+  return out;
+}
+
+// The AVX-512 kernel called directly (return value and levels) on runs of changes: short
+// spans (sides at random, the delta loop) and long ones (runs of one side, the side-run
+// loop), numbers at the edges of its layout, bytes mutated, limits cut anywhere. Every level
+// it gives is Decimal::parse's reading of the span it says it took, and it takes what the
+// AVX2 kernel takes, and more only where a number has 8 + 8 digits (17 characters, which the
+// AVX2 layout leaves to the general reader).
+TEST(V2ChangeRun, Avx512ReadsMutatedRunsAsDecimalParseAndAvx2Do) {
+  if (!feed_detail::avx512_usable()) GTEST_SKIP() << "no AVX-512 VBMI on this CPU";
+  std::mt19937_64 rng(17);
+  const auto n = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
+  const auto digits = [&](int count) {
+    std::string s;
+    for (int i = 0; i < count; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  const auto number = [&]() -> std::string {
+    switch (rng() % 8) {
+      case 0:
+        return std::string(n(1, 9), '9') + "." + std::string(n(0, 9), '9');
+      case 1:
+        return "0." + std::string(n(0, 8), '0') + "1";
+      case 2:
+        return random_decimal(rng);
+      default:
+        return digits(n(1, 8)) + (rng() % 4 ? "." + digits(n(0, 9)) : "");
+    }
+  };
+  const std::string bytes = "[],\"\\ 0123456789.-eEbuysl\x01\xff";
+  std::size_t taken = 0, more = 0;
+  for (int round = 0; round < 6000; ++round) {
+    const bool long_span = round % 3 == 0;
+    const int count = long_span ? n(40, 160) : n(1, 8);
+    bool sell = rng() % 2;
+    std::string text;
+    for (int i = 0; i < count; ++i) {
+      if (!long_span || rng() % 40 == 0) sell = rng() % 2;
+      if (i) text += ',';
+      text += std::string("[\"") + (sell ? "sell" : "buy") + "\",\"" + number() + "\",\"" +
+              number() + "\"]";
+    }
+    for (int m = n(0, 3); m > 0; --m) text[rng() % text.size()] = bytes[rng() % bytes.size()];
+    // 64 readable bytes from every position before the limit.
+    const std::string buffer = text + "]}" + std::string(80, ' ');
+    const std::size_t limit = round % 4 == 0 ? rng() % (text.size() + 1) : text.size();
+    const char* const b = buffer.data();
+    const std::string what = "round " + std::to_string(round) + ": " + text;
+    LevelBuffer la, lb;
+    const char* const da = feed_detail::change_run_avx2(b, b + limit, la);
+    const char* const db = feed_detail::change_run_avx512(b, b + limit, lb);
+    ASSERT_EQ(da == nullptr, la.size() == 0) << what;
+    ASSERT_EQ(db == nullptr, lb.size() == 0) << what;
+    std::vector<std::string> numbers;
+    const auto want = parse_changes({b, db ? static_cast<std::size_t>(db - b) : 0}, &numbers);
+    ASSERT_TRUE(want.has_value()) << what;
+    ASSERT_EQ(want->size(), lb.size()) << what;
+    ASSERT_GE(lb.size(), la.size()) << what;
+    for (std::size_t i = 0; i < lb.size(); ++i) {
+      const ScannedLevel& got = lb.levels()[i];
+      ASSERT_TRUE(got.signed_price == (*want)[i].signed_price &&
+                  got.quantity == (*want)[i].quantity)
+          << what << " level " << i;
+      if (i < la.size()) {
+        ASSERT_TRUE(la.levels()[i].signed_price == got.signed_price &&
+                    la.levels()[i].quantity == got.quantity)
+            << what << " level " << i;
+      }
+    }
+    if (lb.size() == la.size()) {
+      ASSERT_EQ(da, db) << what;
+    } else {
+      // The first change AVX2 left has a number of 17 characters.
+      const std::size_t i = la.size();
+      ASSERT_TRUE(numbers[2 * i].size() == 17 || numbers[2 * i + 1].size() == 17) << what;
+      ++more;
+    }
+    taken += lb.size();
+  }
+  EXPECT_GT(taken, 15'000u);  // many changes are taken: the comparison is not vacuous
+  EXPECT_GT(more, 0u);
+}
+
 // Every kernel gives the baseline's scan of every shared frame and of mutated ones.
 TEST(V2ChangeRun, KernelsAgreeOnSharedAndMutatedFrames) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");

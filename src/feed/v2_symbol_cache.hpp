@@ -1,5 +1,5 @@
 #pragma once
-// A small cache from a symbol's bytes, as a frame spells them, to a value (the v2
+// A direct-mapped cache from a symbol's bytes, as a frame spells them, to a value (the v2
 // parser's per-symbol state). A symbol of 1 to 16 bytes is its length plus two word loads
 // that together cover every byte, so a hit costs a few loads and compares per frame instead
 // of a hash over the bytes and a string copy. Longer symbols are never cached (the caller
@@ -45,48 +45,34 @@ struct SymbolKey {
   bool operator==(const SymbolKey&) const = default;
 };
 
-// Two ways per set: a recording's few dozen symbols alternate frame by frame, and with one
-// way the pairs that shared a slot evicted each other on every switch (an intern each).
-template <typename V, std::size_t Slots = 128>
+// 256 slots: a recording's few dozen symbols alternate frame by frame, and each pair that
+// shares a slot evicts each other on every switch (an intern each); with 64 slots eight of
+// 34 symbols did. (Two ways per set cost a mispredicted branch per frame instead.)
+template <typename V, std::size_t Slots = 256>
 class SymbolCache {
-  static_assert((Slots & (Slots - 1)) == 0 && Slots >= 2, "a power of two, two or more");
+  static_assert((Slots & (Slots - 1)) == 0, "a power of two");
 
  public:
   // The value cached for `k` (valid), or nullptr.
   V* find(const SymbolKey& k) const {
-    const Slot* set = &slots_[index(k)];
-    if (set[0].key == k) return set[0].value;
-    return set[1].key == k ? set[1].value : nullptr;
+    const Slot& s = slots_[index(k)];
+    return s.key == k ? s.value : nullptr;
   }
-  // Caches `v` for `k` (valid): in an empty way of its set, else in place of the way
-  // filled longer ago.
-  void put(const SymbolKey& k, V* v) {
-    const std::size_t i = index(k);
-    Slot* set = &slots_[i];
-    std::size_t way = set[0].key == k || !set[0].key.valid()   ? 0
-                      : set[1].key == k || !set[1].key.valid() ? 1
-                                                               : older_[i / 2];
-    set[way] = Slot{k, v};
-    older_[i / 2] = static_cast<unsigned char>(way ^ 1);
-  }
-  void clear() {
-    slots_.fill(Slot{});
-    older_.fill(0);
-  }
+  // Caches `v` for `k` (valid), replacing whatever shared its slot.
+  void put(const SymbolKey& k, V* v) { slots_[index(k)] = Slot{k, v}; }
+  void clear() { slots_.fill(Slot{}); }
 
  private:
   struct Slot {
     SymbolKey key;
     V* value = nullptr;
   };
-  // The first slot of k's set (an even index).
   static std::size_t index(const SymbolKey& k) {
     // Multiplicative mixing: the top bits depend on every byte of both words.
     const std::uint64_t h = (k.lo * 0x9E3779B97F4A7C15ULL) ^ (k.hi + k.n) * 0xC2B2AE3D27D4EB4FULL;
-    return static_cast<std::size_t>((h ^ (h >> 29)) >> 32) & (Slots - 2);
+    return static_cast<std::size_t>((h ^ (h >> 29)) >> 32) & (Slots - 1);
   }
   std::array<Slot, Slots> slots_{};
-  std::array<unsigned char, Slots / 2> older_{};  // per set: the way to replace next
 };
 
 }  // namespace rtcrypto::feed_detail

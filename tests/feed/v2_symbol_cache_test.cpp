@@ -1,6 +1,6 @@
 // The v2 parser's symbol cache: equal keys exactly for equal symbols of 1..16 bytes (every
 // length, random bytes, single-byte changes anywhere), no key for empty or longer symbols,
-// and a cache that answers only for the key it was given, two symbols per set.
+// and a cache that answers only for the key it was given.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -61,29 +61,6 @@ TEST(SymbolCache, AnswersOnlyForItsKey) {
   }
   cache.clear();
   for (const std::string& s : names) EXPECT_EQ(cache.find(SymbolKey::of(s)), nullptr);
-}
-
-TEST(SymbolCache, KeepsTwoSymbolsOfOneSetAndReplacesTheOlder) {
-  SymbolCache<int, 2> cache;  // one set: every key shares it
-  int a = 1, b = 2, c = 3;
-  const SymbolKey ka = SymbolKey::of("BTCUSD"), kb = SymbolKey::of("ETHUSD"),
-                  kc = SymbolKey::of("SOLUSD");
-  cache.put(ka, &a);
-  cache.put(kb, &b);
-  EXPECT_EQ(cache.find(ka), &a);
-  EXPECT_EQ(cache.find(kb), &b);
-  cache.put(kc, &c);  // replaces a, filled first
-  EXPECT_EQ(cache.find(ka), nullptr);
-  EXPECT_EQ(cache.find(kb), &b);
-  EXPECT_EQ(cache.find(kc), &c);
-  cache.put(ka, &a);  // now b is the older
-  EXPECT_EQ(cache.find(kb), nullptr);
-  EXPECT_EQ(cache.find(kc), &c);
-  EXPECT_EQ(cache.find(ka), &a);
-  int a2 = 4;
-  cache.put(ka, &a2);  // a key already cached keeps its way
-  EXPECT_EQ(cache.find(ka), &a2);
-  EXPECT_EQ(cache.find(kc), &c);
 }
 
 }  // namespace

@@ -1132,6 +1132,9 @@ struct DeltaText {
   out = L2Scan{};
   const std::size_t n = frame.size();
   if (n == 0) return false;
+  // A frame of another type (trades and heartbeats, each frame) fails scan_frame() at its
+  // type anyway: without its copy and scan.
+  if (n > 9 && frame.starts_with("{\"type\":\"") && frame[9] != 'l') return false;
   if (n > kCopyMax) {
     // Room for every change the frame could hold (15 bytes or more each), taken while the
     // buffer is empty: growing it mid-snapshot copied what it held.

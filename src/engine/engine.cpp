@@ -313,7 +313,8 @@ void Engine::on_trade(const TradeEvent& t) {
   add_trade(*s, t);
 }
 
-inline void Engine::add_trade(SymbolState& s, const TradeEvent& t) {
+// Inline in on_trade: a call there saved and restored three registers per trade.
+[[gnu::always_inline]] inline void Engine::add_trade(SymbolState& s, const TradeEvent& t) {
   // Converted once for the window and the signal (inline: Decimal::to_double's doubles).
   const double price = decimal_to_double(t.price), quantity = decimal_to_double(t.quantity);
   s.window.add(t, price, quantity);

@@ -136,6 +136,9 @@ struct GeminiV2Parser::Impl {
   // Symbols alternate frame by frame: raw spelling (its bytes) -> entry.
   SymbolCache<SymbolEntry> cache;
 
+  // Room for a snapshot's trades (100 in the recordings) without regrowing through them.
+  Impl() { trades.reserve(128); }
+
   // A top-level trade or heartbeat frame of the exchange's shape, emitted; false leaves the
   // frame to the DOM path. Out of line: it keeps parse()'s stack frame as small as before.
   [[gnu::noinline]] bool scan_event(std::string_view frame, TimeNs recv_ts, FeedStats& stats,

@@ -156,17 +156,15 @@ alignas(32) constexpr unsigned char kLastLanes[32] = {
     0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
 
-// The values of na and nb (1..16) ASCII digits at a and b, with 16 - n readable bytes
-// before each: the 16 bytes ending at a number's last digit hold it right-aligned (the
-// bytes before it masked off), and one multiply-add chain reads both (pairs, fours, eights,
-// then sixteen digits each), with no branch on the lengths.
-[[gnu::always_inline]] inline void two_integers(const char* a, int na, const char* b, int nb,
-                                                std::uint64_t& va, std::uint64_t& vb) {
-  const auto digits = [](const char* q, int n) {
-    const __m128i text = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + n - 16));
-    const __m128i keep = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kLastLanes + n));
-    return _mm_and_si128(_mm_sub_epi8(text, _mm_set1_epi8('0')), keep);
-  };
+// 16 0xFF bytes, then 16 zero: the 16 from kFirstLanes + 16 - n keep the first n lanes.
+alignas(32) constexpr unsigned char kFirstLanes[32] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0};
+
+// The values of two rows of 16 digit values (0..9 a byte, the first the most significant),
+// in one multiply-add chain: pairs, fours, eights, then sixteen digits each.
+[[gnu::always_inline]] inline void two_digit_rows(__m128i da, __m128i db, std::uint64_t& va,
+                                                  std::uint64_t& vb) {
   const __m128i zero = _mm_setzero_si128();
   const __m128i w10 = _mm_set1_epi32(10 | (1 << 16));      // [10, 1] u16 pairs
   const __m128i w100 = _mm_set1_epi32(100 | (1 << 16));    // [100, 1]
@@ -177,12 +175,78 @@ alignas(32) constexpr unsigned char kLastLanes[32] = {
     return _mm_madd_epi16(pairs, w100);  // four u32 of four digits each
   };
   // Eights as u32: a's high, a's low, b's high, b's low; then a and b as u64.
-  const __m128i eights =
-      _mm_madd_epi16(_mm_packs_epi32(fours(digits(a, na)), fours(digits(b, nb))), w10k);
+  const __m128i eights = _mm_madd_epi16(_mm_packs_epi32(fours(da), fours(db)), w10k);
   const __m128i both =
       _mm_add_epi64(_mm_mul_epu32(eights, _mm_set1_epi64x(100000000)), _mm_srli_epi64(eights, 32));
   va = static_cast<std::uint64_t>(_mm_cvtsi128_si64(both));
   vb = static_cast<std::uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(both, both)));
+}
+
+// The values of na and nb (1..16) ASCII digits at a and b, with 16 - n readable bytes
+// before each: the 16 bytes ending at a number's last digit hold it right-aligned (the
+// bytes before it masked off), read together with no branch on the lengths.
+[[gnu::always_inline]] inline void two_integers(const char* a, int na, const char* b, int nb,
+                                                std::uint64_t& va, std::uint64_t& vb) {
+  const auto digits = [](const char* q, int n) {
+    const __m128i text = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + n - 16));
+    const __m128i keep = _mm_loadu_si128(reinterpret_cast<const __m128i*>(kLastLanes + n));
+    return _mm_and_si128(_mm_sub_epi8(text, _mm_set1_epi8('0')), keep);
+  };
+  two_digit_rows(digits(a, na), digits(b, nb), va, vb);
+}
+
+// A decimal "d[.d]" at q (after its opening quote) of the shapes decimal_digits() takes,
+// located first and valued later together with another (two_decimals()).
+struct DecimalShape {
+  const char* at;
+  int whole;   // integer digits
+  int digits;  // all digits (the point not counted)
+};
+// Locates d (16 bytes at q readable) and returns the position after its digits, as
+// decimal_digits() does; nullptr where it does.
+[[gnu::always_inline]] inline const char* decimal_shape(const char* q, DecimalShape& d) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+  const __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(b, _mm_set1_epi8('0' - 1)),
+                                         _mm_cmplt_epi8(b, _mm_set1_epi8('9' + 1)));
+  const unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(is_digit)) & 0xFFFFu;
+  if (other == 0) return nullptr;
+  const int whole = __builtin_ctz(other);
+  if (whole == 0) return nullptr;
+  d.at = q;
+  d.whole = whole;
+  d.digits = whole;
+  if (q[whole] != '.') return q + whole;
+  const unsigned rest = other >> (whole + 1);
+  if (rest == 0) return nullptr;
+  const int frac = __builtin_ctz(rest);
+  if (frac == 0) return nullptr;
+  d.digits = whole + frac;
+  return q + whole + 1 + frac;
+}
+// The raw values of a and b (each with 17 readable bytes at its start). A decimal's digits
+// without the point are its first `whole` bytes, then the bytes one further on; as a row of
+// 16 digits (zeros after them) they are its value times 10^(16 - digits), so the raw value
+// (10^18 a unit) is that row's value times 10^(whole + 2).
+[[gnu::always_inline]] inline void two_decimals(const DecimalShape& a, const DecimalShape& b,
+                                                Decimal::Rep& ra, Decimal::Rep& rb) {
+  static_assert(Decimal::kScale >= 16);
+  const auto row = [](const DecimalShape& d) {
+    const auto first = [](int n) {
+      return _mm_loadu_si128(reinterpret_cast<const __m128i*>(kFirstLanes + 16 - n));
+    };
+    const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d.at));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d.at + 1));
+    const __m128i whole = first(d.whole);
+    const __m128i text = _mm_or_si128(_mm_and_si128(whole, here), _mm_andnot_si128(whole, next));
+    return _mm_and_si128(_mm_sub_epi8(text, _mm_set1_epi8('0')), first(d.digits));
+  };
+  std::uint64_t va, vb;
+  two_digit_rows(row(a), row(b), va, vb);
+  // value < 10^16 and the factor <= 10^17 (whole <= 15): no overflow.
+  ra = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(va) *
+                                 kPow10[Decimal::kScale - 16 + a.whole]);
+  rb = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(vb) *
+                                 kPow10[Decimal::kScale - 16 + b.whole]);
 }
 
 // Changes of the usual shape from p while p < limit (64 bytes are readable from every such
@@ -348,10 +412,9 @@ constexpr std::size_t kTradeReadable = 224;
   const char* const ms_at = id_at + id_n + 13;
   const int ms_n = leading_digits16(ms_at);
   if (!integer_digits(ms_at, ms_n) || !matches(ms_at + ms_n, kTradePrice)) return nullptr;
-  Decimal::Rep price, qty;
-  if (!(q = decimal_digits(ms_at + ms_n + 10, price)) || price <= 0 ||
-      !matches(q, kTradeQuantity) || !(q = decimal_digits(q + 14, qty)) ||
-      !matches(q, kTradeSide)) {
+  DecimalShape price_at, qty_at;
+  if (!(q = decimal_shape(ms_at + ms_n + 10, price_at)) || !matches(q, kTradeQuantity) ||
+      !(q = decimal_shape(q + 14, qty_at)) || !matches(q, kTradeSide)) {
     return nullptr;
   }
   q += 10;
@@ -367,6 +430,9 @@ constexpr std::size_t kTradeReadable = 224;
   } else {
     return nullptr;
   }
+  Decimal::Rep price, qty;
+  two_decimals(price_at, qty_at, price, qty);
+  if (price <= 0) return nullptr;
   std::uint64_t id, ms;
   two_integers(id_at, id_n, ms_at, ms_n, id, ms);
   return fill_trade(t, price, qty, taker, ms, id) ? q : nullptr;
@@ -381,9 +447,9 @@ constexpr std::size_t kTradeReadable = 224;
   int n = leading_digits16(q);
   if (n == 16) n += leading_digits16(q + 16);  // only checked: up to 18 digits
   if (!integer_digits(q, n) || n > 18 || !matches(q + n, kTradePrice)) return nullptr;
-  Decimal::Rep price, qty;
-  if (!(q = decimal_digits(q + n + 10, price)) || price <= 0 || !matches(q, kTradeQuantity) ||
-      !(q = decimal_digits(q + 14, qty)) || !matches(q, kTradeSide)) {
+  DecimalShape price_at, qty_at;
+  if (!(q = decimal_shape(q + n + 10, price_at)) || !matches(q, kTradeQuantity) ||
+      !(q = decimal_shape(q + 14, qty_at)) || !matches(q, kTradeSide)) {
     return nullptr;
   }
   q += 10;
@@ -404,6 +470,9 @@ constexpr std::size_t kTradeReadable = 224;
   const char* const ms_at = tid_at + tid_n + 13;
   const int ms_n = leading_digits16(ms_at);
   if (!integer_digits(ms_at, ms_n) || !matches(ms_at + ms_n, kTradeTypeEnd)) return nullptr;
+  Decimal::Rep price, qty;
+  two_decimals(price_at, qty_at, price, qty);
+  if (price <= 0) return nullptr;
   std::uint64_t tid, ms;
   two_integers(tid_at, tid_n, ms_at, ms_n, tid, ms);
   return fill_trade(t, price, qty, taker, ms, tid) ? ms_at + ms_n + 16 : nullptr;
@@ -1063,6 +1132,9 @@ struct DeltaText {
   out = L2Scan{};
   const std::size_t n = frame.size();
   if (n == 0) return false;
+  // A frame of another type (trades and heartbeats, each frame) fails scan_frame() at its
+  // type anyway: without its copy and scan.
+  if (n > 9 && frame.starts_with("{\"type\":\"") && frame[9] != 'l') return false;
   if (n > kCopyMax) {
     // Room for every change the frame could hold (15 bytes or more each), taken while the
     // buffer is empty: growing it mid-snapshot copied what it held.

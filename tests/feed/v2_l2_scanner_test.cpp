@@ -217,6 +217,60 @@ TEST(V2L2Scanner, TradeIntegersOfEveryLengthMatchTheDomPath) {
   expect_paths_agree(frames, "trade integers");
 }
 
+// Trade prices and quantities of every shape a flat trade reader takes (1 to 15 integer
+// digits, 0 to 14 after the point, zeros anywhere) and the shapes next to them it leaves to
+// the general reader (16 digits, no digit before or after the point, a second point): the
+// readers value both decimals of a trade together and must give what the DOM path gives.
+TEST(V2L2Scanner, TradeDecimalsOfEveryShapeMatchTheDomPath) {
+  std::mt19937_64 rng(41);
+  const auto digits = [&](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += static_cast<char>('0' + (rng() % 3 ? rng() % 10 : 0));
+    return s;
+  };
+  const auto decimal = [&](int whole, int frac) {
+    std::string d = digits(whole);
+    if (frac >= 0) d += "." + digits(frac);
+    return d;
+  };
+  const auto any_decimal = [&]() -> std::string {
+    if (rng() % 10 == 0) {
+      static const char* odd[] = {".5", "5.", "1.2.3", "-1", "1e5", "", "0", "00.000"};
+      return odd[rng() % 8];
+    }
+    const int whole = static_cast<int>(rng() % 17);     // 0..16
+    const int frac = static_cast<int>(rng() % 17) - 1;  // -1 (no point)..15
+    return decimal(whole, frac);
+  };
+  std::vector<std::string> frames;
+  std::string snapshot;
+  for (int whole = 1; whole <= 16; ++whole) {
+    for (int frac = -1; frac <= 15; ++frac) {
+      for (int k = 0; k < 3; ++k) {
+        const std::string price = k == 0 ? decimal(whole, frac) : any_decimal();
+        const std::string qty = k == 1 ? decimal(whole, frac) : any_decimal();
+        const std::string side = rng() % 2 ? "buy" : "sell";
+        const std::string trade =
+            rng() % 3 == 0
+                ? R"({"event_id":7,"price":")" + price + R"(","quantity":")" + qty +
+                      R"(","side":")" + side +
+                      R"(","symbol":"BTCUSD","tid":8,"timestamp":1617645246508,"type":"trade"})"
+                : R"({"type":"trade","symbol":"BTCUSD","event_id":7,"timestamp":1617645246508,"price":")" +
+                      price + R"(","quantity":")" + qty + R"(","side":")" + side + R"("})";
+        frames.push_back(trade);
+        snapshot += (snapshot.empty() ? "" : ",") + trade;
+        if (snapshot.size() > 3000) {
+          frames.push_back(
+              R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100.5","1"]],"trades":[)" +
+              snapshot + "]}");
+          snapshot.clear();
+        }
+      }
+    }
+  }
+  expect_paths_agree(frames, "trade decimals");
+}
+
 // Trades at the very end of a frame's readable bytes (the last trade of a big snapshot, or
 // of a small frame's padded copy) are read from a zero-padded copy: every field length and
 // shape there, both key orders, and the frame cut at every byte near its end, must give

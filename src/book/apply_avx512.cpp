@@ -34,9 +34,9 @@ struct Top {
   __m512i lo, hi;  // keys n-16..n-9, n-8..n-1
   std::size_t n;
 };
-// (Storage made first: a new side has none to read the front pads from.)
-[[gnu::always_inline]] RTC_BOOK_AVX512 inline Top load_top(BookSide& v) {
-  v.reserve(1);
+// (Storage made first, by the batch's reserve: a new side has none to read the front pads
+// from.)
+[[gnu::always_inline]] RTC_BOOK_AVX512 inline Top load_top(const BookSide& v) {
   const std::size_t n = v.size();
   return {load512(v.keys() + n - 16), load512(v.keys() + n - 8), n};
 }
@@ -115,8 +115,9 @@ template <class T>
 [[gnu::always_inline]] RTC_BOOK_AVX512 inline void apply_loop(BookSide& bids, BookSide& asks,
                                                               const PackedLevel* first,
                                                               std::size_t count) {
-  // Room for every insert of the batch made once; the sizes kept in tb.n and ta.n, stored
-  // before a call that reads them and at the end.
+  // Room for every insert of the batch made once (and storage for load_top); the sizes kept
+  // in tb.n and ta.n, stored before a call that reads them and at the end.
+  if (count == 0) return;
   bids.reserve(count), asks.reserve(count);
   Top tb = load_top(bids), ta = load_top(asks);
   const __m512i top = _mm512_set1_epi64(std::numeric_limits<std::int64_t>::max());  // above all

@@ -29,14 +29,6 @@ OrderBook& BookBuilder::get(std::string_view symbol) {
   return it->second;
 }
 
-// Inline (the hit of every batch); the miss out of line.
-inline OrderBook& BookBuilder::book_for(const LevelBatch& b) {
-  IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
-  if (slot.id != b.symbol_id || b.symbol_id == 0) [[unlikely]]
-    return book_for_miss(b);
-  return *(last_ = slot.book);
-}
-
 OrderBook& BookBuilder::book_for_miss(const LevelBatch& b) {
   if (b.symbol_id == 0) return get(b.symbol);
   IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
@@ -78,15 +70,28 @@ void BookBuilder::on_levels(std::span<const LevelChange> cs) {
   stats_.changes += cs.size();
 }
 
-void BookBuilder::on_level_batch(const LevelBatch& b) {
+// The bookkeeping first (apply changes neither the time nor whole()), so that apply is a
+// tail call and the hit of every batch saves no registers.
+inline void BookBuilder::apply_batch(OrderBook& book, const LevelBatch& b) {
   const std::size_t n = b.levels.size();
-  if (n == 0) return;
-  if (next_) return MarketEventSink::on_level_batch(b);  // via on_levels: change by change
-  OrderBook& book = book_for(b);
-  book.apply(b.levels);
   book.touch(b.ts);
   stats_.changes += n;
   if (!book.whole() && !b.snapshot) stats_.changes_while_not_whole += n;
+  book.apply(b.levels);
+}
+
+void BookBuilder::on_level_batch(const LevelBatch& b) {
+  if (b.levels.empty()) return;
+  if (next_) return MarketEventSink::on_level_batch(b);  // via on_levels: change by change
+  // The book by the batch's symbol id: the slot's hit inline, the miss out of line.
+  const IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
+  if (slot.id != b.symbol_id || b.symbol_id == 0) [[unlikely]]
+    return on_level_batch_miss(b);
+  apply_batch(*(last_ = slot.book), b);
+}
+
+void BookBuilder::on_level_batch_miss(const LevelBatch& b) {
+  apply_batch(book_for_miss(b), b);
 }
 
 void BookBuilder::on_snapshot_end(std::string_view symbol, TimeNs ts) {

@@ -240,5 +240,26 @@ TEST(ApplyAvx2, EveryPositionOfShortAndLongSides) {
   }
 }
 
+// An empty batch changes nothing, on sides without storage yet and on filled ones (the
+// kernels make their storage per batch, from the batch's size).
+TEST(ApplyAvx2, EmptyBatchesLeaveTheSidesAsTheyAre) {
+  const std::vector<PackedLevel> levels = {{3 * kOne, kOne}, {-4 * kOne, 2 * kOne}};
+  Model m;
+  for (const PackedLevel& l : levels) m.set(l);
+  for (const Kernel& k : kernels()) {
+    if (!k.usable) continue;
+    Sides fresh;
+    k.apply(fresh.bids, fresh.asks, levels.data(), 0);
+    expect_sides_match(fresh, Model{}, k.name);
+    Sides filled;
+    k.apply(filled.bids, filled.asks, levels.data(), levels.size());
+    k.apply(filled.bids, filled.asks, levels.data(), 0);
+    expect_sides_match(filled, m, k.name);
+  }
+  OrderBook book;
+  book.apply({});
+  EXPECT_TRUE(book.empty());
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -71,9 +71,11 @@ class BookBuilder : public MarketEventSink {
     OrderBook* book = nullptr;
   };
   std::array<BookSlot, 64> book_slots_{};
-  // The same by the batch's symbol id (ids are never reused; see LevelBatch).
-  OrderBook& book_for(const LevelBatch& b);
+  // The same by the batch's symbol id (ids are never reused; see LevelBatch): on_level_batch
+  // looks in id_slots_ inline; a miss (or a batch without an id) goes by name.
   OrderBook& book_for_miss(const LevelBatch& b);
+  void apply_batch(OrderBook& book, const LevelBatch& b);
+  [[gnu::noinline]] void on_level_batch_miss(const LevelBatch& b);
   struct IdSlot {
     std::uint32_t id = 0;
     OrderBook* book = nullptr;

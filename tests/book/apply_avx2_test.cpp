@@ -121,21 +121,16 @@ PackedLevel random_change(std::mt19937_64& rng, const Model& m, int mix) {
   return PackedLevel{ask ? -price : price, qty};
 }
 
-void run(unsigned seed, int mix, std::size_t steps, std::size_t max_batch) {
-  std::mt19937_64 rng(seed);
+// The same batches through OrderBook::apply, apply_portable and every usable kernel on bare
+// sides, each checked against the model after every batch.
+struct Appliers {
   OrderBook fast, portable;
   Sides sides[2];
-  const std::vector<Kernel> ks = kernels();
-  Model m;
-  for (std::size_t step = 0; step < steps;) {
-    std::vector<PackedLevel> batch(rng() % max_batch + 1);
-    for (PackedLevel& l : batch) {
-      l = random_change(rng, m, mix);
-      m.set(l);
-    }
+  std::vector<Kernel> ks = kernels();
+
+  void apply_and_check(const std::vector<PackedLevel>& batch, const Model& m) {
     fast.apply(batch);
     portable.apply_portable(batch);
-    step += batch.size();
     expect_matches(fast, m, "apply");
     expect_matches(portable, m, "apply_portable");
     for (std::size_t k = 0; k < ks.size(); ++k) {
@@ -143,6 +138,21 @@ void run(unsigned seed, int mix, std::size_t steps, std::size_t max_batch) {
       ks[k].apply(sides[k].bids, sides[k].asks, batch.data(), batch.size());
       expect_sides_match(sides[k], m, ks[k].name);
     }
+  }
+};
+
+void run(unsigned seed, int mix, std::size_t steps, std::size_t max_batch) {
+  std::mt19937_64 rng(seed);
+  Appliers books;
+  Model m;
+  for (std::size_t step = 0; step < steps;) {
+    std::vector<PackedLevel> batch(rng() % max_batch + 1);
+    for (PackedLevel& l : batch) {
+      l = random_change(rng, m, mix);
+      m.set(l);
+    }
+    books.apply_and_check(batch, m);
+    step += batch.size();
     if (testing::Test::HasFailure()) return;
   }
 }
@@ -173,9 +183,7 @@ TEST(ApplyAvx2, ChangesJustBelowTheTopMatchTheModel) {
   if (!book_detail::apply_avx2_usable()) GTEST_SKIP() << "no AVX2";
   for (unsigned seed = 400; seed <= 415; ++seed) {
     std::mt19937_64 rng(seed);
-    OrderBook fast, portable;
-    Sides sides[2];
-    const std::vector<Kernel> ks = kernels();
+    Appliers books;
     Model m;
     const std::size_t ticks = 30 + seed % 8 * 10;  // of which about half are listed
     for (int round = 0; round < 150; ++round) {
@@ -190,15 +198,7 @@ TEST(ApplyAvx2, ChangesJustBelowTheTopMatchTheModel) {
         l = PackedLevel{ask ? -price : price, qty};
         m.set(l);
       }
-      fast.apply(batch);
-      portable.apply_portable(batch);
-      expect_matches(fast, m, "apply");
-      expect_matches(portable, m, "apply_portable");
-      for (std::size_t k = 0; k < ks.size(); ++k) {
-        if (!ks[k].usable) continue;
-        ks[k].apply(sides[k].bids, sides[k].asks, batch.data(), batch.size());
-        expect_sides_match(sides[k], m, ks[k].name);
-      }
+      books.apply_and_check(batch, m);
       if (HasFailure()) return;
     }
   }

@@ -208,6 +208,8 @@ const bool kLevelValuesAvx2 = level_values_avx2_usable();
 }
 
 const AddLevelValuesCounted kAddLevelValuesCounted =
-    level_values_avx2_usable() ? &add_level_values_counted_avx2 : &add_level_values_counted_scalar;
+    level_values_avx512_usable() ? &add_level_values_counted_avx512
+    : level_values_avx2_usable() ? &add_level_values_counted_avx2
+                                 : &add_level_values_counted_scalar;
 
 }  // namespace rtcrypto

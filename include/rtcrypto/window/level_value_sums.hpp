@@ -52,7 +52,15 @@ void add_level_values_counted_scalar(const PackedLevel* levels, std::size_t n, d
 // Only where level_values_avx2_usable().
 void add_level_values_counted_avx2(const PackedLevel* levels, std::size_t n, double& ask,
                                    double& bid, std::uint64_t& asks, std::uint64_t& bids);
-extern const AddLevelValuesCounted kAddLevelValuesCounted;  // the best of the two
+// Whether this CPU runs the AVX-512 kernels (AVX-512 F, DQ, VL, BMI2 and the AVX2 kernel's
+// needs); they take and refuse what the AVX2 ones do.
+bool level_values_avx512_usable();
+std::uint64_t add_level_values_avx512(std::span<const PackedLevel> levels, double& ask,
+                                      double& bid);
+// Only where level_values_avx512_usable().
+void add_level_values_counted_avx512(const PackedLevel* levels, std::size_t n, double& ask,
+                                     double& bid, std::uint64_t& asks, std::uint64_t& bids);
+extern const AddLevelValuesCounted kAddLevelValuesCounted;  // the best of the three
 
 inline void add_level_values_counted(std::span<const PackedLevel> levels, double& ask, double& bid,
                                      std::uint64_t& asks, std::uint64_t& bids) {

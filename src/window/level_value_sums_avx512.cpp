@@ -4,6 +4,8 @@
 // functions marked RTC_LV_AVX512 use AVX-512 (no file-wide flags: the binary runs anywhere).
 #include "rtcrypto/window/level_value_sums.hpp"
 
+#include <cstddef>
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 // GCC 12 takes the intrinsics' _mm512_undefined_* (self-initialized) for uninitialized.
@@ -53,12 +55,12 @@ constexpr Consts kConsts = {{0, 4, 8, 12, 2, 6, 10, 14},
 }
 
 struct Step {
-  __m128d acc;    // [bid, ask]
+  __m128d acc;    // [ask, bid]
   __m512i range;  // OR of the high words plus their bias
   std::uint64_t asks;
 };
 
-// Four levels (zero ones add +0.0 to both sums and count as bids nowhere: the caller counts
+// Four levels (zero ones add +0.0 to both sums and count as asks nowhere: the caller counts
 // bids as n - asks) added in order.
 [[gnu::always_inline]] RTC_LV_AVX512 inline void add_four(__m512i l01, __m512i l23, Step& s) {
   const Consts& k = consts();
@@ -75,26 +77,25 @@ struct Step {
       _mm512_sub_pd(_mm512_castsi512_pd(_mm512_add_epi64(a, _mm512_set1_epi64(k.a_magic))),
                     _mm512_set1_pd(k.a_bias));
   const __m512d x = _mm512_fmadd_pd(a1, _mm512_set1_pd(k.two52), b);
-  // Signed price × quantity × 1e-36; per level [max(v, 0), max(-v, 0)] onto [bid, ask].
+  // Signed price × quantity × 1e-36; per level [max(-v, 0), max(v, 0)] onto [ask, bid].
   const __m256d v =
       _mm256_mul_pd(_mm256_mul_pd(_mm512_castpd512_pd256(x), _mm512_extractf64x4_pd(x, 1)),
                     _mm256_set1_pd(k.scale));
   const __m256d nv = _mm256_xor_pd(v, _mm256_set1_pd(k.sign));
   const __m256d zero = _mm256_setzero_pd();
-  const __m256d even = _mm256_max_pd(_mm256_unpacklo_pd(v, nv), zero);  // levels 0, 2
-  const __m256d odd = _mm256_max_pd(_mm256_unpackhi_pd(v, nv), zero);   // levels 1, 3
+  const __m256d even = _mm256_max_pd(_mm256_unpacklo_pd(nv, v), zero);  // levels 0, 2
+  const __m256d odd = _mm256_max_pd(_mm256_unpackhi_pd(nv, v), zero);   // levels 1, 3
   s.acc = _mm_add_pd(s.acc, _mm256_castpd256_pd128(even));
   s.acc = _mm_add_pd(s.acc, _mm256_castpd256_pd128(odd));
   s.acc = _mm_add_pd(s.acc, _mm256_extractf128_pd(even, 1));
   s.acc = _mm_add_pd(s.acc, _mm256_extractf128_pd(odd, 1));
 }
 
-[[gnu::always_inline]] RTC_LV_AVX512 inline std::uint64_t avx512_sums(const PackedLevel* p,
-                                                                      std::size_t n, double& ask,
-                                                                      double& bid) {
-  if (n == 0) return 0;
+// Adds n > 0 levels to s; false where a value is out of range (then s.acc and s.asks are
+// not to be used).
+[[gnu::always_inline]] RTC_LV_AVX512 inline bool avx512_sums(const PackedLevel* p, std::size_t n,
+                                                             Step& s) {
   const PackedLevel* const end = p + n;
-  Step s{_mm_set_pd(ask, bid), _mm512_setzero_si512(), 0};
   while (end - p > 4) {
     add_four(_mm512_loadu_si512(p), _mm512_loadu_si512(p + 2), s);
     p += 4;
@@ -104,30 +105,34 @@ struct Step {
   const char* const at = reinterpret_cast<const char*>(p);
   add_four(_mm512_maskz_loadu_epi64(static_cast<__mmask8>(words), at),
            _mm512_maskz_loadu_epi64(static_cast<__mmask8>(words >> 8), at + 64), s);
-  if (_mm512_test_epi64_mask(s.range, _mm512_load_si512(consts().out_of_range)) != 0)
-    return kLevelValuesRefused;
-  bid = _mm_cvtsd_f64(s.acc);
-  ask = _mm_cvtsd_f64(_mm_unpackhi_pd(s.acc, s.acc));
-  return s.asks;
+  return _mm512_test_epi64_mask(s.range, _mm512_load_si512(consts().out_of_range)) == 0;
 }
 
 }  // namespace
 
 RTC_LV_AVX512 std::uint64_t add_level_values_avx512(std::span<const PackedLevel> levels,
                                                     double& ask, double& bid) {
-  return avx512_sums(levels.data(), levels.size(), ask, bid);
+  if (levels.empty()) return 0;
+  Step s{_mm_set_pd(bid, ask), _mm512_setzero_si512(), 0};
+  if (!avx512_sums(levels.data(), levels.size(), s)) return kLevelValuesRefused;
+  ask = _mm_cvtsd_f64(s.acc);
+  bid = _mm_cvtsd_f64(_mm_unpackhi_pd(s.acc, s.acc));
+  return s.asks;
 }
 
+static_assert(offsetof(LevelSums, bid) == offsetof(LevelSums, ask) + sizeof(double));
+
 RTC_LV_AVX512 void add_level_values_counted_avx512(const PackedLevel* levels, std::size_t n,
-                                                   double& ask, double& bid, std::uint64_t& asks,
-                                                   std::uint64_t& bids) {
-  const std::uint64_t a = avx512_sums(levels, n, ask, bid);
-  if (a == kLevelValuesRefused) [[unlikely]] {
-    add_level_values_counted_scalar(levels, n, ask, bid, asks, bids);  // a tail call
+                                                   LevelSums& sums) {
+  if (n == 0) return;
+  Step s{_mm_loadu_pd(&sums.ask), _mm512_setzero_si512(), 0};
+  if (!avx512_sums(levels, n, s)) [[unlikely]] {
+    add_level_values_counted_scalar(levels, n, sums);  // a tail call
     return;
   }
-  asks += a;
-  bids += n - a;
+  _mm_storeu_pd(&sums.ask, s.acc);
+  sums.asks += s.asks;
+  sums.bids += n - s.asks;
 }
 
 bool level_values_avx512_usable() {
@@ -147,9 +152,8 @@ std::uint64_t add_level_values_avx512(std::span<const PackedLevel>, double&, dou
   return kLevelValuesRefused;
 }
 
-void add_level_values_counted_avx512(const PackedLevel* levels, std::size_t n, double& ask,
-                                     double& bid, std::uint64_t& asks, std::uint64_t& bids) {
-  add_level_values_counted_scalar(levels, n, ask, bid, asks, bids);
+void add_level_values_counted_avx512(const PackedLevel* levels, std::size_t n, LevelSums& sums) {
+  add_level_values_counted_scalar(levels, n, sums);
 }
 
 #endif

@@ -10,7 +10,7 @@
 #include <immintrin.h>
 // GCC 12 takes the intrinsics' _mm512_undefined_* (self-initialized) for uninitialized.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#define RTC_LV_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma,bmi2,popcnt")))
+#define RTC_LV_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma,popcnt")))
 #endif
 
 namespace rtcrypto {
@@ -30,8 +30,10 @@ struct alignas(64) Consts {
   // [0, 2^39): as the AVX2 kernel takes them.
   std::int64_t range_bias[8];
   std::int64_t out_of_range[8];
-  std::int64_t low52, two52_bits, a_magic;  // as in the AVX2 kernel
-  double a_bias, two52, scale, sign;
+  std::int64_t low52;
+  double two52, scale, sign;
+  // The last step's load masks by its level count (1-4): levels 0-1, levels 2-3.
+  std::uint8_t mask01[5], mask23[5];
 };
 constexpr std::int64_t kP = std::int64_t{1} << 39, kPOut = ~((std::int64_t{1} << 40) - 1),
                        kQOut = ~((std::int64_t{1} << 39) - 1);
@@ -40,12 +42,11 @@ constexpr Consts kConsts = {{0, 4, 8, 12, 2, 6, 10, 14},
                             {kP, kP, kP, kP, 0, 0, 0, 0},
                             {kPOut, kPOut, kPOut, kPOut, kQOut, kQOut, kQOut, kQOut},
                             (std::int64_t{1} << 52) - 1,
-                            0x4330000000000000,
-                            0x4338000000000000,
-                            0x1.8p52 + 1,
                             0x1p52,
                             1e-36,
-                            -0.0};
+                            -0.0,
+                            {0, 0x0F, 0xFF, 0xFF, 0xFF},
+                            {0, 0, 0, 0x0F, 0xFF}};
 
 // The constants, hidden from the optimizer so that it reads them where used.
 [[gnu::always_inline]] inline const Consts& consts() {
@@ -69,14 +70,12 @@ struct Step {
   s.range = _mm512_or_si512(s.range, _mm512_add_epi64(hi, _mm512_load_si512(k.range_bias)));
   // Sign bits: the prices' are the asks (a quantity with one is refused anyway).
   s.asks += static_cast<std::uint64_t>(__builtin_popcount(_mm512_movepi64_mask(hi)));
-  // x = a·2^52 + b, converted as in the AVX2 kernel's convert_pair (one rounding).
+  // x = a·2^52 + b with a = x >> 52 (|a| < 2^51 in range) and b its low 52 bits: both
+  // convert exactly, and the one rounding of the fused a·2^52 + b is the rounding of x, as
+  // in int128_to_double.
   const __m512i a = _mm512_or_si512(_mm512_slli_epi64(hi, 12), _mm512_srli_epi64(lo, 52));
-  const __m512d b = _mm512_castsi512_pd(_mm512_or_si512(
-      _mm512_and_si512(lo, _mm512_set1_epi64(k.low52)), _mm512_set1_epi64(k.two52_bits)));
-  const __m512d a1 =
-      _mm512_sub_pd(_mm512_castsi512_pd(_mm512_add_epi64(a, _mm512_set1_epi64(k.a_magic))),
-                    _mm512_set1_pd(k.a_bias));
-  const __m512d x = _mm512_fmadd_pd(a1, _mm512_set1_pd(k.two52), b);
+  const __m512d b = _mm512_cvtepu64_pd(_mm512_and_si512(lo, _mm512_set1_epi64(k.low52)));
+  const __m512d x = _mm512_fmadd_pd(_mm512_cvtepi64_pd(a), _mm512_set1_pd(k.two52), b);
   // Signed price × quantity × 1e-36; per level [max(-v, 0), max(v, 0)] onto [ask, bid].
   const __m256d v =
       _mm256_mul_pd(_mm256_mul_pd(_mm512_castpd512_pd256(x), _mm512_extractf64x4_pd(x, 1)),
@@ -100,11 +99,12 @@ struct Step {
     add_four(_mm512_loadu_si512(p), _mm512_loadu_si512(p + 2), s);
     p += 4;
   }
-  // The last 1-4 levels: 4 words each, the rest read as zeros (and never touched).
-  const std::uint32_t words = _bzhi_u32(0xFFFF, static_cast<std::uint32_t>(end - p) * 4);
+  // The last 1-4 levels, the rest read as zeros (and never touched).
+  const Consts& k = consts();
+  const std::ptrdiff_t left = end - p;
   const char* const at = reinterpret_cast<const char*>(p);
-  add_four(_mm512_maskz_loadu_epi64(static_cast<__mmask8>(words), at),
-           _mm512_maskz_loadu_epi64(static_cast<__mmask8>(words >> 8), at + 64), s);
+  add_four(_mm512_maskz_loadu_epi64(k.mask01[left], at),
+           _mm512_maskz_loadu_epi64(k.mask23[left], at + 64), s);
   return _mm512_test_epi64_mask(s.range, _mm512_load_si512(consts().out_of_range)) == 0;
 }
 
@@ -139,7 +139,7 @@ bool level_values_avx512_usable() {
   __builtin_cpu_init();
   return level_values_avx2_usable() && __builtin_cpu_supports("avx512f") &&
          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-         __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+         __builtin_cpu_supports("popcnt");
 }
 
 #else

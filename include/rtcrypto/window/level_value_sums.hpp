@@ -58,7 +58,7 @@ using AddLevelValuesCounted = void (*)(const PackedLevel* levels, std::size_t n,
 void add_level_values_counted_scalar(const PackedLevel* levels, std::size_t n, LevelSums& sums);
 // Only where level_values_avx2_usable().
 void add_level_values_counted_avx2(const PackedLevel* levels, std::size_t n, LevelSums& sums);
-// Whether this CPU runs the AVX-512 kernels (AVX-512 F, DQ, VL, BMI2 and the AVX2 kernel's
+// Whether this CPU runs the AVX-512 kernels (AVX-512 F, DQ, VL and the AVX2 kernel's
 // needs); they take and refuse what the AVX2 ones do.
 bool level_values_avx512_usable();
 std::uint64_t add_level_values_avx512(std::span<const PackedLevel> levels, double& ask,

@@ -173,6 +173,23 @@ TEST(LevelValueSums, Avx512KernelMatchesScalarBitForBit) {
   }
 }
 
+// The AVX2 kernel's masked last step the same way.
+TEST(LevelValueSums, Avx2KernelReadsNothingPastTheLevels) {
+  if (!level_values_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  GuardedLevels guarded;
+  ASSERT_TRUE(guarded.ok());
+  std::mt19937_64 rng(23);
+  for (std::size_t n = 0; n < 40; ++n) {
+    const auto levels = random_levels(rng, n, 103, false);
+    LevelValueSums a, b;
+    add_scalar(levels, a);
+    const std::uint64_t asks = add_level_values_avx2(guarded.place(levels), b.ask, b.bid);
+    ASSERT_NE(asks, kLevelValuesRefused) << n;
+    b.asks = asks;
+    expect_same(a, b);
+  }
+}
+
 TEST(LevelValueSums, Avx2KernelRefusesWhatItCannotConvertAndLeavesSumsAlone) {
   if (!level_values_avx2_usable()) GTEST_SKIP() << "no AVX2";
   const I limit = static_cast<I>(1) << 103;

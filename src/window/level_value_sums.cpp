@@ -163,16 +163,15 @@ RTC_AVX2_FN std::uint64_t add_level_values_avx2(std::span<const PackedLevel> lev
 }
 
 RTC_AVX2_FN void add_level_values_counted_avx2(const PackedLevel* levels, std::size_t n,
-                                               double& ask, double& bid, std::uint64_t& asks,
-                                               std::uint64_t& bids) {
-  const std::uint64_t a = avx2_sums(levels, n, ask, bid);
+                                               LevelSums& sums) {
+  const std::uint64_t a = avx2_sums(levels, n, sums.ask, sums.bid);
   if (a == kLevelValuesRefused) [[unlikely]] {
     // A tail call: no call returns here, so nothing is kept in saved registers.
-    add_level_values_counted_scalar(levels, n, ask, bid, asks, bids);
+    add_level_values_counted_scalar(levels, n, sums);
     return;
   }
-  asks += a;
-  bids += n - a;
+  sums.asks += a;
+  sums.bids += n - a;
 }
 
 bool level_values_avx2_usable() {
@@ -190,9 +189,8 @@ std::uint64_t add_level_values_avx2(std::span<const PackedLevel>, double&, doubl
   return kLevelValuesRefused;
 }
 
-void add_level_values_counted_avx2(const PackedLevel* levels, std::size_t n, double& ask,
-                                   double& bid, std::uint64_t& asks, std::uint64_t& bids) {
-  add_level_values_counted_scalar(levels, n, ask, bid, asks, bids);
+void add_level_values_counted_avx2(const PackedLevel* levels, std::size_t n, LevelSums& sums) {
+  add_level_values_counted_scalar(levels, n, sums);
 }
 
 #endif
@@ -200,14 +198,15 @@ void add_level_values_counted_avx2(const PackedLevel* levels, std::size_t n, dou
 const bool kLevelValuesAvx2 = level_values_avx2_usable();
 
 [[gnu::noinline]] void add_level_values_counted_scalar(const PackedLevel* levels, std::size_t n,
-                                                       double& ask, double& bid,
-                                                       std::uint64_t& asks, std::uint64_t& bids) {
-  const std::uint64_t a = add_level_values_scalar({levels, n}, ask, bid);
-  asks += a;
-  bids += n - a;
+                                                       LevelSums& sums) {
+  const std::uint64_t a = add_level_values_scalar({levels, n}, sums.ask, sums.bid);
+  sums.asks += a;
+  sums.bids += n - a;
 }
 
 const AddLevelValuesCounted kAddLevelValuesCounted =
-    level_values_avx2_usable() ? &add_level_values_counted_avx2 : &add_level_values_counted_scalar;
+    level_values_avx512_usable() ? &add_level_values_counted_avx512
+    : level_values_avx2_usable() ? &add_level_values_counted_avx2
+                                 : &add_level_values_counted_scalar;
 
 }  // namespace rtcrypto

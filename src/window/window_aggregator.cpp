@@ -30,8 +30,8 @@ void WindowAggregator::start_window(TimeNs t) {
   open_ = true;
   start_ = floor_to_period(t, config_.length);
   end_ = start_ + config_.length;
-  ask_sum_ = bid_sum_ = 0;
-  ask_changes_ = bid_changes_ = trades_ = 0;
+  sums_ = LevelSums{};
+  trades_ = 0;
   trade_volume_ = trade_notional_ = 0;
   last_trade_price_.reset();
 }
@@ -48,13 +48,13 @@ std::optional<WindowResult> WindowAggregator::flush(const OrderBook* book) {
 }
 
 std::optional<WindowResult> WindowAggregator::peek(const OrderBook* book) const {
-  if (!open_ || ask_changes_ + bid_changes_ == 0) return std::nullopt;
+  if (!open_ || sums_.asks + sums_.bids == 0) return std::nullopt;
   return result(book);
 }
 
 std::optional<WindowResult> WindowAggregator::close(const OrderBook* book) {
   open_ = false;
-  if (ask_changes_ + bid_changes_ == 0) return std::nullopt;
+  if (sums_.asks + sums_.bids == 0) return std::nullopt;
   ++emitted_;
   return result(book);
 }
@@ -64,14 +64,14 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
   w.symbol = symbol_;
   w.start = start_;
   w.end = end_;
-  w.ask_sum = ask_sum_;
-  w.bid_sum = bid_sum_;
-  if (ask_sum_ != 0 && bid_sum_ != 0) {
+  w.ask_sum = sums_.ask;
+  w.bid_sum = sums_.bid;
+  if (sums_.ask != 0 && sums_.bid != 0) {
     w.ratio =
-        config_.ratio_mode == RatioMode::AskOverBid ? ask_sum_ / bid_sum_ : bid_sum_ / ask_sum_;
+        config_.ratio_mode == RatioMode::AskOverBid ? sums_.ask / sums_.bid : sums_.bid / sums_.ask;
   }
-  w.bid_changes = bid_changes_;
-  w.ask_changes = ask_changes_;
+  w.bid_changes = sums_.bids;
+  w.ask_changes = sums_.asks;
   w.trades = trades_;
   w.trade_volume = trade_volume_;
   w.trade_notional = trade_notional_;

@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -30,6 +34,13 @@ void add_scalar(const std::vector<PackedLevel>& levels, LevelValueSums& s) {
 // False (and `s` untouched) where the AVX2 kernel refuses the levels.
 bool add_avx2(const std::vector<PackedLevel>& levels, LevelValueSums& s) {
   const std::uint64_t asks = add_level_values_avx2(levels, s.ask, s.bid);
+  if (asks == kLevelValuesRefused) return false;
+  s.asks += asks;
+  return true;
+}
+// The same for the AVX-512 kernel (which takes and refuses what the AVX2 one does).
+bool add_avx512(const std::vector<PackedLevel>& levels, LevelValueSums& s) {
+  const std::uint64_t asks = add_level_values_avx512(levels, s.ask, s.bid);
   if (asks == kLevelValuesRefused) return false;
   s.asks += asks;
   return true;
@@ -109,6 +120,76 @@ TEST(LevelValueSums, Avx2KernelMatchesScalarBitForBit) {
   }
 }
 
+// Levels copied to the end of a page followed by an inaccessible one: a kernel reading past
+// the last level faults.
+class GuardedLevels {
+ public:
+  GuardedLevels() {
+    page_ = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    void* m = mmap(nullptr, 2 * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return;
+    base_ = static_cast<char*>(m);
+    if (mprotect(base_ + page_, page_, PROT_NONE) != 0) {
+      munmap(base_, 2 * page_);
+      base_ = nullptr;
+    }
+  }
+  ~GuardedLevels() {
+    if (base_) munmap(base_, 2 * page_);
+  }
+  bool ok() const { return base_ != nullptr; }
+  std::span<const PackedLevel> place(const std::vector<PackedLevel>& levels) {
+    const std::size_t bytes = levels.size() * sizeof(PackedLevel);
+    char* at = base_ + page_ - bytes;
+    if (bytes) std::memcpy(at, levels.data(), bytes);
+    return {reinterpret_cast<const PackedLevel*>(at), levels.size()};
+  }
+
+ private:
+  std::size_t page_ = 0;
+  char* base_ = nullptr;
+};
+
+// Batch sizes around the four-level steps and the masked last step (1-4 levels), the
+// levels ending where the readable memory ends.
+TEST(LevelValueSums, Avx512KernelMatchesScalarBitForBit) {
+  if (!level_values_avx512_usable()) GTEST_SKIP() << "no AVX-512";
+  GuardedLevels guarded;
+  ASSERT_TRUE(guarded.ok());
+  std::mt19937_64 rng(19);
+  for (int round = 0; round < 3000; ++round) {
+    const std::size_t n = round < 40 ? round : rng() % 40;
+    const auto levels = random_levels(rng, n, 103, false);
+    LevelValueSums start;
+    if (round % 2) start = LevelValueSums{12345.678, 0.5, 3};
+    LevelValueSums a = start, b = start, c = start;
+    add_scalar(levels, a);
+    const std::uint64_t asks = add_level_values_avx512(guarded.place(levels), b.ask, b.bid);
+    ASSERT_NE(asks, kLevelValuesRefused) << round;
+    b.asks += asks;
+    expect_same(a, b);
+    ASSERT_TRUE(add_avx2(levels, c));
+    expect_same(c, b);
+  }
+}
+
+// The AVX2 kernel's masked last step the same way.
+TEST(LevelValueSums, Avx2KernelReadsNothingPastTheLevels) {
+  if (!level_values_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  GuardedLevels guarded;
+  ASSERT_TRUE(guarded.ok());
+  std::mt19937_64 rng(23);
+  for (std::size_t n = 0; n < 40; ++n) {
+    const auto levels = random_levels(rng, n, 103, false);
+    LevelValueSums a, b;
+    add_scalar(levels, a);
+    const std::uint64_t asks = add_level_values_avx2(guarded.place(levels), b.ask, b.bid);
+    ASSERT_NE(asks, kLevelValuesRefused) << n;
+    b.asks = asks;
+    expect_same(a, b);
+  }
+}
+
 TEST(LevelValueSums, Avx2KernelRefusesWhatItCannotConvertAndLeavesSumsAlone) {
   if (!level_values_avx2_usable()) GTEST_SKIP() << "no AVX2";
   const I limit = static_cast<I>(1) << 103;
@@ -137,6 +218,16 @@ TEST(LevelValueSums, Avx2KernelRefusesWhatItCannotConvertAndLeavesSumsAlone) {
       EXPECT_EQ(sums.ask, 1.5);
       EXPECT_EQ(sums.bid, 2.5);
       EXPECT_EQ(sums.asks, 7u);
+      if (level_values_avx512_usable()) {
+        for (std::size_t lead : {0, 4}) {  // in the last step, or in a full one before it
+          std::vector<PackedLevel> longer(lead, PackedLevel{I{5} << 60, I{3} << 59});
+          longer.insert(longer.end(), levels.begin(), levels.end());
+          EXPECT_FALSE(add_avx512(longer, sums)) << lead << " " << at;
+          EXPECT_EQ(sums.ask, 1.5);
+          EXPECT_EQ(sums.bid, 2.5);
+          EXPECT_EQ(sums.asks, 7u);
+        }
+      }
       // The dispatcher then adds them with the scalar kernel.
       LevelValueSums x{1.5, 2.5, 7}, y{1.5, 2.5, 7};
       add_best(levels, x);
@@ -147,6 +238,13 @@ TEST(LevelValueSums, Avx2KernelRefusesWhatItCannotConvertAndLeavesSumsAlone) {
   // The edges that are taken: prices in [-2^103, 2^103), quantities in [0, 2^103).
   std::vector<PackedLevel> levels{{limit - 1, limit - 1}, {-limit, 0}, {-1, 1}, {1, 0}};
   LevelValueSums a, b;
+  if (level_values_avx512_usable()) {
+    LevelValueSums c;
+    ASSERT_TRUE(add_avx512(levels, c));
+    add_scalar(levels, a);
+    expect_same(a, c);
+    a = LevelValueSums{};
+  }
   ASSERT_TRUE(add_avx2(levels, b));
   add_scalar(levels, a);
   expect_same(a, b);
@@ -197,12 +295,12 @@ TEST(LevelValueSums, CountedKernelsMatchScalarAndCount) {
     std::vector<AddLevelValuesCounted> kernels = {&add_level_values_counted_scalar,
                                                   kAddLevelValuesCounted};
     if (level_values_avx2_usable()) kernels.push_back(&add_level_values_counted_avx2);
+    if (level_values_avx512_usable()) kernels.push_back(&add_level_values_counted_avx512);
     for (AddLevelValuesCounted kernel : kernels) {
-      LevelValueSums got = start;
-      std::uint64_t bids = start_bids;
-      kernel(levels.data(), levels.size(), got.ask, got.bid, got.asks, bids);
-      expect_same(want, got);
-      ASSERT_EQ(bids, want_bids) << round;
+      LevelSums got{start.ask, start.bid, start.asks, start_bids};
+      kernel(levels.data(), levels.size(), got);
+      expect_same(want, LevelValueSums{got.ask, got.bid, got.asks});
+      ASSERT_EQ(got.bids, want_bids) << round;
     }
   }
 }

@@ -41,22 +41,34 @@ inline std::uint64_t add_level_values(std::span<const PackedLevel> levels, doubl
   return add_level_values_scalar(levels, ask, bid);
 }
 
-// The same with the counts too, for WindowAggregator::add_levels: adds each level's term to
-// `ask` or `bid` and counts it in `asks` or `bids`, with the best kernel (the AVX2 one falls
-// back to the scalar one itself). Through one pointer chosen at start-up: the hot caller
-// makes one indirect call, with no check or fallback of its own to keep registers for.
-using AddLevelValuesCounted = void (*)(const PackedLevel* levels, std::size_t n, double& ask,
-                                       double& bid, std::uint64_t& asks, std::uint64_t& bids);
-void add_level_values_counted_scalar(const PackedLevel* levels, std::size_t n, double& ask,
-                                     double& bid, std::uint64_t& asks, std::uint64_t& bids);
-// Only where level_values_avx2_usable().
-void add_level_values_counted_avx2(const PackedLevel* levels, std::size_t n, double& ask,
-                                   double& bid, std::uint64_t& asks, std::uint64_t& bids);
-extern const AddLevelValuesCounted kAddLevelValuesCounted;  // the best of the two
+// A window's level sums and counts as the counted kernels add to them (the sums next to
+// each other: a kernel reads and writes both at once).
+struct LevelSums {
+  double ask = 0;
+  double bid = 0;
+  std::uint64_t asks = 0;
+  std::uint64_t bids = 0;
+};
 
-inline void add_level_values_counted(std::span<const PackedLevel> levels, double& ask, double& bid,
-                                     std::uint64_t& asks, std::uint64_t& bids) {
-  kAddLevelValuesCounted(levels.data(), levels.size(), ask, bid, asks, bids);
+// The same with the counts too, for WindowAggregator::add_levels: adds each level's term to
+// `ask` or `bid` and counts it in `asks` or `bids`, with the best kernel (the AVX2 and
+// AVX-512 ones fall back to the scalar one themselves). Through one pointer chosen at
+// start-up: the hot caller makes one indirect call, with no check or fallback of its own.
+using AddLevelValuesCounted = void (*)(const PackedLevel* levels, std::size_t n, LevelSums& sums);
+void add_level_values_counted_scalar(const PackedLevel* levels, std::size_t n, LevelSums& sums);
+// Only where level_values_avx2_usable().
+void add_level_values_counted_avx2(const PackedLevel* levels, std::size_t n, LevelSums& sums);
+// Whether this CPU runs the AVX-512 kernels (AVX-512 F, DQ, VL and the AVX2 kernel's
+// needs); they take and refuse what the AVX2 ones do.
+bool level_values_avx512_usable();
+std::uint64_t add_level_values_avx512(std::span<const PackedLevel> levels, double& ask,
+                                      double& bid);
+// Only where level_values_avx512_usable().
+void add_level_values_counted_avx512(const PackedLevel* levels, std::size_t n, LevelSums& sums);
+extern const AddLevelValuesCounted kAddLevelValuesCounted;  // the best of the three
+
+inline void add_level_values_counted(std::span<const PackedLevel> levels, LevelSums& sums) {
+  kAddLevelValuesCounted(levels.data(), levels.size(), sums);
 }
 
 }  // namespace rtcrypto

@@ -100,11 +100,11 @@ class WindowAggregator {
     // cheap where Decimal::to_double's 128-bit division is not (this runs per change).
     double v = int128_to_double(c.price.raw()) * int128_to_double(c.remaining.raw()) * 1e-36;
     if (c.side == Side::Ask) {
-      ask_sum_ += v;
-      ++ask_changes_;
+      sums_.ask += v;
+      ++sums_.asks;
     } else {
-      bid_sum_ += v;
-      ++bid_changes_;
+      sums_.bid += v;
+      ++sums_.bids;
     }
   }
   // A batch's flow levels at time ts (call advance(ts, ...) first): the same sums, in the
@@ -118,7 +118,7 @@ class WindowAggregator {
   // The same into the open window (is_open(); see open()): one call to the kernel, which
   // counts too.
   void add_open_levels(std::span<const PackedLevel> levels) {
-    add_level_values_counted(levels, ask_sum_, bid_sum_, ask_changes_, bid_changes_);
+    add_level_values_counted(levels, sums_);
   }
   // Opens the window `t` falls in unless one is open (as the first add at t would).
   void open(TimeNs t) { open_at(t); }
@@ -161,8 +161,8 @@ class WindowAggregator {
   WindowConfig config_;
   bool open_ = false;
   TimeNs start_ = 0, end_ = 0;
-  double ask_sum_ = 0, bid_sum_ = 0;
-  std::uint64_t ask_changes_ = 0, bid_changes_ = 0, trades_ = 0;
+  LevelSums sums_;  // the level changes' sums and counts
+  std::uint64_t trades_ = 0;
   double trade_volume_ = 0, trade_notional_ = 0;
   std::optional<Decimal> last_trade_price_;
   std::uint64_t emitted_ = 0;

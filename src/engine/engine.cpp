@@ -680,8 +680,9 @@ void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
   CurrencyPair split;
   if (!st) split = split_symbol(symbol);
   const CurrencyPair& pair = st ? st->pair : split;
-  std::vector<Balance>& all = fill_balances_;
-  exchange_->balances_into(all);
+  // Into the decisions' copy: the next decision finds it current (the epoch has not moved).
+  refresh_balances();
+  const std::vector<Balance>& all = balances_;
   static const Balance kNone{};  // a currency the account has never seen: all zero
   for (const std::string* cur : {&pair.base, &pair.quote}) {
     const Balance* b = &kNone;

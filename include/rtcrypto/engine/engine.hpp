@@ -234,7 +234,6 @@ class Engine final : public MarketEventSink {
   Record order_doc_;
   Record balance_doc_;
   Record score_doc_;
-  std::vector<Balance> fill_balances_;
   std::map<std::string, EnginePosition> positions_;
   // What each order had executed when last accounted, so a later update of the same
   // order (a resting order filling) only adds what is new.

@@ -417,21 +417,26 @@ void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
   decide(s, w, now);
 }
 
-void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const {
+void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>& out,
+                        std::size_t from) const {
   // Per balance: kFaceValue for the quote, the traded symbol that marks a base in the quote
   // (the last one in traded_ when several do), or none (another quote's world, not part of
   // this equity). Symbol by symbol, only those in `quote` looking through the balances.
-  out.assign(balances_.size(), nullptr);
-  for (const SymbolState* st : traded_) {
+  // (traded_ only grows: symbols from `from` on overwrite the earlier ones' marks, not the
+  // face value.)
+  if (from == 0) out.assign(balances_.size(), nullptr);
+  for (std::size_t k = from; k < traded_.size(); ++k) {
+    const SymbolState* st = traded_[k];
     if (st->pair.quote != quote) continue;
     // (Sizes and first letters first: most currencies differ there, without a memcmp call.)
     const std::string& base = st->pair.base;
     for (std::size_t i = 0; i < balances_.size(); ++i) {
       const std::string& cur = balances_[i].currency;
       if (base.size() != cur.size() || (!cur.empty() && base[0] != cur[0])) continue;
-      if (base == cur) out[i] = st;
+      if (base == cur && out[i] != SymbolState::kFaceValue) out[i] = st;
     }
   }
+  if (from != 0) return;
   for (std::size_t i = 0; i < balances_.size(); ++i)
     if (balances_[i].currency == quote) out[i] = SymbolState::kFaceValue;
 }
@@ -442,7 +447,9 @@ std::size_t Engine::shared_marks(std::string_view quote) {
   if (at == quote_marks_.size()) quote_marks_.emplace_back().quote = quote;
   QuoteMarks& q = quote_marks_[at];
   if (!q.valid || q.currencies_epoch != currencies_epoch_ || q.seen_traded != traded_.size()) {
-    marks_into(quote, q.marks);
+    // The same currencies: only the symbols traded_ gained since are new.
+    const bool same = q.valid && q.currencies_epoch == currencies_epoch_;
+    marks_into(quote, q.marks, same ? q.seen_traded : 0);
     q.used.clear();
     for (std::size_t i = 0; i < q.marks.size(); ++i)
       if (q.marks[i]) q.used.emplace_back(i, q.marks[i]);
@@ -511,10 +518,12 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     s.rules_epoch = re;
   }
   if (s.currencies_epoch != currencies_epoch_ || s.seen_traded != traded_.size()) {
-    s.base_at = s.quote_at = SIZE_MAX;
-    for (std::size_t i = 0; i < balances_.size(); ++i) {
-      if (balances_[i].currency == s.pair.base) s.base_at = i;
-      if (balances_[i].currency == s.pair.quote) s.quote_at = i;
+    if (s.currencies_epoch != currencies_epoch_) {  // (indices move only with currencies)
+      s.base_at = s.quote_at = SIZE_MAX;
+      for (std::size_t i = 0; i < balances_.size(); ++i) {
+        if (balances_[i].currency == s.pair.base) s.base_at = i;
+        if (balances_[i].currency == s.pair.quote) s.quote_at = i;
+      }
     }
     s.marks_at = shared_marks(s.pair.quote);
     s.currencies_epoch = currencies_epoch_;

@@ -160,9 +160,11 @@ class Engine final : public MarketEventSink {
   // symbol in that quote marked at its book's mid. Which balance is which (marks_into, one
   // entry per balance) is kept per symbol while the account's currencies stay.
   void refresh_balances();  // balances_ as of the exchange's balances_epoch()
-  void marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const;
+  // traded_[from, end)'s marks written over `out` (from 0: `out` built afresh).
+  void marks_into(std::string_view quote, std::vector<const SymbolState*>& out,
+                  std::size_t from = 0) const;
   // marks_into's result for `quote`, worked out once per quote (not per symbol) while the
-  // currencies and traded_ stay: its index in quote_marks_.
+  // currencies stay, extended by the symbols traded_ gains: its index in quote_marks_.
   struct QuoteMarks;
   std::size_t shared_marks(std::string_view quote);
   std::optional<Decimal> equity_of(const QuoteMarks& q) const;

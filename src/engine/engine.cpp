@@ -74,6 +74,17 @@ std::string_view outcome_name(OutcomeKind k) {
   return "unknown";
 }
 
+// Puts as calls for the decision, order, score and balance records: inline, decide's 40
+// alone are ~9 KB of code, and these paths run cold (once per window close or order), where
+// a compact body beats the few instructions a call adds.
+template <class V>
+[[gnu::noinline]] void put_cold(RecordRewriter& f, FieldKey key, V value) {
+  f.put(key, value);
+}
+[[gnu::noinline]] void put_text(RecordRewriter& f, FieldKey key, std::string_view value) {
+  f.put_string(key, value);
+}
+
 }  // namespace
 
 Engine::Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
@@ -511,31 +522,19 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   // Balances and rules land in members kept between decisions (no allocation once warm),
   // asked again only when the exchange's epochs have moved (or it promises none).
   refresh_balances();
-  if (!exchange_) {
-    s.rules = SymbolRules{s.symbol};
-  } else if (const std::uint64_t re = exchange_->rules_epoch(); re == 0 || re != s.rules_epoch) {
-    exchange_->rules_into(s.symbol, s.rules);
-    s.rules_epoch = re;
-  }
-  if (s.currencies_epoch != currencies_epoch_ || s.seen_traded != traded_.size()) {
-    if (s.currencies_epoch != currencies_epoch_) {  // (indices move only with currencies)
-      s.base_at = s.quote_at = SIZE_MAX;
-      for (std::size_t i = 0; i < balances_.size(); ++i) {
-        if (balances_[i].currency == s.pair.base) s.base_at = i;
-        if (balances_[i].currency == s.pair.quote) s.quote_at = i;
-      }
-    }
-    s.marks_at = shared_marks(s.pair.quote);
-    s.currencies_epoch = currencies_epoch_;
-    s.seen_traded = traded_.size();
-  }
+  if (const std::uint64_t re = exchange_ ? exchange_->rules_epoch() : 0;
+      re == 0 || re != s.rules_epoch) [[unlikely]]
+    refresh_rules(s);
+  if (s.currencies_epoch != currencies_epoch_ || s.seen_traded != traded_.size()) [[unlikely]]
+    locate_balances(s);
   static const Balance kNone{};  // a currency the account has never seen: all zero
   const Balance& base = s.base_at != SIZE_MAX ? balances_[s.base_at] : kNone;
   const Balance& quote = s.quote_at != SIZE_MAX ? balances_[s.quote_at] : kNone;
   const SymbolRules& rules = s.rules;
   auto eq = exchange_ ? equity_of(quote_marks_[s.marks_at]) : std::nullopt;
   if (eq) risk_.observe_equity(now, *eq);
-  if (!s.position) s.position = &positions_[s.symbol];
+  if (!s.position) [[unlikely]]
+    find_position(s);
   EnginePosition& pos = *s.position;
 
   static const OrderBook kEmpty;
@@ -547,54 +546,16 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   strategy_->decide_into(
       StrategyInput{w, sig, base.available, quote.available, pos.last_buy_price, book, rules}, d);
 
-  bool taken = false;
   // What the record says: the strategy's words unless something below overrides them (the
-  // overriding texts live in these locals, built only on those rarer paths).
+  // overriding texts live in order_check_, written only on those rarer paths).
   std::string_view reason = d.reason, detail = d.detail;
-  std::string reason_text, detail_text;
+  OrderCheck& oc = order_check_;
+  oc.checked = oc.taken = false;
   // The source may know why it gave nothing (an LSTM's dead band or warm-up): say that.
-  std::optional<NoSignalReason> why;
-  if (!sig && signal_ && d.reason == "no_signal") why = signal_->why_no_signal(s.symbol);
-  if (why) {
-    reason = why->code;
-    detail = why->detail;
-  }
-  RiskVerdict verdict;  // its reason goes into the record (a view, no copy)
-  bool risk_checked = false;
-  std::optional<OrderRequest>& order = d.order;
-  if (order) {
-    if (!exchange_) {
-      reason = "no_exchange";
-      detail_text = "no exchange configured: " + d.detail;
-      detail = detail_text;
-    } else {
-      RiskContext ctx;
-      ctx.book_whole = book.whole();
-      ctx.book_crossed = book.crossed();
-      ctx.book_age = book_age;
-      ctx.orders_in_flight = exchange_->in_flight_for(s.symbol);
-      ctx.now = now;
-      ctx.equity = eq;
-      ctx.position = base.amount;
-      verdict = risk_.check(*order, ctx);
-      const RiskVerdict& v = verdict;
-      risk_checked = true;
-      if (v.allowed) {
-        taken = true;
-        // "<run_id>-<n>", written into the request's own buffer.
-        std::string& id = order->client_order_id;
-        char digits[24];
-        const auto end = std::to_chars(digits, digits + sizeof digits, next_order_seq_++).ptr;
-        id.assign(config_.run_id).append(1, '-').append(digits, end);
-      } else {
-        ++stats_.rejected_by_risk;
-        reason_text = "risk_" + v.reason;
-        detail_text = v.detail + " (wanted: " + d.detail + ")";
-        reason = reason_text;
-        detail = detail_text;
-      }
-    }
-  }
+  if (!sig && signal_ && d.reason == "no_signal") explain_no_signal(s, reason, detail);
+  const std::optional<OrderRequest>& order = d.order;
+  if (order) check_order(s, book, book_age, eq, base.amount, now, reason, detail);
+  const bool taken = oc.taken;
 
   Record& r = decision_doc_;
   if (decision_doc_for_ != &s) [[likely]] {
@@ -604,72 +565,156 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   }
   {
     RecordRewriter f(r, w.end);
-    f.put("window_start", static_cast<std::int64_t>(w.start));
-    f.put("window_end", static_cast<std::int64_t>(w.end));
-    f.put("decided_at", static_cast<std::int64_t>(now));
-    f.put("ratio", w.ratio);
-    f.put("ask_sum", w.ask_sum);
-    f.put("bid_sum", w.bid_sum);
+    put_cold(f, "window_start", static_cast<std::int64_t>(w.start));
+    put_cold(f, "window_end", static_cast<std::int64_t>(w.end));
+    put_cold(f, "decided_at", static_cast<std::int64_t>(now));
+    put_cold(f, "ratio", w.ratio);
+    put_cold(f, "ask_sum", w.ask_sum);
+    put_cold(f, "bid_sum", w.bid_sum);
     if (sig) {
-      f.put_string("signal", to_string(sig->side));
-      f.put("signal_ds", static_cast<std::int64_t>(sig->target_minute));
-      f.put("yhat", sig->yhat);
+      put_text(f, "signal", to_string(sig->side));
+      put_cold(f, "signal_ds", static_cast<std::int64_t>(sig->target_minute));
+      put_cold(f, "yhat", sig->yhat);
     } else {
-      f.put("signal", std::monostate{});
-      f.put("signal_ds", std::monostate{});
-      f.put("yhat", std::monostate{});
+      put_cold(f, "signal", std::monostate{});
+      put_cold(f, "signal_ds", std::monostate{});
+      put_cold(f, "yhat", std::monostate{});
     }
-    f.put_string("base_currency", s.pair.base);
-    f.put("base_available", base.available);
-    f.put_string("quote_currency", s.pair.quote);
-    f.put("quote_available", quote.available);
-    f.put("last_buy_price", pos.last_buy_price);
-    f.put("best_bid", w.best_bid);
-    f.put("best_ask", w.best_ask);
-    f.put("book_whole", book.whole());
-    f.put("book_crossed", book.crossed());
-    f.put("book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
-    f.put("equity", eq);
-    f.put("kill_switch", risk_.killed());
+    put_text(f, "base_currency", s.pair.base);
+    put_cold(f, "base_available", base.available);
+    put_text(f, "quote_currency", s.pair.quote);
+    put_cold(f, "quote_available", quote.available);
+    put_cold(f, "last_buy_price", pos.last_buy_price);
+    put_cold(f, "best_bid", w.best_bid);
+    put_cold(f, "best_ask", w.best_ask);
+    put_cold(f, "book_whole", book.whole());
+    put_cold(f, "book_crossed", book.crossed());
+    put_cold(f, "book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
+    put_cold(f, "equity", eq);
+    put_cold(f, "kill_switch", risk_.killed());
     if (risk_.killed()) {
-      f.put_string("kill_reason", risk_.kill_reason());
+      put_text(f, "kill_reason", risk_.kill_reason());
     } else {
-      f.put("kill_reason", std::monostate{});
+      put_cold(f, "kill_reason", std::monostate{});
     }
-    f.put("daily_loss", risk_.daily_loss());
-    f.put("drawdown_pct", risk_.drawdown_pct());
-    f.put_string("action", to_string(d.action));
-    f.put("taken", taken);
-    f.put_string("reason", reason);
-    f.put_string("detail", detail);
-    f.put_string("strategy_reason", d.reason);
-    if (risk_checked) {
-      f.put_string("risk_reason", verdict.reason);
+    put_cold(f, "daily_loss", risk_.daily_loss());
+    put_cold(f, "drawdown_pct", risk_.drawdown_pct());
+    put_text(f, "action", to_string(d.action));
+    put_cold(f, "taken", taken);
+    put_text(f, "reason", reason);
+    put_text(f, "detail", detail);
+    put_text(f, "strategy_reason", d.reason);
+    if (oc.checked) {
+      put_text(f, "risk_reason", oc.verdict.reason);
     } else {
-      f.put("risk_reason", std::monostate{});
+      put_cold(f, "risk_reason", std::monostate{});
     }
     if (taken) {
-      f.put_string("client_order_id", order->client_order_id);
+      put_text(f, "client_order_id", order->client_order_id);
     } else {
-      f.put("client_order_id", std::monostate{});
+      put_cold(f, "client_order_id", std::monostate{});
     }
     if (order) {
-      f.put("amount", order->amount);
-      f.put("price", order->price);
+      put_cold(f, "amount", order->amount);
+      put_cold(f, "price", order->price);
     } else {
-      f.put("amount", std::monostate{});
-      f.put("price", std::monostate{});
+      put_cold(f, "amount", std::monostate{});
+      put_cold(f, "price", std::monostate{});
     }
   }
   emit(r);
 
-  if (!taken) return;
+  if (taken) send_order();
+}
+
+// ---- decide()'s rarer steps, out of line (decide runs cold, once per window close) ----
+
+[[gnu::noinline]] void Engine::refresh_rules(SymbolState& s) {
+  if (!exchange_) {
+    s.rules = SymbolRules{s.symbol};
+    return;
+  }
+  const std::uint64_t re = exchange_->rules_epoch();
+  exchange_->rules_into(s.symbol, s.rules);
+  s.rules_epoch = re;
+}
+
+[[gnu::noinline]] void Engine::locate_balances(SymbolState& s) {
+  if (s.currencies_epoch != currencies_epoch_) {  // (indices move only with currencies)
+    s.base_at = s.quote_at = SIZE_MAX;
+    for (std::size_t i = 0; i < balances_.size(); ++i) {
+      if (balances_[i].currency == s.pair.base) s.base_at = i;
+      if (balances_[i].currency == s.pair.quote) s.quote_at = i;
+    }
+  }
+  s.marks_at = shared_marks(s.pair.quote);
+  s.currencies_epoch = currencies_epoch_;
+  s.seen_traded = traded_.size();
+}
+
+[[gnu::noinline]] void Engine::find_position(SymbolState& s) {
+  s.position = &positions_[s.symbol];
+}
+
+[[gnu::noinline]] void Engine::explain_no_signal(const SymbolState& s, std::string_view& reason,
+                                                 std::string_view& detail) {
+  std::optional<NoSignalReason>& why = order_check_.why;
+  why = signal_->why_no_signal(s.symbol);
+  if (!why) return;
+  reason = why->code;
+  detail = why->detail;
+}
+
+// The strategy's order through risk: taken (its client id written) or refused (the record's
+// reason and detail then say why).
+[[gnu::noinline]] void Engine::check_order(const SymbolState& s, const OrderBook& book,
+                                           TimeNs book_age, const std::optional<Decimal>& eq,
+                                           Decimal position, TimeNs now, std::string_view& reason,
+                                           std::string_view& detail) {
+  OrderCheck& oc = order_check_;
+  Decision& d = decision_;
+  OrderRequest& order = *d.order;
+  if (!exchange_) {
+    reason = "no_exchange";
+    oc.detail_text = "no exchange configured: " + d.detail;
+    detail = oc.detail_text;
+    return;
+  }
+  RiskContext ctx;
+  ctx.book_whole = book.whole();
+  ctx.book_crossed = book.crossed();
+  ctx.book_age = book_age;
+  ctx.orders_in_flight = exchange_->in_flight_for(s.symbol);
+  ctx.now = now;
+  ctx.equity = eq;
+  ctx.position = position;
+  oc.verdict = risk_.check(order, ctx);
+  oc.checked = true;
+  const RiskVerdict& v = oc.verdict;
+  if (v.allowed) {
+    oc.taken = true;
+    // "<run_id>-<n>", written into the request's own buffer.
+    std::string& id = order.client_order_id;
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, next_order_seq_++).ptr;
+    id.assign(config_.run_id).append(1, '-').append(digits, end);
+    return;
+  }
+  ++stats_.rejected_by_risk;
+  oc.reason_text = "risk_" + v.reason;
+  oc.detail_text = v.detail + " (wanted: " + d.detail + ")";
+  reason = oc.reason_text;
+  detail = oc.detail_text;
+}
+
+[[gnu::noinline]] void Engine::send_order() {
+  Decision& d = decision_;
   if (d.action == Action::Buy) ++stats_.buy_signals_taken;
   if (d.action == Action::Sell) ++stats_.sell_signals_taken;
   ++stats_.orders;
   // The decision's request is rewritten by the next decision anyway: moved out, not copied
   // (the callback keeps its own copy: a live exchange answers later).
-  const OrderRequest req = std::move(*order);
+  const OrderRequest req = std::move(*d.order);
   exchange_->place(req, [this, req](const OrderOutcome& o) { on_outcome(req, o); });
 }
 
@@ -701,10 +746,10 @@ void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
     if (r.doc_type != "balance") r.doc_type = "balance";
     {
       RecordRewriter f(r, ts);
-      f.put_string("currency", *cur);
-      f.put("amount", b->amount);
-      f.put("available", b->available);
-      f.put("availableForWithdrawal", b->available_for_withdrawal);
+      put_text(f, "currency", *cur);
+      put_cold(f, "amount", b->amount);
+      put_cold(f, "available", b->available);
+      put_cold(f, "availableForWithdrawal", b->available_for_withdrawal);
     }
     emit(r);
   }
@@ -746,22 +791,22 @@ void Engine::emit_order(const OrderRequest* req, const OrderOutcome& o) {
   if (r.symbol != symbol) r.symbol = symbol;
   {
     RecordRewriter f(r, ord.timestamp ? ord.timestamp : now_);
-    f.put_string("order_id", ord.order_id);
-    f.put_string("client_order_id", known ? ord.client_order_id : req->client_order_id);
-    f.put_string("side", to_string(known ? ord.side : req->side));
-    f.put_string("type", ord.type);
-    f.put_string("options", to_gemini_option(known ? ord.tif : req->tif));
-    f.put("price", known ? ord.price : req->price);
-    f.put("original_amount", known ? ord.original_amount : req->amount);
-    f.put("executed_amount", ord.executed_amount);
-    f.put("remaining_amount", known ? ord.remaining_amount : req->amount);
-    f.put("avg_execution_price", ord.avg_execution_price);
-    f.put("fee", ord.fee);
-    f.put("is_live", ord.is_live);
-    f.put("is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
-    f.put_string("reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
-    f.put_string("outcome", outcome_name(o.kind));
-    f.put_string("message", o.message);
+    put_text(f, "order_id", ord.order_id);
+    put_text(f, "client_order_id", known ? ord.client_order_id : req->client_order_id);
+    put_text(f, "side", to_string(known ? ord.side : req->side));
+    put_text(f, "type", ord.type);
+    put_text(f, "options", to_gemini_option(known ? ord.tif : req->tif));
+    put_cold(f, "price", known ? ord.price : req->price);
+    put_cold(f, "original_amount", known ? ord.original_amount : req->amount);
+    put_cold(f, "executed_amount", ord.executed_amount);
+    put_cold(f, "remaining_amount", known ? ord.remaining_amount : req->amount);
+    put_cold(f, "avg_execution_price", ord.avg_execution_price);
+    put_cold(f, "fee", ord.fee);
+    put_cold(f, "is_live", ord.is_live);
+    put_cold(f, "is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
+    put_text(f, "reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
+    put_text(f, "outcome", outcome_name(o.kind));
+    put_text(f, "message", o.message);
   }
   emit(r);
 }
@@ -819,16 +864,16 @@ void Engine::account_order(const Order& ord) {
     if (pos.last_buy_price) {
       Decimal profit = (exit_price - *pos.last_buy_price) * d_exec - fees;
       stats_.realized_pnl += profit;
-      f.put("profit", profit);
+      put_cold(f, "profit", profit);
     } else {
-      f.put("profit", std::monostate{});  // no known entry: no made-up profit
+      put_cold(f, "profit", std::monostate{});  // no known entry: no made-up profit
     }
-    f.put("fees", fees);
-    f.put("entry_price", pos.last_buy_price);
-    f.put("exit_price", exit_price);
-    f.put("amount", d_exec);
-    f.put_string("client_order_id", ord.client_order_id);
-    f.put_string("order_id", ord.order_id);
+    put_cold(f, "fees", fees);
+    put_cold(f, "entry_price", pos.last_buy_price);
+    put_cold(f, "exit_price", exit_price);
+    put_cold(f, "amount", d_exec);
+    put_text(f, "client_order_id", ord.client_order_id);
+    put_text(f, "order_id", ord.order_id);
   }
   ++stats_.scores;
   emit(r);

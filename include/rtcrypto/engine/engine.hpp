@@ -151,6 +151,15 @@ class Engine final : public MarketEventSink {
   void on_window(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide_updated();  // decide_every_update: the symbols changed since the last frame
+  // decide()'s rarer steps, out of line: its common path stays compact (it runs cold).
+  void refresh_rules(SymbolState& s);    // the exchange's rules epoch moved (or none)
+  void locate_balances(SymbolState& s);  // the currencies or traded_ changed
+  void find_position(SymbolState& s);    // its first decision (or after import_state)
+  void explain_no_signal(const SymbolState& s, std::string_view& reason, std::string_view& detail);
+  void check_order(const SymbolState& s, const OrderBook& book, TimeNs book_age,
+                   const std::optional<Decimal>& eq, Decimal position, TimeNs now,
+                   std::string_view& reason, std::string_view& detail);
+  void send_order();  // the decision's order, taken
   void on_outcome(const OrderRequest& req, const OrderOutcome& outcome);
   void on_fill(const Fill& f);
   void account_order(const Order& order);
@@ -215,7 +224,17 @@ class Engine final : public MarketEventSink {
   Record decision_doc_;
   const SymbolState* window_docs_for_ = nullptr;  // window docs and ticker
   const SymbolState* decision_doc_for_ = nullptr;
-  Decision decision_;                 // the strategy's last decision, rewritten in place
+  Decision decision_;  // the strategy's last decision, rewritten in place
+  // What check_order and explain_no_signal found for the last decision (its record holds
+  // views of these texts until emitted).
+  struct OrderCheck {
+    bool checked = false;  // risk_.check ran: verdict is this decision's
+    bool taken = false;
+    RiskVerdict verdict;
+    std::string reason_text, detail_text;
+    std::optional<NoSignalReason> why;
+  };
+  OrderCheck order_check_;
   std::vector<Balance> balances_;     // the exchange's balances at the last decision
   std::uint64_t balances_epoch_ = 0;  // the exchange's balances_epoch() they are of
   // Moves when balances_'s list of currencies changes (their indices with it).

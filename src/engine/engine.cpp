@@ -554,7 +554,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   // The source may know why it gave nothing (an LSTM's dead band or warm-up): say that.
   if (!sig && signal_ && d.reason == "no_signal") explain_no_signal(s, reason, detail);
   const std::optional<OrderRequest>& order = d.order;
-  if (order) check_order(s, book, book_age, eq, base.amount, now, reason, detail);
+  if (order) check_order(s, book, book_age, base.amount, now, reason, detail);
   const bool taken = oc.taken;
 
   Record& r = decision_doc_;
@@ -668,9 +668,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
 // The strategy's order through risk: taken (its client id written) or refused (the record's
 // reason and detail then say why).
 [[gnu::noinline]] void Engine::check_order(const SymbolState& s, const OrderBook& book,
-                                           TimeNs book_age, const std::optional<Decimal>& eq,
-                                           Decimal position, TimeNs now, std::string_view& reason,
-                                           std::string_view& detail) {
+                                           TimeNs book_age, Decimal position, TimeNs now,
+                                           std::string_view& reason, std::string_view& detail) {
   OrderCheck& oc = order_check_;
   Decision& d = decision_;
   OrderRequest& order = *d.order;
@@ -686,7 +685,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   ctx.book_age = book_age;
   ctx.orders_in_flight = exchange_->in_flight_for(s.symbol);
   ctx.now = now;
-  ctx.equity = eq;
+  // (ctx.equity left empty: decide() has just observed this equity at this time.)
   ctx.position = position;
   oc.verdict = risk_.check(order, ctx);
   oc.checked = true;

@@ -156,9 +156,8 @@ class Engine final : public MarketEventSink {
   void locate_balances(SymbolState& s);  // the currencies or traded_ changed
   void find_position(SymbolState& s);    // its first decision (or after import_state)
   void explain_no_signal(const SymbolState& s, std::string_view& reason, std::string_view& detail);
-  void check_order(const SymbolState& s, const OrderBook& book, TimeNs book_age,
-                   const std::optional<Decimal>& eq, Decimal position, TimeNs now,
-                   std::string_view& reason, std::string_view& detail);
+  void check_order(const SymbolState& s, const OrderBook& book, TimeNs book_age, Decimal position,
+                   TimeNs now, std::string_view& reason, std::string_view& detail);
   void send_order();  // the decision's order, taken
   void on_outcome(const OrderRequest& req, const OrderOutcome& outcome);
   void on_fill(const Fill& f);

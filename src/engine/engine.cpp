@@ -74,9 +74,9 @@ std::string_view outcome_name(OutcomeKind k) {
   return "unknown";
 }
 
-// Puts as calls for the decision, order, score and balance records: inline, decide's 40
-// alone are ~9 KB of code, and these paths run cold (once per window close or order), where
-// a compact body beats the few instructions a call adds.
+// Puts as calls for the order, score and balance records: they run once per order or fill
+// (cold code), where a compact body beats the few instructions a call adds. (decide's puts
+// stay inline: it runs on every window close, where those instructions count.)
 template <class V>
 [[gnu::noinline]] void put_cold(RecordRewriter& f, FieldKey key, V value) {
   f.put(key, value);
@@ -565,61 +565,61 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   }
   {
     RecordRewriter f(r, w.end);
-    put_cold(f, "window_start", static_cast<std::int64_t>(w.start));
-    put_cold(f, "window_end", static_cast<std::int64_t>(w.end));
-    put_cold(f, "decided_at", static_cast<std::int64_t>(now));
-    put_cold(f, "ratio", w.ratio);
-    put_cold(f, "ask_sum", w.ask_sum);
-    put_cold(f, "bid_sum", w.bid_sum);
+    f.put("window_start", static_cast<std::int64_t>(w.start));
+    f.put("window_end", static_cast<std::int64_t>(w.end));
+    f.put("decided_at", static_cast<std::int64_t>(now));
+    f.put("ratio", w.ratio);
+    f.put("ask_sum", w.ask_sum);
+    f.put("bid_sum", w.bid_sum);
     if (sig) {
-      put_text(f, "signal", to_string(sig->side));
-      put_cold(f, "signal_ds", static_cast<std::int64_t>(sig->target_minute));
-      put_cold(f, "yhat", sig->yhat);
+      f.put_string("signal", to_string(sig->side));
+      f.put("signal_ds", static_cast<std::int64_t>(sig->target_minute));
+      f.put("yhat", sig->yhat);
     } else {
-      put_cold(f, "signal", std::monostate{});
-      put_cold(f, "signal_ds", std::monostate{});
-      put_cold(f, "yhat", std::monostate{});
+      f.put("signal", std::monostate{});
+      f.put("signal_ds", std::monostate{});
+      f.put("yhat", std::monostate{});
     }
-    put_text(f, "base_currency", s.pair.base);
-    put_cold(f, "base_available", base.available);
-    put_text(f, "quote_currency", s.pair.quote);
-    put_cold(f, "quote_available", quote.available);
-    put_cold(f, "last_buy_price", pos.last_buy_price);
-    put_cold(f, "best_bid", w.best_bid);
-    put_cold(f, "best_ask", w.best_ask);
-    put_cold(f, "book_whole", book.whole());
-    put_cold(f, "book_crossed", book.crossed());
-    put_cold(f, "book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
-    put_cold(f, "equity", eq);
-    put_cold(f, "kill_switch", risk_.killed());
+    f.put_string("base_currency", s.pair.base);
+    f.put("base_available", base.available);
+    f.put_string("quote_currency", s.pair.quote);
+    f.put("quote_available", quote.available);
+    f.put("last_buy_price", pos.last_buy_price);
+    f.put("best_bid", w.best_bid);
+    f.put("best_ask", w.best_ask);
+    f.put("book_whole", book.whole());
+    f.put("book_crossed", book.crossed());
+    f.put("book_age_ms", static_cast<std::int64_t>(book_age / kNsPerMs));
+    f.put("equity", eq);
+    f.put("kill_switch", risk_.killed());
     if (risk_.killed()) {
-      put_text(f, "kill_reason", risk_.kill_reason());
+      f.put_string("kill_reason", risk_.kill_reason());
     } else {
-      put_cold(f, "kill_reason", std::monostate{});
+      f.put("kill_reason", std::monostate{});
     }
-    put_cold(f, "daily_loss", risk_.daily_loss());
-    put_cold(f, "drawdown_pct", risk_.drawdown_pct());
-    put_text(f, "action", to_string(d.action));
-    put_cold(f, "taken", taken);
-    put_text(f, "reason", reason);
-    put_text(f, "detail", detail);
-    put_text(f, "strategy_reason", d.reason);
+    f.put("daily_loss", risk_.daily_loss());
+    f.put("drawdown_pct", risk_.drawdown_pct());
+    f.put_string("action", to_string(d.action));
+    f.put("taken", taken);
+    f.put_string("reason", reason);
+    f.put_string("detail", detail);
+    f.put_string("strategy_reason", d.reason);
     if (oc.checked) {
-      put_text(f, "risk_reason", oc.verdict.reason);
+      f.put_string("risk_reason", oc.verdict.reason);
     } else {
-      put_cold(f, "risk_reason", std::monostate{});
+      f.put("risk_reason", std::monostate{});
     }
     if (taken) {
-      put_text(f, "client_order_id", order->client_order_id);
+      f.put_string("client_order_id", order->client_order_id);
     } else {
-      put_cold(f, "client_order_id", std::monostate{});
+      f.put("client_order_id", std::monostate{});
     }
     if (order) {
-      put_cold(f, "amount", order->amount);
-      put_cold(f, "price", order->price);
+      f.put("amount", order->amount);
+      f.put("price", order->price);
     } else {
-      put_cold(f, "amount", std::monostate{});
-      put_cold(f, "price", std::monostate{});
+      f.put("amount", std::monostate{});
+      f.put("price", std::monostate{});
     }
   }
   emit(r);

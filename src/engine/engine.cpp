@@ -74,6 +74,17 @@ std::string_view outcome_name(OutcomeKind k) {
   return "unknown";
 }
 
+// Puts as calls for the order, score and balance records: they run once per order or fill
+// (cold code), where a compact body beats the few instructions a call adds. (decide's puts
+// stay inline: it runs on every window close, where those instructions count.)
+template <class V>
+[[gnu::noinline]] void put_cold(RecordRewriter& f, FieldKey key, V value) {
+  f.put(key, value);
+}
+[[gnu::noinline]] void put_text(RecordRewriter& f, FieldKey key, std::string_view value) {
+  f.put_string(key, value);
+}
+
 }  // namespace
 
 Engine::Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
@@ -418,21 +429,26 @@ void Engine::on_window(SymbolState& s, const WindowResult& w, TimeNs now) {
   decide(s, w, now);
 }
 
-void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const {
+void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>& out,
+                        std::size_t from) const {
   // Per balance: kFaceValue for the quote, the traded symbol that marks a base in the quote
   // (the last one in traded_ when several do), or none (another quote's world, not part of
   // this equity). Symbol by symbol, only those in `quote` looking through the balances.
-  out.assign(balances_.size(), nullptr);
-  for (const SymbolState* st : traded_) {
+  // (traded_ only grows: symbols from `from` on overwrite the earlier ones' marks, not the
+  // face value.)
+  if (from == 0) out.assign(balances_.size(), nullptr);
+  for (std::size_t k = from; k < traded_.size(); ++k) {
+    const SymbolState* st = traded_[k];
     if (st->pair.quote != quote) continue;
     // (Sizes and first letters first: most currencies differ there, without a memcmp call.)
     const std::string& base = st->pair.base;
     for (std::size_t i = 0; i < balances_.size(); ++i) {
       const std::string& cur = balances_[i].currency;
       if (base.size() != cur.size() || (!cur.empty() && base[0] != cur[0])) continue;
-      if (base == cur) out[i] = st;
+      if (base == cur && out[i] != SymbolState::kFaceValue) out[i] = st;
     }
   }
+  if (from != 0) return;
   for (std::size_t i = 0; i < balances_.size(); ++i)
     if (balances_[i].currency == quote) out[i] = SymbolState::kFaceValue;
 }
@@ -443,7 +459,9 @@ std::size_t Engine::shared_marks(std::string_view quote) {
   if (at == quote_marks_.size()) quote_marks_.emplace_back().quote = quote;
   QuoteMarks& q = quote_marks_[at];
   if (!q.valid || q.currencies_epoch != currencies_epoch_ || q.seen_traded != traded_.size()) {
-    marks_into(quote, q.marks);
+    // The same currencies: only the symbols traded_ gained since are new.
+    const bool same = q.valid && q.currencies_epoch == currencies_epoch_;
+    marks_into(quote, q.marks, same ? q.seen_traded : 0);
     q.used.clear();
     for (std::size_t i = 0; i < q.marks.size(); ++i)
       if (q.marks[i]) q.used.emplace_back(i, q.marks[i]);
@@ -505,29 +523,19 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   // Balances and rules land in members kept between decisions (no allocation once warm),
   // asked again only when the exchange's epochs have moved (or it promises none).
   refresh_balances();
-  if (!exchange_) {
-    s.rules = SymbolRules{s.symbol};
-  } else if (const std::uint64_t re = exchange_->rules_epoch(); re == 0 || re != s.rules_epoch) {
-    exchange_->rules_into(s.symbol, s.rules);
-    s.rules_epoch = re;
-  }
-  if (s.currencies_epoch != currencies_epoch_ || s.seen_traded != traded_.size()) {
-    s.base_at = s.quote_at = SIZE_MAX;
-    for (std::size_t i = 0; i < balances_.size(); ++i) {
-      if (balances_[i].currency == s.pair.base) s.base_at = i;
-      if (balances_[i].currency == s.pair.quote) s.quote_at = i;
-    }
-    s.marks_at = shared_marks(s.pair.quote);
-    s.currencies_epoch = currencies_epoch_;
-    s.seen_traded = traded_.size();
-  }
+  if (const std::uint64_t re = exchange_ ? exchange_->rules_epoch() : 0;
+      re == 0 || re != s.rules_epoch) [[unlikely]]
+    refresh_rules(s);
+  if (s.currencies_epoch != currencies_epoch_ || s.seen_traded != traded_.size()) [[unlikely]]
+    locate_balances(s);
   static const Balance kNone{};  // a currency the account has never seen: all zero
   const Balance& base = s.base_at != SIZE_MAX ? balances_[s.base_at] : kNone;
   const Balance& quote = s.quote_at != SIZE_MAX ? balances_[s.quote_at] : kNone;
   const SymbolRules& rules = s.rules;
   auto eq = exchange_ ? equity_of(quote_marks_[s.marks_at]) : std::nullopt;
   if (eq) risk_.observe_equity(now, *eq);
-  if (!s.position) s.position = &positions_[s.symbol];
+  if (!s.position) [[unlikely]]
+    find_position(s);
   EnginePosition& pos = *s.position;
 
   static const OrderBook kEmpty;
@@ -539,54 +547,16 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   strategy_->decide_into(
       StrategyInput{w, sig, base.available, quote.available, pos.last_buy_price, book, rules}, d);
 
-  bool taken = false;
   // What the record says: the strategy's words unless something below overrides them (the
-  // overriding texts live in these locals, built only on those rarer paths).
+  // overriding texts live in order_check_, written only on those rarer paths).
   std::string_view reason = d.reason, detail = d.detail;
-  std::string reason_text, detail_text;
+  OrderCheck& oc = order_check_;
+  oc.checked = oc.taken = false;
   // The source may know why it gave nothing (an LSTM's dead band or warm-up): say that.
-  std::optional<NoSignalReason> why;
-  if (!sig && signal_ && d.reason == "no_signal") why = signal_->why_no_signal(s.symbol);
-  if (why) {
-    reason = why->code;
-    detail = why->detail;
-  }
-  RiskVerdict verdict;  // its reason goes into the record (a view, no copy)
-  bool risk_checked = false;
-  std::optional<OrderRequest>& order = d.order;
-  if (order) {
-    if (!exchange_) {
-      reason = "no_exchange";
-      detail_text = "no exchange configured: " + d.detail;
-      detail = detail_text;
-    } else {
-      RiskContext ctx;
-      ctx.book_whole = book.whole();
-      ctx.book_crossed = book.crossed();
-      ctx.book_age = book_age;
-      ctx.orders_in_flight = exchange_->in_flight_for(s.symbol);
-      ctx.now = now;
-      ctx.equity = eq;
-      ctx.position = base.amount;
-      verdict = risk_.check(*order, ctx);
-      const RiskVerdict& v = verdict;
-      risk_checked = true;
-      if (v.allowed) {
-        taken = true;
-        // "<run_id>-<n>", written into the request's own buffer.
-        std::string& id = order->client_order_id;
-        char digits[24];
-        const auto end = std::to_chars(digits, digits + sizeof digits, next_order_seq_++).ptr;
-        id.assign(config_.run_id).append(1, '-').append(digits, end);
-      } else {
-        ++stats_.rejected_by_risk;
-        reason_text = "risk_" + v.reason;
-        detail_text = v.detail + " (wanted: " + d.detail + ")";
-        reason = reason_text;
-        detail = detail_text;
-      }
-    }
-  }
+  if (!sig && signal_ && d.reason == "no_signal") explain_no_signal(s, reason, detail);
+  const std::optional<OrderRequest>& order = d.order;
+  if (order) check_order(s, book, book_age, base.amount, now, reason, detail);
+  const bool taken = oc.taken;
 
   Record& r = decision_doc_;
   if (decision_doc_for_ != &s) [[likely]] {
@@ -635,8 +605,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     f.put_string("reason", reason);
     f.put_string("detail", detail);
     f.put_string("strategy_reason", d.reason);
-    if (risk_checked) {
-      f.put_string("risk_reason", verdict.reason);
+    if (oc.checked) {
+      f.put_string("risk_reason", oc.verdict.reason);
     } else {
       f.put("risk_reason", std::monostate{});
     }
@@ -655,13 +625,96 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   }
   emit(r);
 
-  if (!taken) return;
+  if (taken) send_order();
+}
+
+// ---- decide()'s rarer steps, out of line (decide runs cold, once per window close) ----
+
+[[gnu::noinline]] void Engine::refresh_rules(SymbolState& s) {
+  if (!exchange_) {
+    s.rules = SymbolRules{s.symbol};
+    return;
+  }
+  const std::uint64_t re = exchange_->rules_epoch();
+  exchange_->rules_into(s.symbol, s.rules);
+  s.rules_epoch = re;
+}
+
+[[gnu::noinline]] void Engine::locate_balances(SymbolState& s) {
+  if (s.currencies_epoch != currencies_epoch_) {  // (indices move only with currencies)
+    s.base_at = s.quote_at = SIZE_MAX;
+    for (std::size_t i = 0; i < balances_.size(); ++i) {
+      if (balances_[i].currency == s.pair.base) s.base_at = i;
+      if (balances_[i].currency == s.pair.quote) s.quote_at = i;
+    }
+  }
+  s.marks_at = shared_marks(s.pair.quote);
+  s.currencies_epoch = currencies_epoch_;
+  s.seen_traded = traded_.size();
+}
+
+[[gnu::noinline]] void Engine::find_position(SymbolState& s) {
+  s.position = &positions_[s.symbol];
+}
+
+[[gnu::noinline]] void Engine::explain_no_signal(const SymbolState& s, std::string_view& reason,
+                                                 std::string_view& detail) {
+  std::optional<NoSignalReason>& why = order_check_.why;
+  why = signal_->why_no_signal(s.symbol);
+  if (!why) return;
+  reason = why->code;
+  detail = why->detail;
+}
+
+// The strategy's order through risk: taken (its client id written) or refused (the record's
+// reason and detail then say why).
+[[gnu::noinline]] void Engine::check_order(const SymbolState& s, const OrderBook& book,
+                                           TimeNs book_age, Decimal position, TimeNs now,
+                                           std::string_view& reason, std::string_view& detail) {
+  OrderCheck& oc = order_check_;
+  Decision& d = decision_;
+  OrderRequest& order = *d.order;
+  if (!exchange_) {
+    reason = "no_exchange";
+    oc.detail_text = "no exchange configured: " + d.detail;
+    detail = oc.detail_text;
+    return;
+  }
+  RiskContext ctx;
+  ctx.book_whole = book.whole();
+  ctx.book_crossed = book.crossed();
+  ctx.book_age = book_age;
+  ctx.orders_in_flight = exchange_->in_flight_for(s.symbol);
+  ctx.now = now;
+  // (ctx.equity left empty: decide() has just observed this equity at this time.)
+  ctx.position = position;
+  oc.verdict = risk_.check(order, ctx);
+  oc.checked = true;
+  const RiskVerdict& v = oc.verdict;
+  if (v.allowed) {
+    oc.taken = true;
+    // "<run_id>-<n>", written into the request's own buffer.
+    std::string& id = order.client_order_id;
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, next_order_seq_++).ptr;
+    id.assign(config_.run_id).append(1, '-').append(digits, end);
+    return;
+  }
+  ++stats_.rejected_by_risk;
+  oc.reason_text = "risk_" + v.reason;
+  oc.detail_text = v.detail + " (wanted: " + d.detail + ")";
+  reason = oc.reason_text;
+  detail = oc.detail_text;
+}
+
+[[gnu::noinline]] void Engine::send_order() {
+  Decision& d = decision_;
   if (d.action == Action::Buy) ++stats_.buy_signals_taken;
   if (d.action == Action::Sell) ++stats_.sell_signals_taken;
   ++stats_.orders;
   // The decision's request is rewritten by the next decision anyway: moved out, not copied
   // (the callback keeps its own copy: a live exchange answers later).
-  const OrderRequest req = std::move(*order);
+  const OrderRequest req = std::move(*d.order);
   exchange_->place(req, [this, req](const OrderOutcome& o) { on_outcome(req, o); });
 }
 
@@ -681,8 +734,9 @@ void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
   CurrencyPair split;
   if (!st) split = split_symbol(symbol);
   const CurrencyPair& pair = st ? st->pair : split;
-  std::vector<Balance>& all = fill_balances_;
-  exchange_->balances_into(all);
+  // Into the decisions' copy: the next decision finds it current (the epoch has not moved).
+  refresh_balances();
+  const std::vector<Balance>& all = balances_;
   static const Balance kNone{};  // a currency the account has never seen: all zero
   for (const std::string* cur : {&pair.base, &pair.quote}) {
     const Balance* b = &kNone;
@@ -692,10 +746,10 @@ void Engine::emit_balances(std::string_view symbol, TimeNs ts) {
     if (r.doc_type != "balance") r.doc_type = "balance";
     {
       RecordRewriter f(r, ts);
-      f.put_string("currency", *cur);
-      f.put("amount", b->amount);
-      f.put("available", b->available);
-      f.put("availableForWithdrawal", b->available_for_withdrawal);
+      put_text(f, "currency", *cur);
+      put_cold(f, "amount", b->amount);
+      put_cold(f, "available", b->available);
+      put_cold(f, "availableForWithdrawal", b->available_for_withdrawal);
     }
     emit(r);
   }
@@ -737,22 +791,22 @@ void Engine::emit_order(const OrderRequest* req, const OrderOutcome& o) {
   if (r.symbol != symbol) r.symbol = symbol;
   {
     RecordRewriter f(r, ord.timestamp ? ord.timestamp : now_);
-    f.put_string("order_id", ord.order_id);
-    f.put_string("client_order_id", known ? ord.client_order_id : req->client_order_id);
-    f.put_string("side", to_string(known ? ord.side : req->side));
-    f.put_string("type", ord.type);
-    f.put_string("options", to_gemini_option(known ? ord.tif : req->tif));
-    f.put("price", known ? ord.price : req->price);
-    f.put("original_amount", known ? ord.original_amount : req->amount);
-    f.put("executed_amount", ord.executed_amount);
-    f.put("remaining_amount", known ? ord.remaining_amount : req->amount);
-    f.put("avg_execution_price", ord.avg_execution_price);
-    f.put("fee", ord.fee);
-    f.put("is_live", ord.is_live);
-    f.put("is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
-    f.put_string("reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
-    f.put_string("outcome", outcome_name(o.kind));
-    f.put_string("message", o.message);
+    put_text(f, "order_id", ord.order_id);
+    put_text(f, "client_order_id", known ? ord.client_order_id : req->client_order_id);
+    put_text(f, "side", to_string(known ? ord.side : req->side));
+    put_text(f, "type", ord.type);
+    put_text(f, "options", to_gemini_option(known ? ord.tif : req->tif));
+    put_cold(f, "price", known ? ord.price : req->price);
+    put_cold(f, "original_amount", known ? ord.original_amount : req->amount);
+    put_cold(f, "executed_amount", ord.executed_amount);
+    put_cold(f, "remaining_amount", known ? ord.remaining_amount : req->amount);
+    put_cold(f, "avg_execution_price", ord.avg_execution_price);
+    put_cold(f, "fee", ord.fee);
+    put_cold(f, "is_live", ord.is_live);
+    put_cold(f, "is_cancelled", ord.is_cancelled || o.kind == OutcomeKind::Rejected);
+    put_text(f, "reason", o.kind == OutcomeKind::Rejected ? o.reason : ord.reason);
+    put_text(f, "outcome", outcome_name(o.kind));
+    put_text(f, "message", o.message);
   }
   emit(r);
 }
@@ -810,16 +864,16 @@ void Engine::account_order(const Order& ord) {
     if (pos.last_buy_price) {
       Decimal profit = (exit_price - *pos.last_buy_price) * d_exec - fees;
       stats_.realized_pnl += profit;
-      f.put("profit", profit);
+      put_cold(f, "profit", profit);
     } else {
-      f.put("profit", std::monostate{});  // no known entry: no made-up profit
+      put_cold(f, "profit", std::monostate{});  // no known entry: no made-up profit
     }
-    f.put("fees", fees);
-    f.put("entry_price", pos.last_buy_price);
-    f.put("exit_price", exit_price);
-    f.put("amount", d_exec);
-    f.put_string("client_order_id", ord.client_order_id);
-    f.put_string("order_id", ord.order_id);
+    put_cold(f, "fees", fees);
+    put_cold(f, "entry_price", pos.last_buy_price);
+    put_cold(f, "exit_price", exit_price);
+    put_cold(f, "amount", d_exec);
+    put_text(f, "client_order_id", ord.client_order_id);
+    put_text(f, "order_id", ord.order_id);
   }
   ++stats_.scores;
   emit(r);

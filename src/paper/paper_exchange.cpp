@@ -293,7 +293,8 @@ void PaperExchange::notify(const std::vector<Fill>& fills) {
 }
 
 void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
-  ++epoch_;
+  // (balances_epoch() moves only if the order fills or rests: a rejected or cancelled
+  // order changes no balance.)
   PaperOpenOrder po{};  // the order built in place (no move into its open-order record)
   Order& o = po.order;
   o.client_order_id = request.client_order_id;
@@ -373,7 +374,7 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
     close(seq, std::move(po));
   }
 
-  ++epoch_;  // again: settled before anyone hears of it
+  if (rests || !fills.empty()) ++epoch_;  // again: settled before anyone hears of it
   notify(fills);
   if (done) done(out);
 }

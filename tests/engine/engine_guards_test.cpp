@@ -162,6 +162,53 @@ TEST(EngineOrderInFlight, OnlyTheSymbolWithTheUnresolvedOrderIsHeld) {
   EXPECT_NE(str(*eth[0], "detail").find("2 order(s)"), std::string::npos);
 }
 
+// ---- the decision's texts (check_order's, kept between decisions) ----------------------
+
+TEST(EngineDecisionTexts, NoExchangeSaysSoAndTakesNothing) {
+  EngineConfig c;
+  c.symbols = {"BTCUSD"};
+  c.window_length = 5 * kS;
+  c.run_id = "g";
+  RecordsSink sink;
+  Engine engine(c, nullptr, nullptr, std::make_unique<AlwaysBuy>("0.01"_d));
+  engine.add_sink(&sink);
+  engine.on_snapshot_begin("BTCUSD", kT0);
+  engine.on_level(lc("BTCUSD", Side::Ask, "101", "10", kT0, true));
+  engine.on_snapshot_end("BTCUSD", kT0);
+  engine.on_level(lc("BTCUSD", Side::Bid, "99", "1", kT0, false));
+  engine.on_level(lc("BTCUSD", Side::Bid, "98", "1", kT0 + 6 * kS, false));  // closes [0,5)
+  auto d = sink.decisions();
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_FALSE(taken(*d[0]));
+  EXPECT_EQ(str(*d[0], "reason"), "no_exchange");
+  EXPECT_EQ(str(*d[0], "detail"), "no exchange configured: always buy");
+  EXPECT_EQ(str(*d[0], "strategy_reason"), "buy");
+  EXPECT_EQ(str(*d[0], "risk_reason"), "<none>");
+  EXPECT_EQ(str(*d[0], "client_order_id"), "<none>");
+  EXPECT_EQ(engine.stats().orders, 0u);
+}
+
+// A refusal's texts belong to its decision only: the next one says its own.
+TEST(EngineDecisionTexts, ARefusalsTextsDoNotCarryOver) {
+  Rig rig({"BTCUSD"}, 5 * kS, 0);
+  rig.snapshot("BTCUSD", kT0);
+  rig.ex.in_flight_by_symbol["BTCUSD"] = 1;
+  rig.change("BTCUSD", kT0 + 6 * kS);  // closes [0,5): refused
+  rig.ex.in_flight_by_symbol["BTCUSD"] = 0;
+  rig.change("BTCUSD", kT0 + 11 * kS);  // closes [5,10): taken
+  auto d = rig.sink.decisions();
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(str(*d[0], "reason"), "risk_order_in_flight");
+  EXPECT_EQ(str(*d[0], "client_order_id"), "<none>");
+  EXPECT_TRUE(taken(*d[1]));
+  EXPECT_EQ(str(*d[1], "reason"), "buy");
+  EXPECT_EQ(str(*d[1], "detail"), "always buy");
+  EXPECT_EQ(str(*d[1], "risk_reason"), "ok");
+  EXPECT_EQ(str(*d[1], "client_order_id"), "g-1");
+  ASSERT_EQ(rig.ex.placed.size(), 1u);
+  EXPECT_EQ(rig.ex.placed[0].client_order_id, "g-1");
+}
+
 // ---- stale book vs quiet market --------------------------------------------------------
 
 TEST(EngineBookFreshness, HeartbeatsEverySecondKeepAnUnchangedBookFresh) {

@@ -450,6 +450,30 @@ TEST(Engine, EquityMarksEachHeldBaseInTheDecisionsQuote) {
   EXPECT_EQ(field<Decimal>(*d[1], "equity"), "303.5"_d);  // 2 + 3 x 100.5
 }
 
+// Symbols that appear after a decision mark their bases in the next ones (the marks of the
+// symbols seen before are kept, not worked out again): a base is part of the equity from
+// the first decision after a symbol in the quote prices it.
+TEST(Engine, EquityMarksBasesOfSymbolsThatAppearLater) {
+  EngineConfig cfg = Scenario::defaults();
+  cfg.symbols = {"btcusd", "ethusd", "ethbtc"};
+  Scenario s(cfg);
+  s.ex.amounts = {{"USD", "1000"_d}, {"BTC", "2"_d}, {"ETH", "3"_d}};
+  s.snapshot(kT0, "BTCUSD");  // mid 100.5
+  s.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS));
+  s.level(lc(Side::Ask, "101.5", "1", kT0 + 6 * kS));   // closes [0,5): ETH unmarked
+  s.snapshot(kT0 + 7 * kS, "ETHBTC");                   // prices ETH in another quote
+  s.level(lc(Side::Ask, "101.6", "1", kT0 + 11 * kS));  // closes [5,10)
+  s.snapshot(kT0 + 12 * kS, "ETHUSD");                  // mid 100.5: marks ETH in USD
+  s.level(lc(Side::Ask, "101.7", "1", kT0 + 16 * kS));  // closes [10,15)
+  auto d = s.sink.of("decision");
+  ASSERT_EQ(d.size(), 3u);
+  for (const Record* r : d) EXPECT_EQ(r->symbol, "BTCUSD");
+  EXPECT_EQ(field<Decimal>(*d[0], "equity"), "1201"_d);    // 1000 + 2 x 100.5
+  EXPECT_EQ(field<Decimal>(*d[1], "equity"), "1201"_d);    // (ETHBTC: not in USD)
+  EXPECT_EQ(field<Decimal>(*d[2], "equity"), "1502.5"_d);  // 1000 + (2 + 3) x 100.5
+  EXPECT_TRUE(s.ex.placed.empty());
+}
+
 // States are found by name whatever order their symbols first appear in, each with its
 // own currencies (also a base too long for a short name buffer).
 TEST(Engine, EachSymbolKeepsItsOwnStateWhateverTheOrderOfAppearance) {

@@ -684,6 +684,23 @@ TEST_F(PaperExchangeTest, BalancesEpochMovesWithEveryChangeOfTheBalances) {
   ex->on_book_update("BTCUSD");  // no open order: nothing changes
   EXPECT_FALSE(moved());
 
+  // Orders that neither fill nor rest change no balance: the epoch may stay, and does.
+  const auto before = ex->balances();
+  EXPECT_EQ(buy("1", "99.50").order.reason, "ImmediateOrCancelWouldPost");  // nothing crosses
+  EXPECT_EQ(buy("0", "100").kind, OutcomeKind::Rejected);
+  EXPECT_EQ(buy("1", "101", TimeInForce::MakerOrCancel).order.reason, "MakerOrCancelWouldTake");
+  EXPECT_FALSE(moved());
+  ASSERT_EQ(ex->balances().size(), before.size());
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(ex->balances()[i].amount, before[i].amount);
+    EXPECT_EQ(ex->balances()[i].available, before[i].available);
+  }
+  sell("1", "99");  // sells nothing (no BTC): rejected
+  EXPECT_FALSE(moved());
+
+  buy("0.5", "100");  // an IOC that fills
+  EXPECT_TRUE(moved());
+
   buy("2", "100.50", TimeInForce::GoodTillCancel, "gtc-1");  // takes 1, rests 1
   EXPECT_TRUE(moved());
   const auto after_place = ex->balances();

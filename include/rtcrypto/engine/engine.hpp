@@ -151,6 +151,14 @@ class Engine final : public MarketEventSink {
   void on_window(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide(SymbolState& s, const WindowResult& w, TimeNs now);
   void decide_updated();  // decide_every_update: the symbols changed since the last frame
+  // decide()'s rarer steps, out of line: its common path stays compact (it runs cold).
+  void refresh_rules(SymbolState& s);    // the exchange's rules epoch moved (or none)
+  void locate_balances(SymbolState& s);  // the currencies or traded_ changed
+  void find_position(SymbolState& s);    // its first decision (or after import_state)
+  void explain_no_signal(const SymbolState& s, std::string_view& reason, std::string_view& detail);
+  void check_order(const SymbolState& s, const OrderBook& book, TimeNs book_age, Decimal position,
+                   TimeNs now, std::string_view& reason, std::string_view& detail);
+  void send_order();  // the decision's order, taken
   void on_outcome(const OrderRequest& req, const OrderOutcome& outcome);
   void on_fill(const Fill& f);
   void account_order(const Order& order);
@@ -160,9 +168,11 @@ class Engine final : public MarketEventSink {
   // symbol in that quote marked at its book's mid. Which balance is which (marks_into, one
   // entry per balance) is kept per symbol while the account's currencies stay.
   void refresh_balances();  // balances_ as of the exchange's balances_epoch()
-  void marks_into(std::string_view quote, std::vector<const SymbolState*>& out) const;
+  // traded_[from, end)'s marks written over `out` (from 0: `out` built afresh).
+  void marks_into(std::string_view quote, std::vector<const SymbolState*>& out,
+                  std::size_t from = 0) const;
   // marks_into's result for `quote`, worked out once per quote (not per symbol) while the
-  // currencies and traded_ stay: its index in quote_marks_.
+  // currencies stay, extended by the symbols traded_ gains: its index in quote_marks_.
   struct QuoteMarks;
   std::size_t shared_marks(std::string_view quote);
   std::optional<Decimal> equity_of(const QuoteMarks& q) const;
@@ -213,7 +223,17 @@ class Engine final : public MarketEventSink {
   Record decision_doc_;
   const SymbolState* window_docs_for_ = nullptr;  // window docs and ticker
   const SymbolState* decision_doc_for_ = nullptr;
-  Decision decision_;                 // the strategy's last decision, rewritten in place
+  Decision decision_;  // the strategy's last decision, rewritten in place
+  // What check_order and explain_no_signal found for the last decision (its record holds
+  // views of these texts until emitted).
+  struct OrderCheck {
+    bool checked = false;  // risk_.check ran: verdict is this decision's
+    bool taken = false;
+    RiskVerdict verdict;
+    std::string reason_text, detail_text;
+    std::optional<NoSignalReason> why;
+  };
+  OrderCheck order_check_;
   std::vector<Balance> balances_;     // the exchange's balances at the last decision
   std::uint64_t balances_epoch_ = 0;  // the exchange's balances_epoch() they are of
   // Moves when balances_'s list of currencies changes (their indices with it).
@@ -234,7 +254,6 @@ class Engine final : public MarketEventSink {
   Record order_doc_;
   Record balance_doc_;
   Record score_doc_;
-  std::vector<Balance> fill_balances_;
   std::map<std::string, EnginePosition> positions_;
   // What each order had executed when last accounted, so a later update of the same
   // order (a resting order filling) only adds what is new.

@@ -64,7 +64,8 @@ class PaperExchange : public Exchange {
   std::vector<Order> open_orders() const override;
   SymbolRules rules(const std::string& symbol) const override;
   void rules_into(const std::string& symbol, SymbolRules& out) const override;
-  // Moves on every place, cancel, fill and state import; the rules are fixed by the config.
+  // Moves on every fill, resting order, cancel and state import (not on an order that neither
+  // fills nor rests: no balance changes); the rules are fixed by the config.
   std::uint64_t balances_epoch() const override { return epoch_; }
   std::uint64_t rules_epoch() const override { return 1; }
   void set_fill_listener(FillListener listener) override { fill_listener_ = std::move(listener); }

@@ -90,7 +90,7 @@ class RiskManager {
 
   bool killed() const { return state_.killed; }
   const std::string& kill_reason() const { return state_.kill_reason; }
-  void trip(TimeNs now, std::string reason);
+  [[gnu::cold]] void trip(TimeNs now, std::string reason);  // (cold: its callers' texts too)
   void reset_kill_switch();
   // Loss since the start of the UTC day and drawdown from the peak (0 when unknown).
   Decimal daily_loss() const { return daily_loss_; }
@@ -102,6 +102,8 @@ class RiskManager {
 
  private:
   void prune(TimeNs now);
+  [[gnu::cold, gnu::noinline]] void trip_daily_loss(TimeNs now);
+  [[gnu::cold, gnu::noinline]] void trip_drawdown(TimeNs now);
 
   RiskLimits limits_;
   RiskState state_;

@@ -1,6 +1,7 @@
 #include "rtcrypto/book/book_builder.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace rtcrypto {
 
@@ -21,9 +22,10 @@ OrderBook& BookBuilder::get(std::string_view symbol) {
   if (slot.data == symbol.data() && slot.book && same_symbol(slot.book->symbol(), symbol)) {
     return *(last_ = slot.book);
   }
-  auto it = books_.find(symbol);
-  if (it == books_.end())
-    it = books_.emplace(std::string(symbol), OrderBook(std::string(symbol))).first;
+  auto it = books_.lower_bound(symbol);  // one search: the book, or where it goes
+  if (it == books_.end() || it->first != symbol)
+    it = books_.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(symbol),
+                             std::forward_as_tuple(std::string(symbol)));
   last_ = &it->second;
   slot = BookSlot{symbol.data(), last_};
   return it->second;
@@ -106,12 +108,20 @@ void BookBuilder::on_trade(const TradeEvent& t) {
   if (next_) next_->on_trade(t);
 }
 
+void BookBuilder::on_trades(std::span<const TradeEvent> ts) {
+  if (next_) next_->on_trades(ts);
+}
+
 void BookBuilder::on_ticker(const TickerEvent& t) {
   if (next_) next_->on_ticker(t);
 }
 
 void BookBuilder::on_gap(std::string_view symbol, TimeNs ts, std::string_view why) {
-  if (OrderBook* b = find(symbol)) {
+  on_gap(find(symbol), symbol, ts, why);
+}
+
+void BookBuilder::on_gap(OrderBook* b, std::string_view symbol, TimeNs ts, std::string_view why) {
+  if (b) {
     b->clear();
     b->touch(ts);
   }

@@ -23,7 +23,7 @@ struct Engine::SymbolState {
   TimeNs proven_at = std::numeric_limits<TimeNs>::min();
   WindowAggregator window;
   std::optional<Decimal> last_trade;
-  const OrderBook* book = nullptr;
+  OrderBook* book = nullptr;  // builder_'s (mutable for on_gap)
   CurrencyPair pair;
   // The ticker's per-currency field names, interned once.
   FieldKey volume_base_key = volume_key(pair.base);
@@ -324,6 +324,19 @@ void Engine::on_trade(const TradeEvent& t) {
   add_trade(*s, t);
 }
 
+// A frame's trades (one symbol): one lookup and one dispatch, then each as on_trade.
+void Engine::on_trades(std::span<const TradeEvent> ts) {
+  if (ts.empty()) return;
+  SymbolState* s = state_for(ts.front().symbol);
+  if (!s->traded) return;
+  for (const TradeEvent& t : ts) {
+    ++stats_.trades;
+    if (t.ts > now_) now_ = t.ts;
+    advance(*s, t.ts);
+    add_trade(*s, t);
+  }
+}
+
 // Inline in on_trade: a call there saved and restored three registers per trade.
 [[gnu::always_inline]] inline void Engine::add_trade(SymbolState& s, const TradeEvent& t) {
   // Converted once for the window and the signal (inline: Decimal::to_double's doubles).
@@ -349,9 +362,10 @@ void Engine::on_gap(std::string_view symbol, TimeNs ts, std::string_view why) {
   s->proven_at = std::numeric_limits<TimeNs>::min();  // proofs were about the old book
   // A window that closes at this event is measured on the book as it was, but decided as
   // not whole: the gap is known now, so no order goes out on that book.
-  if (OrderBook* b = builder_.find(symbol)) b->set_whole(false);
+  OrderBook* book = s->book;  // a traded symbol's book (lookup), found once
+  if (book) book->set_whole(false);
   advance(*s, ts);
-  builder_.on_gap(symbol, ts, why);
+  builder_.on_gap(book, symbol, ts, why);
 }
 
 void Engine::on_time(TimeNs ts) {

@@ -89,8 +89,8 @@ LevelBatch level_batch(const SymbolEntry& entry, const LevelBuffer& levels, Time
 // Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
 // while the book is live), then its trades, then the frame time.
 void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
-             const std::vector<PendingTrade>& trades, TimeNs recv_ts, FeedStats& stats,
-             MarketEventSink& out) {
+             const std::vector<PendingTrade>& trades, std::vector<TradeEvent>& events,
+             TimeNs recv_ts, FeedStats& stats, MarketEventSink& out) {
   const std::string& symbol = entry.first;
   SymbolState& st = entry.second;
   // The frame's levels go out as one LevelBatch, straight from the scan buffer: one symbol
@@ -112,7 +112,11 @@ void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
   } else {
     stats.dropped += levels.size();
   }
-  for (const PendingTrade& t : trades) out.on_trade(trade_event(symbol, t));
+  if (!trades.empty()) {  // one dispatch for the frame's trades
+    events.clear();
+    for (const PendingTrade& t : trades) events.push_back(trade_event(symbol, t));
+    out.on_trades(events);
+  }
   stats.trades += trades.size();
   out.on_time(recv_ts);
 }
@@ -133,11 +137,15 @@ struct GeminiV2Parser::Impl {
   std::string upper;  // scratch for symbol normalization
   LevelBuffer levels;
   std::vector<PendingTrade> trades;
+  std::vector<TradeEvent> trade_events;  // emit_l2's scratch
   // Symbols alternate frame by frame: raw spelling (its bytes) -> entry.
   SymbolCache<SymbolEntry> cache;
 
   // Room for a snapshot's trades (100 in the recordings) without regrowing through them.
-  Impl() { trades.reserve(128); }
+  Impl() {
+    trades.reserve(128);
+    trade_events.reserve(128);
+  }
 
   // A top-level trade or heartbeat frame of the exchange's shape, emitted; false leaves the
   // frame to the DOM path. Out of line: it keeps parse()'s stack frame as small as before.
@@ -200,7 +208,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
       out.on_time(recv_ts);
       return;
     }
-    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, out);
     return;
   }
   if (m.scan_event(frame, recv_ts, stats_, out)) return;
@@ -286,7 +294,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
     }
 
     // The whole frame is valid: emit.
-    emit_l2(entry, snapshot, m.levels, m.trades, recv_ts, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, out);
     return;
   }
 

@@ -50,6 +50,9 @@ class ReplayDriver::Sink final : public MarketEventSink {
     }
     on_trade_slow(t);
   }
+  RTC_NO_SPECULATION void on_trades(std::span<const TradeEvent> ts) override {
+    if (!ts.empty() && admit(ts.front().symbol)) next_.on_trades(ts);
+  }
   RTC_NO_SPECULATION void on_ticker(const TickerEvent& t) override {
     if (admit(t.symbol)) next_.on_ticker(t);
   }
@@ -212,8 +215,10 @@ void ReplayDriver::process_slow(const ReplayFrame& f) {
       // New session = new connections: every parser restarts, every book waits for its
       // next snapshot.
       for (auto& [key, p] : parsers_) p->reset();
-      const std::vector<std::string> symbols = sink_->seen();
-      for (const std::string& s : symbols) sink_->next().on_gap(s, f.recv_ts, "new session");
+      // By index, without a copy: the next sink cannot reach seen() (only the Sink grows it).
+      const std::vector<std::string>& seen = sink_->seen();
+      for (std::size_t i = 0; i < seen.size(); ++i)
+        sink_->next().on_gap(seen[i], f.recv_ts, "new session");
     }
     session_ = f.session;
     any_frame_ = true;

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include "rtcrypto/book/book_builder.hpp"
 
@@ -122,6 +124,47 @@ TEST(BookBuilder, BatchesReachTheirBookByIdOrByName) {
   }
   EXPECT_EQ(builder.books().size(), std::size(syms));
   EXPECT_EQ(builder.stats().changes, 12u);
+}
+
+// A gap of a book already found (the engine's) does what a gap by name does: clears that book
+// only, counts, and goes downstream; a null book (none) still counts and goes downstream.
+TEST(BookBuilder, GapOfAFoundBookMatchesGapByName) {
+  struct Gaps final : MarketEventSink {
+    std::vector<std::string> seen;
+    void on_snapshot_begin(std::string_view, TimeNs) override {}
+    void on_level(const LevelChange&) override {}
+    void on_snapshot_end(std::string_view, TimeNs) override {}
+    void on_trade(const TradeEvent&) override {}
+    void on_gap(std::string_view s, TimeNs, std::string_view why) override {
+      seen.push_back(std::string(s) + " " + std::string(why));
+    }
+  };
+  Gaps next;
+  BookBuilder builder(&next);
+  for (std::string_view sym : {"BTCUSD", "ETHUSD"}) {
+    OrderBook& b = builder.get(sym);
+    b.set_level(Side::Bid, "100"_d, "1"_d);
+    b.set_level(Side::Ask, "101"_d, "2"_d);
+    b.set_whole(true);
+  }
+  OrderBook* btc = builder.find("BTCUSD");
+  ASSERT_NE(btc, nullptr);
+  EXPECT_EQ(&builder.get("BTCUSD"), btc);
+  builder.on_gap(btc, "BTCUSD", 5, "new session");
+  EXPECT_EQ(btc->depth(Side::Bid), 0u);
+  EXPECT_EQ(btc->depth(Side::Ask), 0u);
+  EXPECT_FALSE(btc->whole());
+  EXPECT_EQ(btc->last_update(), 5);
+  const OrderBook* eth = builder.find("ETHUSD");
+  EXPECT_EQ(eth->depth(Side::Bid), 1u);
+  EXPECT_TRUE(eth->whole());
+  builder.on_gap(nullptr, "XRPUSD", 6, "none");
+  builder.on_gap("ETHUSD", 7, "by name");
+  EXPECT_EQ(eth->depth(Side::Ask), 0u);
+  EXPECT_EQ(builder.stats().gaps, 3u);
+  EXPECT_EQ(builder.books().size(), 2u);
+  EXPECT_EQ(next.seen,
+            (std::vector<std::string>{"BTCUSD new session", "XRPUSD none", "ETHUSD by name"}));
 }
 
 }  // namespace

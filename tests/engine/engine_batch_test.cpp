@@ -70,6 +70,7 @@ class OneByOne final : public ForwardingSink {
   using ForwardingSink::ForwardingSink;
   void on_levels(std::span<const LevelChange> cs) override { MarketEventSink::on_levels(cs); }
   void on_level_batch(const LevelBatch& b) override { MarketEventSink::on_level_batch(b); }
+  void on_trades(std::span<const TradeEvent> ts) override { MarketEventSink::on_trades(ts); }
 };
 
 struct EngineRun {
@@ -102,6 +103,8 @@ TEST(EngineBatches, OnLevelsGivesWhatOnLevelGives) {
   const EngineRun a = run(frames, true);
   const EngineRun b = run(frames, false);
   EXPECT_EQ(a.stats.changes, 48'041u);
+  EXPECT_GT(a.stats.trades, 2'000u);  // a snapshot's trades: on_trades, or one by one
+  EXPECT_EQ(a.stats.trades, b.stats.trades);
   EXPECT_GT(a.stats.windows, 100u);
   EXPECT_GT(a.stats.orders, 0u);
   EXPECT_EQ(a.stats.changes, b.stats.changes);
@@ -159,6 +162,18 @@ EngineRun run_events(bool batches) {
       tr.quantity = units(250 + step);
       tr.ts = t;
       in.on_trade(tr);
+    } else if (step % 4 == 3) {  // 1 to 3 trades at once, some past a window end
+      std::vector<TradeEvent> trs;
+      for (int k = 0; k <= step % 3; ++k) {
+        TradeEvent tr;
+        tr.symbol = symbols[i];
+        tr.price = units(99'400 * (i + 1) + 7 * k);
+        tr.quantity = units(100 + step + k);
+        tr.ts = t + k * 2'600 * kNsPerMs;
+        trs.push_back(tr);
+      }
+      in.on_trades(trs);
+      in.on_trades({});
     }
     in.on_time(t);
     engine->end_of_frame(t);
@@ -172,6 +187,7 @@ TEST(EngineBatches, HandMadeBatchesGiveWhatOnLevelGives) {
   const EngineRun a = run_events(true);
   const EngineRun b = run_events(false);
   EXPECT_GT(a.stats.windows, 10u);
+  EXPECT_EQ(a.stats.trades, 30u + 60u);  // 30 single trades, 30 batches of 1 to 3
   EXPECT_EQ(a.stats.changes, b.stats.changes);
   EXPECT_EQ(a.stats.windows, b.stats.windows);
   EXPECT_EQ(a.stats.trades, b.stats.trades);

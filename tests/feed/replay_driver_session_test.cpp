@@ -88,3 +88,60 @@ TEST(ReplayDriverSessions, FramesOfOneSessionKeepEveryCount) {
 
 }  // namespace
 }  // namespace rtcrypto
+
+namespace rtcrypto {
+namespace {
+
+// A snapshot's trades reach the sink at once (on_trades) through the driver's filter, which
+// drops another symbol's frame it could not skip unread ("symbol": with a space); a new
+// session then gaps exactly the symbols that went through.
+TEST(ReplayDriverSessions, SnapshotTradesPassTheFilterAndSessionsGapWhatPassed) {
+  const std::string btc =
+      R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100","1"],["sell","101","1"]],)"
+      R"("trades":[{"type":"trade","symbol":"BTCUSD","event_id":7,"timestamp":1617645247000,)"
+      R"("price":"100.5","quantity":"0.25","side":"buy"},{"type":"trade","symbol":"BTCUSD",)"
+      R"("event_id":8,"timestamp":1617645247001,"price":"100.25","quantity":"2","side":"sell"}],)"
+      R"("auction_events":[]})";
+  const std::string eth =
+      R"({"type":"l2_updates", "symbol": "ETHUSD","changes":[["buy","10","1"],["sell","11","1"]],)"
+      R"("trades":[{"type":"trade", "symbol": "ETHUSD","event_id":9,"timestamp":1617645247002,)"
+      R"("price":"10.5","quantity":"3","side":"buy"}],"auction_events":[]})";
+  for (const bool filtered : {true, false}) {
+    test::EventRecorder rec;
+    ReplayOptions opts;
+    if (filtered) opts.symbols = {"BTCUSD"};
+    ReplayDriver driver(rec, opts);
+    TimeNs t = 1'617'645'248 * kNsPerSec;
+    for (const char* session : {"a", "a", "b"}) {
+      for (const std::string* frame : {&btc, &eth}) {
+        ReplayFrame f;
+        f.recv_ts = t += kNsPerSec;
+        f.session = session;
+        f.frame = *frame;
+        driver.process(f);
+      }
+    }
+    // Each session's two snapshots (the second frame of "a" is one again: trades).
+    const std::size_t per_round = filtered ? 2 : 3;
+    ASSERT_EQ(rec.trades.size(), 3 * per_round) << filtered;
+    EXPECT_EQ(rec.trades[0].symbol, "BTCUSD");
+    EXPECT_EQ(rec.trades[0].price, Decimal::parse("100.5").value());
+    EXPECT_EQ(rec.trades[0].quantity, Decimal::parse("0.25").value());
+    EXPECT_EQ(rec.trades[0].id, 7);
+    EXPECT_EQ(rec.trades[1].price, Decimal::parse("100.25").value());
+    EXPECT_EQ(rec.trades[1].taker, OrderSide::Sell);
+    EXPECT_EQ(rec.trades[1].id, 8);
+    if (!filtered) {
+      EXPECT_EQ(rec.trades[2].symbol, "ETHUSD");
+      EXPECT_EQ(rec.trades[2].quantity, Decimal::parse("3").value());
+    }
+    std::vector<std::string> gapped;
+    for (const auto& g : rec.gaps) gapped.push_back(g.symbol);
+    const std::vector<std::string> want = filtered ? std::vector<std::string>{"BTCUSD"}
+                                                   : std::vector<std::string>{"BTCUSD", "ETHUSD"};
+    EXPECT_EQ(gapped, want);
+  }
+}
+
+}  // namespace
+}  // namespace rtcrypto

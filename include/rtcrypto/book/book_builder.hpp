@@ -37,8 +37,11 @@ class BookBuilder : public MarketEventSink {
   void on_level_batch(const LevelBatch& b) override;
   void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
   void on_trade(const TradeEvent& t) override;
+  void on_trades(std::span<const TradeEvent> ts) override;
   void on_ticker(const TickerEvent& t) override;
   void on_gap(std::string_view symbol, TimeNs ts, std::string_view why) override;
+  // The same for `symbol`'s book already found (null: none), without a second find.
+  void on_gap(OrderBook* book, std::string_view symbol, TimeNs ts, std::string_view why);
   void on_time(TimeNs ts) override;
 
   // Checks every book touched since the last call for a crossed state; a crossed whole

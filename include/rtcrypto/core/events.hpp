@@ -108,6 +108,11 @@ class MarketEventSink {
   virtual void on_level_batch(const LevelBatch& batch);
   virtual void on_snapshot_end(std::string_view symbol, TimeNs ts) = 0;
   virtual void on_trade(const TradeEvent& trade) = 0;
+  // Several trades of one symbol in stream order (the v2 parser sends a snapshot's trades
+  // this way). The default hands them to on_trade one by one; the engine takes them whole.
+  virtual void on_trades(std::span<const TradeEvent> trades) {
+    for (const TradeEvent& t : trades) on_trade(t);
+  }
   virtual void on_ticker(const TickerEvent&) {}
   virtual void on_gap(std::string_view symbol, TimeNs ts, std::string_view why) = 0;
   // Called with the best time known for the frame, also for heartbeats, so that windows

@@ -14,6 +14,7 @@ class ForwardingSink : public MarketEventSink {
   void on_level_batch(const LevelBatch& b) override { next_.on_level_batch(b); }
   void on_snapshot_end(std::string_view s, TimeNs ts) override { next_.on_snapshot_end(s, ts); }
   void on_trade(const TradeEvent& t) override { next_.on_trade(t); }
+  void on_trades(std::span<const TradeEvent> ts) override { next_.on_trades(ts); }
   void on_ticker(const TickerEvent& t) override { next_.on_ticker(t); }
   void on_gap(std::string_view s, TimeNs ts, std::string_view why) override {
     next_.on_gap(s, ts, why);

@@ -101,6 +101,7 @@ class Engine final : public MarketEventSink {
   void on_level_batch(const LevelBatch& b) override;         // the same, one lookup
   void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
   void on_trade(const TradeEvent& t) override;
+  void on_trades(std::span<const TradeEvent> ts) override;  // same as on_trade for each
   void on_ticker(const TickerEvent& t) override;
   void on_gap(std::string_view symbol, TimeNs ts, std::string_view why) override;
   void on_time(TimeNs ts) override;

@@ -327,6 +327,8 @@ void Engine::on_trade(const TradeEvent& t) {
 // A frame's trades (one symbol): one lookup and one dispatch, then each as on_trade.
 void Engine::on_trades(std::span<const TradeEvent> ts) {
   if (ts.empty()) return;
+  if (!one_symbol(ts)) [[unlikely]]
+    return MarketEventSink::on_trades(ts);
   SymbolState* s = state_for(ts.front().symbol);
   if (!s->traded) return;
   for (const TradeEvent& t : ts) {

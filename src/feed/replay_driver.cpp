@@ -51,7 +51,10 @@ class ReplayDriver::Sink final : public MarketEventSink {
     on_trade_slow(t);
   }
   RTC_NO_SPECULATION void on_trades(std::span<const TradeEvent> ts) override {
-    if (!ts.empty() && admit(ts.front().symbol)) next_.on_trades(ts);
+    if (ts.empty()) return;
+    if (!one_symbol(ts)) [[unlikely]]
+      return MarketEventSink::on_trades(ts);
+    if (admit(ts.front().symbol)) next_.on_trades(ts);
   }
   RTC_NO_SPECULATION void on_ticker(const TickerEvent& t) override {
     if (admit(t.symbol)) next_.on_ticker(t);

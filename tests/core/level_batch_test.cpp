@@ -2,6 +2,7 @@
 // sees each level of a batch, in order, as the LevelChange on_level would have carried.
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "rtcrypto/core/events.hpp"
@@ -64,6 +65,23 @@ TEST(LevelBatch, DefaultSinkGetsEveryLevelAsALevelChangeInChunksOf64) {
     EXPECT_FALSE(c.has_delta);
     EXPECT_EQ(c.seq, -1);
   }
+}
+
+// on_trades' promise as the engine checks it: the same text, or equal texts.
+TEST(TradeBatch, OneSymbolComparesEveryTradesSymbol) {
+  const std::string btc = "BTCUSD", btc_copy = "BTCUSD", eth = "ETHUSD", btcu = "BTCUSDT";
+  std::vector<TradeEvent> ts(3);
+  for (TradeEvent& t : ts) t.symbol = btc;
+  EXPECT_TRUE(one_symbol(ts));
+  EXPECT_TRUE(one_symbol({}));
+  ts[1].symbol = btc_copy;  // another buffer, equal text
+  EXPECT_TRUE(one_symbol(ts));
+  ts[2].symbol = eth;
+  EXPECT_FALSE(one_symbol(ts));
+  ts[2].symbol = std::string_view(btcu).substr(0, 6);  // a prefix: equal text
+  EXPECT_TRUE(one_symbol(ts));
+  ts[2].symbol = btcu;
+  EXPECT_FALSE(one_symbol(ts));
 }
 
 }  // namespace

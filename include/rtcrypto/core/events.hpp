@@ -84,6 +84,17 @@ struct TradeEvent {
   std::int64_t trade_id = -1;
 };
 
+// Whether every trade names the first one's symbol (on_trades' promise, checked by the
+// sinks that look up the first one's symbol for all: the same text is one compare).
+inline bool one_symbol(std::span<const TradeEvent> trades) {
+  for (const TradeEvent& t : trades) {
+    const std::string_view first = trades.front().symbol;
+    if (t.symbol.size() != first.size() || (t.symbol.data() != first.data() && t.symbol != first))
+      return false;
+  }
+  return true;
+}
+
 struct TickerEvent {  // best bid/offer update (bookTicker)
   std::string_view symbol;
   Decimal bid, bid_qty, ask, ask_qty;
@@ -109,7 +120,8 @@ class MarketEventSink {
   virtual void on_snapshot_end(std::string_view symbol, TimeNs ts) = 0;
   virtual void on_trade(const TradeEvent& trade) = 0;
   // Several trades of one symbol in stream order (the v2 parser sends a snapshot's trades
-  // this way). The default hands them to on_trade one by one; the engine takes them whole.
+  // this way). The default hands them to on_trade one by one; the engine takes them whole
+  // (after one_symbol(): trades of several symbols go one by one there too).
   virtual void on_trades(std::span<const TradeEvent> trades) {
     for (const TradeEvent& t : trades) on_trade(t);
   }

@@ -92,6 +92,12 @@ void BookBuilder::on_level_batch(const LevelBatch& b) {
   apply_batch(*(last_ = slot.book), b);
 }
 
+void BookBuilder::on_level_batch_of(OrderBook& book, const LevelBatch& b) {
+  if (b.levels.empty()) return;
+  if (next_) return MarketEventSink::on_level_batch(b);
+  apply_batch(*(last_ = &book), b);
+}
+
 void BookBuilder::on_level_batch_miss(const LevelBatch& b) {
   apply_batch(book_for_miss(b), b);
 }

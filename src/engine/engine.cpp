@@ -257,7 +257,7 @@ void Engine::on_level_batch(const LevelBatch& b) {
       open_window(s, b.ts);
     s.window.add_open_levels(b.levels);
   }
-  builder_.on_level_batch(b);
+  builder_.on_level_batch_of(*s.book, b);  // a traded symbol's book (lookup)
 }
 
 // Only an opening moves the earliest window end.

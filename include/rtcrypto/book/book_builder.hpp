@@ -35,6 +35,8 @@ class BookBuilder : public MarketEventSink {
   void on_levels(std::span<const LevelChange> cs) override;
   // The same for a batch; without a next sink the book takes the batch whole.
   void on_level_batch(const LevelBatch& b) override;
+  // on_level_batch for a caller that holds the batch's book (from get()): no lookup.
+  void on_level_batch_of(OrderBook& book, const LevelBatch& b);
   void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
   void on_trade(const TradeEvent& t) override;
   void on_trades(std::span<const TradeEvent> ts) override;

@@ -145,7 +145,7 @@ void BookBuilder::end_of_frame_slow(TimeNs ts) {
   if (last_ && last_->whole() && last_->crossed()) {
     ++stats_.crossed;
     std::string sym = last_->symbol();
-    on_gap(sym, ts, "crossed book");
+    on_gap(last_, sym, ts, "crossed book");  // the book in hand, not found again
     if (on_crossed_) on_crossed_(sym);
   }
   if (touched_.empty()) return;
@@ -163,7 +163,7 @@ void BookBuilder::end_of_frame_slow(TimeNs ts) {
     if (b->whole() && b->crossed()) {
       ++stats_.crossed;
       const std::string sym = b->symbol();
-      on_gap(sym, ts, "crossed book");
+      on_gap(b, sym, ts, "crossed book");
       if (on_crossed_) on_crossed_(sym);
     }
   }

@@ -163,16 +163,8 @@ RTC_AVX2 [[gnu::noinline]] const char* avx2_change(const char* p, ScannedLevel& 
   return one_change(p, out, kConsts);
 }
 
-// Spans longer than this are snapshots (or big deltas) whose changes come in runs of one
-// side: their loop branches on the side, so each side's reading has it as a constant (fewer
-// registers). Short delta spans have random sides, which that branch would mispredict: their
-// loop reads the side as data.
-constexpr std::ptrdiff_t kSideRunSpan = 1024;
-
-template <bool kSideRuns>
-RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char* p,
-                                                                     const char* limit,
-                                                                     LevelBuffer& levels) {
+// Delta spans: sides at random, read as data.
+RTC_AVX512 const char* delta_run(const char* p, const char* limit, LevelBuffer& levels) {
   const Consts* kp = &kConsts;
   const Consts512* k5p = &kConsts512;
   asm("" : "+r"(kp), "+r"(k5p));
@@ -195,13 +187,7 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char*
     const char* const next = p + 16 + _tzcnt_u64(opens);
     std::uint64_t head;
     std::memcpy(&head, p, 8);
-    const std::size_t sell = side_of(head);
-    const char* q;
-    if constexpr (kSideRuns) {
-      q = sell ? aligned_change(p, head, 1, *out, k, k5) : aligned_change(p, head, 0, *out, k, k5);
-    } else {
-      q = aligned_change(p, head, sell, *out, k, k5);
-    }
+    const char* q = aligned_change(p, head, side_of(head), *out, k, k5);
     if (!q) q = avx2_change(p, *out);  // longer numbers, a quantity like ".5", ...
     if (!q) {
       done = out == first ? nullptr : p - 1;  // before the comma that follows the last one
@@ -219,9 +205,87 @@ RTC_AVX512 [[gnu::always_inline]] inline const char* run_avx512_loop(const char*
   return done;
 }
 
+// Where a side-run read is: the next level's slot, the first one, the last change's end.
+struct RunState {
+  ScannedLevel* out;
+  ScannedLevel* first;
+  const char* done;
+};
+
+// The changes from p while their side is kSell, as delta_run reads them (the side a
+// constant). Returns the first change of another side for the caller, or nullptr when the
+// run ends (st.done set).
+template <std::size_t kSell>
+RTC_AVX512 [[gnu::always_inline]] inline const char* side_run(const char* p, const char* limit,
+                                                              RunState& st, __m256i open,
+                                                              const Consts& k,
+                                                              const Consts512& k5) {
+  ScannedLevel* out = st.out;
+  const char* done = st.done;
+  const char* other = nullptr;
+  while (p < limit) {
+    const auto opens = static_cast<std::uint32_t>(_mm256_movemask_epi8(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), open)));
+    const char* const next = p + 16 + _tzcnt_u64(opens);
+    std::uint64_t head;
+    std::memcpy(&head, p, 8);
+    if (head != k.open_of[kSell]) {
+      other = p;
+      break;
+    }
+    const char* q = aligned_change(p, head, kSell, *out, k, k5);
+    if (!q) [[unlikely]] {
+      q = avx2_change(p, *out);
+      if (!q) {
+        done = out == st.first ? nullptr : p - 1;
+        break;
+      }
+    }
+    ++out;
+    done = q;
+    std::uint16_t after;
+    std::memcpy(&after, q, 2);
+    if (after != kCommaOpen) break;
+    p = next;
+  }
+  st.out = out;
+  st.done = done;
+  return other;
+}
+
+// Spans longer than this are snapshots (or big deltas) whose changes come in runs of one
+// side: a loop per side reads each run, the side a constant (~2% faster than one loop
+// branching on the side). Short delta spans have random sides, which switching loops would
+// mispredict: their loop reads the side as data.
+constexpr std::ptrdiff_t kSideRunSpan = 1024;
+
+RTC_AVX512 const char* side_runs(const char* p, const char* limit, LevelBuffer& levels) {
+  const Consts* kp = &kConsts;
+  const Consts512* k5p = &kConsts512;
+  asm("" : "+r"(kp), "+r"(k5p));
+  const Consts& k = *kp;
+  const Consts512& k5 = *k5p;
+  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(limit - p) / 16 + 1);
+  RunState st{first, first, nullptr};
+  const __m256i open = vec(&k.open);
+  while (p) {
+    std::uint64_t head;
+    std::memcpy(&head, p, 8);
+    if (head == k.open_of[1]) {
+      p = side_run<1>(p, limit, st, open, k, k5);
+    } else if (head == k.open_of[0]) {
+      p = side_run<0>(p, limit, st, open, k, k5);
+    } else {  // not a change (the AVX2 reading refuses it too)
+      st.done = st.out == first ? nullptr : p - 1;
+      break;
+    }
+  }
+  levels.commit(static_cast<std::size_t>(st.out - first));
+  return st.done;
+}
+
 RTC_AVX512 const char* run_avx512(const char* p, const char* limit, LevelBuffer& levels) {
-  return limit - p > kSideRunSpan ? run_avx512_loop<true>(p, limit, levels)
-                                  : run_avx512_loop<false>(p, limit, levels);
+  return limit - p > kSideRunSpan ? side_runs(p, limit, levels) : delta_run(p, limit, levels);
 }
 
 }  // namespace

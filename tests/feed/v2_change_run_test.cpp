@@ -401,6 +401,111 @@ TEST(V2ChangeRun, Avx512ReadsMutatedRunsAsDecimalParseAndAvx2Do) {
   EXPECT_GT(more, 0u);
 }
 
+// Long spans (over 1024 bytes: the AVX-512 kernel's loop per side) with runs of every
+// length from 1 (sides switching after odd and even counts), changes its layout refuses at
+// any position of a run (longer numbers, read by the AVX2 routine mid-run), heads of
+// neither side, bad digits, missing points and limits anywhere. With no 17-character
+// number (the only thing the AVX-512 layout takes beyond the AVX2 one) both kernels must
+// give the same levels and stop at the same place, which Decimal::parse reads the same.
+TEST(V2ChangeRun, Avx512SideRunsMatchAvx2) {
+  if (!feed_detail::avx512_usable()) GTEST_SKIP() << "no AVX-512 VBMI on this CPU";
+  std::mt19937_64 rng(29);
+  const auto n = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
+  const auto digits = [&](int count) {
+    std::string s;
+    for (int i = 0; i < count; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  std::size_t taken = 0, long_numbers = 0, switches = 0, whole = 0;
+  // Numbers of 1..16 characters: the usual ones, and ones of more than 8 integral or
+  // fractional digits (which only the AVX2 layout takes).
+  const auto number = [&]() -> std::string {
+    switch (rng() % 12) {
+      case 0:
+        ++long_numbers;
+        return digits(n(9, 14)) + (rng() % 2 ? "." + digits(1) : "");  // > 8 integral
+      case 1:
+        ++long_numbers;
+        return "0." + digits(n(9, 14));  // > 8 fractional
+      case 2:
+        return digits(n(1, 16));  // 1..16 digits, no point
+      case 3:
+        return digits(n(1, 7)) + "." + digits(n(1, 8));
+      default:
+        return digits(n(1, 8)) + (rng() % 4 ? "." + digits(n(1, 7)) : "");
+    }
+  };
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    bool sell = rng() % 2;
+    int run_left = n(1, 9);
+    const std::size_t size = 1100 + rng() % 3000;
+    while (text.size() < size) {
+      if (--run_left < 0) {
+        sell = !sell;
+        run_left = round % 2 ? n(0, 7) : n(0, 80);
+        ++switches;
+      }
+      const std::string price = number(), qty = number();
+      if (!text.empty()) text += ',';
+      text +=
+          std::string("[\"") + (sell ? "sell" : "buy") + "\",\"" + price + "\",\"" + qty + "\"]";
+    }
+    // Mutations anywhere: a head of neither side, a bad digit, a point or a quote replaced.
+    for (int m = round % 3 == 0 ? n(1, 3) : 0; m > 0; --m) {
+      const std::size_t at = rng() % text.size();
+      switch (rng() % 4) {
+        case 0:
+          if (text.compare(at, 3, "buy") == 0) {
+            text.replace(at, 3, "bid");
+          } else {
+            text[at] = 'x';
+          }
+          break;
+        case 1:
+          if (text[at] >= '0' && text[at] <= '9')
+            text[at] = static_cast<char>('0' + rng() % 10 + 1);
+          break;
+        case 2:
+          if (text[at] == '.') text[at] = '5';
+          break;
+        default:
+          if (text[at] == '"') text[at] = '\'';
+      }
+    }
+    const std::string buffer = text + "]}" + std::string(80, ' ');
+    const std::size_t limit = round % 4 == 0 ? 1030 + rng() % (text.size() - 1029) : text.size();
+    const char* const b = buffer.data();
+    const std::string what = "round " + std::to_string(round) + ": " + text;
+    LevelBuffer la, lb;
+    const char* const da = feed_detail::change_run_avx2(b, b + limit, la);
+    const char* const db = feed_detail::change_run_avx512(b, b + limit, lb);
+    ASSERT_EQ(da, db) << what;
+    ASSERT_EQ(la.size(), lb.size()) << what;
+    for (std::size_t i = 0; i < lb.size(); ++i) {
+      ASSERT_TRUE(la.levels()[i].signed_price == lb.levels()[i].signed_price &&
+                  la.levels()[i].quantity == lb.levels()[i].quantity)
+          << what << " level " << i;
+    }
+    const auto want = parse_changes({b, db ? static_cast<std::size_t>(db - b) : 0}, nullptr);
+    ASSERT_TRUE(want.has_value()) << what;
+    ASSERT_EQ(want->size(), lb.size()) << what;
+    for (std::size_t i = 0; i < lb.size(); ++i) {
+      ASSERT_TRUE((*want)[i].signed_price == lb.levels()[i].signed_price &&
+                  (*want)[i].quantity == lb.levels()[i].quantity)
+          << what << " level " << i;
+    }
+    taken += lb.size();
+    if (db == b + text.size()) ++whole;
+  }
+  // Not vacuous: many levels and whole spans, runs switching, changes read by the AVX2
+  // routine mid-run.
+  EXPECT_GT(taken, 50'000u);
+  EXPECT_GT(whole, 300u);
+  EXPECT_GT(switches, 10'000u);
+  EXPECT_GT(long_numbers, 10'000u);
+}
+
 // Every kernel gives the baseline's scan of every shared frame and of mutated ones.
 TEST(V2ChangeRun, KernelsAgreeOnSharedAndMutatedFrames) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");

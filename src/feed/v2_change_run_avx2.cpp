@@ -36,6 +36,9 @@ RTC_AVX2 const char* run_avx2(const char* p, const char* limit, LevelBuffer& lev
     }
     ++out;
     done = q;
+    // No `[` ahead: this is the last change. (Known long before its `]` is: the frame's
+    // last change mispredicts this exit, and resolving it early cuts that cost.)
+    if (opens == 0) break;
     // `,[` (then next is q + 1), or no change would be taken after this one.
     std::uint16_t after;
     std::memcpy(&after, q, 2);

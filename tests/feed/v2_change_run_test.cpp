@@ -401,6 +401,59 @@ TEST(V2ChangeRun, Avx512ReadsMutatedRunsAsDecimalParseAndAvx2Do) {
   EXPECT_GT(more, 0u);
 }
 
+// Each kernel on valid runs of 1..8 changes of every length they take (15 to 42 bytes: the
+// two numbers fit the 32 bytes read from the price's quote, so the next change's `[` may
+// be anywhere in the 32 bytes a kernel searches), with the frame's end after them: it
+// takes every change, as Decimal::parse reads them, and stops after the last.
+TEST(V2ChangeRun, KernelsTakeWholeValidRuns) {
+  std::mt19937_64 rng(31);
+  const auto digits = [&](int count) {
+    std::string s = std::to_string(1 + rng() % 9);  // a price > 0
+    for (int i = 1; i < count; ++i) s += static_cast<char>('0' + rng() % 10);
+    return s;
+  };
+  // 1..16 characters, at most 8 + 7 digits around a point (every kernel's layout).
+  const auto number = [&]() -> std::string {
+    const int len = 1 + static_cast<int>(rng() % 16);
+    if (len < 3 || rng() % 4 == 0) return digits(std::min(len, 15));
+    const int frac = 1 + static_cast<int>(rng() % std::min(7, len - 2));
+    const int whole = std::min(len - 1 - frac, 8);
+    return digits(whole) + "." + digits(frac);
+  };
+  std::vector<Kernel> all = kernels();
+  all.erase(all.begin());  // the baseline (SSE2) one is the scanner's, tested with it
+  if (all.empty()) GTEST_SKIP() << "no AVX2 on this CPU";
+  std::size_t long_changes = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const int count = 1 + static_cast<int>(rng() % 8);
+    for (int i = 0; i < count; ++i) {
+      std::string price = number(), qty = number();
+      while (price.size() + qty.size() > 28) qty = number();
+      const std::string change = std::string("[\"") + (rng() % 2 ? "sell" : "buy") + "\",\"" +
+                                 price + "\",\"" + qty + "\"]";
+      if (change.size() > 32) ++long_changes;
+      text += (i ? "," : "") + change;
+    }
+    const std::string buffer =
+        text + (round % 2 ? "]}" : "],\"symbol\":\"X\"}") + std::string(80, round % 3 ? ' ' : '\0');
+    const auto want = parse_changes(text, nullptr);
+    ASSERT_TRUE(want.has_value()) << text;
+    for (const Kernel& k : all) {
+      LevelBuffer levels;
+      const char* const d = k.run(buffer.data(), buffer.data() + text.size(), levels);
+      ASSERT_EQ(d, buffer.data() + text.size()) << k.name << " " << text;
+      ASSERT_EQ(levels.size(), want->size()) << k.name << " " << text;
+      for (std::size_t i = 0; i < want->size(); ++i) {
+        ASSERT_TRUE(levels.levels()[i].signed_price == (*want)[i].signed_price &&
+                    levels.levels()[i].quantity == (*want)[i].quantity)
+            << k.name << " " << text << " level " << i;
+      }
+    }
+  }
+  EXPECT_GT(long_changes, 5'000u);  // next changes' `[` past 32 bytes from a change's start
+}
+
 // Long spans (over 1024 bytes: the AVX-512 kernel's loop per side) with runs of every
 // length from 1 (sides switching after odd and even counts), changes its layout refuses at
 // any position of a run (longer numbers, read by the AVX2 routine mid-run), heads of

@@ -147,11 +147,10 @@ RTC_AVX2 inline __m128i load128(const void* v) {
 // most one point: what Decimal::parse's fast path reads, to the same value ("5." and ".5"
 // included). A price of "." reads as 0 and is refused with the other zero prices; a
 // quantity starting with a point is left to the general reader (which refuses ".").
-RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, ScannedLevel& out,
+// (With the side given: `head` is p's first 8 bytes, `sell` side_of(head) or a constant.)
+RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, std::uint64_t head,
+                                                              std::size_t sell, ScannedLevel& out,
                                                               const Consts& k) {
-  std::uint64_t head;
-  std::memcpy(&head, p, 8);
-  const std::size_t sell = side_of(head);
   if (head != k.open_of[sell]) return nullptr;
   const char* const w = p + 7 + sell;  // the price's opening quote
   const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
@@ -202,6 +201,12 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, Sca
                      static_cast<Decimal::Rep>(k.signed_scale_of[x1][sell]);
   out.quantity = static_cast<Decimal::Rep>(static_cast<unsigned __int128>(qty) * k.scale_of[x2]);
   return w + e2 + 2;
+}
+RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, ScannedLevel& out,
+                                                              const Consts& k) {
+  std::uint64_t head;
+  std::memcpy(&head, p, 8);
+  return one_change(p, head, side_of(head), out, k);
 }
 
 }  // namespace rtcrypto::feed_detail::avx2_change

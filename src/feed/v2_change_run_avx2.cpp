@@ -12,7 +12,9 @@ namespace {
 
 using namespace avx2_change;
 
-RTC_AVX2 const char* run_avx2(const char* p, const char* limit, LevelBuffer& levels) {
+// Short (delta) spans: sides at random, read as data.
+RTC_AVX2 [[gnu::always_inline]] inline const char* delta_run(const char* p, const char* limit,
+                                                             LevelBuffer& levels) {
   const Consts* kp = &kConsts;
   asm("" : "+r"(kp));
   const Consts& k = *kp;
@@ -47,6 +49,67 @@ RTC_AVX2 const char* run_avx2(const char* p, const char* limit, LevelBuffer& lev
   }
   levels.commit(static_cast<std::size_t>(out - first));
   return done;
+}
+
+// The changes from p while their side is kSell (a constant), as delta_run reads them:
+// returns the first change of another side, or nullptr when the run ends (done set).
+template <std::size_t kSell>
+RTC_AVX2 [[gnu::always_inline]] inline const char* side_run(const char* p, const char* limit,
+                                                            ScannedLevel*& out, ScannedLevel* first,
+                                                            const char*& done, const Consts& k) {
+  while (p < limit) {
+    const auto opens = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 16)), vec(&k.open))));
+    const char* const next = p + 16 + _tzcnt_u64(opens);
+    std::uint64_t head;
+    std::memcpy(&head, p, 8);
+    if (head != k.open_of[kSell]) return p;
+    const char* const q = one_change(p, head, kSell, *out, k);
+    if (!q) {
+      done = out == first ? nullptr : p - 1;
+      return nullptr;
+    }
+    ++out;
+    done = q;
+    std::uint16_t after;
+    std::memcpy(&after, q, 2);
+    if (after != kCommaOpen) break;
+    p = next;
+  }
+  return nullptr;
+}
+
+// Spans longer than this are snapshots (or big deltas) whose changes come in runs of one
+// side: a loop per side reads each run, the side a constant. Short delta spans have random
+// sides, which switching loops would mispredict.
+constexpr std::ptrdiff_t kSideRunSpan = 1024;
+
+RTC_AVX2 [[gnu::noinline]] const char* side_runs(const char* p, const char* limit,
+                                                 LevelBuffer& levels) {
+  const Consts* kp = &kConsts;
+  asm("" : "+r"(kp));
+  const Consts& k = *kp;
+  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(limit - p) / 16 + 1);
+  ScannedLevel* out = first;
+  const char* done = nullptr;
+  while (p) {
+    std::uint64_t head;
+    std::memcpy(&head, p, 8);
+    if (head == k.open_of[1]) {
+      p = side_run<1>(p, limit, out, first, done, k);
+    } else if (head == k.open_of[0]) {
+      p = side_run<0>(p, limit, out, first, done, k);
+    } else {  // not a change
+      done = out == first ? nullptr : p - 1;
+      break;
+    }
+  }
+  levels.commit(static_cast<std::size_t>(out - first));
+  return done;
+}
+
+RTC_AVX2 const char* run_avx2(const char* p, const char* limit, LevelBuffer& levels) {
+  return limit - p > kSideRunSpan ? side_runs(p, limit, levels) : delta_run(p, limit, levels);
 }
 
 }  // namespace

@@ -372,6 +372,59 @@ TEST(V2L2Scanner, MutatedSnapshotTradesMatchTheDomPath) {
   EXPECT_GT(p.stats().trades, 20'000u);     // and most trades were still taken
 }
 
+// Recorded trade objects (both key orders), alone as a trade frame and inside a snapshot:
+// cut at every byte, with keys swapped, an extra key, an escaped symbol, an exponent and
+// longer numbers. The flat readers take only the exact shapes, with the DOM path's values.
+TEST(V2L2Scanner, RecordedTradesCutAndReshapedMatchTheDomPath) {
+  RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
+  std::vector<std::string> trades;  // every 25th recorded snapshot trade
+  std::size_t seen = 0;
+  for (const std::string& f : test::read_lines(path)) {
+    const std::size_t begin = f.find("\"trades\":[{");
+    if (begin == std::string::npos) continue;
+    const std::size_t end = f.find(']', begin);
+    for (std::size_t at = f.find('{', begin); at < end; at = f.find('{', at + 1)) {
+      if (seen++ % 25 == 0) trades.push_back(f.substr(at, f.find('}', at) + 1 - at));
+    }
+  }
+  ASSERT_GT(trades.size(), 80u);
+  const auto replace = [](std::string s, const std::string& from, const std::string& to) {
+    const std::size_t at = s.find(from);
+    return at == std::string::npos ? s : s.replace(at, from.size(), to);
+  };
+  std::vector<std::string> frames;
+  const auto both = [&](const std::string& trade) {
+    frames.push_back(trade);
+    frames.push_back(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","1"]],)"
+                     R"("trades":[)" +
+                     trade + "," + trade + "]}");
+  };
+  for (const std::string& t : trades) {
+    for (std::size_t cut = 0; cut <= t.size(); ++cut) both(t.substr(0, cut));
+    // The keys' values swapped pairwise: the keys no longer in the order a flat reader knows.
+    const std::size_t price = t.find("\"price\""), qty = t.find(",\"quantity\"");
+    both(t.substr(0, price) + t.substr(qty + 1, t.find(',', qty + 1) - qty - 1) + "," +
+         t.substr(price, qty - price) + t.substr(t.find(',', qty + 1)));
+    both(replace(t, "{", R"({"x":1,)"));
+    both(replace(t, "\"}", R"(","tid":5})"));
+    both(replace(t, "\"side\"", R"("side" )"));
+    both(replace(t, "USD\"", R"(U\u0053D")"));
+    both(replace(t, "\"quantity\":\"", R"("quantity":"1e-2)"));
+    both(replace(t, "\"price\":\"", R"("price":"00)"));
+    both(replace(t, "\"price\":\"", R"("price":"123456789012345)"));
+    both(replace(t, ":1", ":12345678901234567"));
+    both(replace(t, ":1", ":-1"));
+    both(replace(t, "\"buy\"", "\"sell\""));
+    both(replace(t, "\"sell\"", "\"buy\""));
+  }
+  expect_paths_agree(frames, "recorded trades cut and reshaped");
+  GeminiV2Parser p;
+  EventRecorder r;
+  for (const std::string& f : frames) p.parse(f, 1, r);
+  EXPECT_GT(p.stats().parse_errors, frames.size() / 2);  // the cuts
+  EXPECT_GT(p.stats().trades, 30 * trades.size());       // the whole and reshaped ones
+}
+
 TEST(V2L2Scanner, LongSnapshotsMatchTheDomPath) {
   std::vector<std::string> frames;
   for (int shift = 0; shift < 48; ++shift) {

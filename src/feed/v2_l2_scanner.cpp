@@ -11,6 +11,7 @@
 #include "rtcrypto/core/pow10.hpp"
 #include "rtcrypto/feed/feed_parser.hpp"
 #include "v2_change_run.hpp"
+#include "v2_trade_run.hpp"
 
 namespace rtcrypto::feed_detail {
 namespace {
@@ -369,6 +370,7 @@ constexpr std::uint64_t kSellEnd = le_word("sell\"}\0\0");
 // The readable bytes a flat trade reader needs from the trade's start (padding counts: a
 // zero byte matches no literal, digit or quote, so nothing past the end is taken).
 constexpr std::size_t kTradeReadable = 224;
+static_assert(kTradeRunReadable <= kTradeReadable);
 
 // Fills t from a flat trade's fields; false when the time has no nanosecond value.
 [[gnu::always_inline]] inline bool fill_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
@@ -567,10 +569,17 @@ class Cursor {
 #endif
     return decimal_any(out);
   }
-  // Flat trades (flat_trade()) separated by commas from here while kTradeReadable bytes are
-  // readable, appended to `trades`: one loop, without a call per trade. Stops after the last
-  // one taken (before its separator); false when none was taken (nothing consumed).
+  // Flat trades (the trade kernel's, else flat_trade()) separated by commas from here while
+  // kTradeReadable bytes are readable, appended to `trades`: one loop, without a call per
+  // trade. Stops after the last one taken (before its separator); false when none was taken
+  // (nothing consumed).
   bool short_trades(std::vector<PendingTrade>& trades) {
+    if (const TradeRunFn kernel = trade_run()) {
+      const char* const done = kernel(p_, readable_end_, trades);
+      if (!done) return false;
+      p_ = done;
+      return true;
+    }
 #if defined(__SSE2__)
     const char* p = p_;
     const char* done = nullptr;

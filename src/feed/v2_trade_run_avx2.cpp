@@ -16,17 +16,17 @@ namespace {
 
 using namespace avx2_change;
 
-// Literal text of 1..32 bytes, padded, matched with one compare.
+// Literal text of 1..32 bytes, padded, and 0xFF over its bytes: matched with an xor and a
+// test (no mask moved out of the vector unit).
 struct alignas(32) Lit {
   char text[32];
-  std::uint32_t mask;  // one bit per byte of the text
+  unsigned char keep[32];
 };
 template <std::size_t N>
 constexpr Lit lit(const char (&s)[N]) {
   static_assert(N - 1 >= 1 && N - 1 <= 32);
   Lit l{};
-  for (std::size_t i = 0; i + 1 < N; ++i) l.text[i] = s[i];
-  l.mask = N - 1 == 32 ? ~0u : (1u << (N - 1)) - 1;
+  for (std::size_t i = 0; i + 1 < N; ++i) l.text[i] = s[i], l.keep[i] = 0xFF;
   return l;
 }
 inline constexpr Lit kExchangeHead = lit("{\"type\":\"trade\",\"symbol\":\"");
@@ -54,9 +54,9 @@ inline constexpr SymbolConsts kSymbolConsts = [] {
 
 // Whether the 32 readable bytes at p start with l's text.
 RTC_AVX2 [[gnu::always_inline]] inline bool matches(const char* p, const Lit& l) {
-  const __m256i eq =
-      _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), vec(l.text));
-  return (~static_cast<std::uint32_t>(_mm256_movemask_epi8(eq)) & l.mask) == 0;
+  const __m256i diff =
+      _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)), vec(l.text));
+  return _mm256_testz_si256(diff, vec(l.keep)) != 0;
 }
 
 // Bit i set where byte i of the 32 at q is not an ASCII digit.
@@ -146,7 +146,9 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* plain_symbol(const char* p, c
   const __m128i b = load128(p);
   const auto quote =
       static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(b, vec128(&k.quote))));
-  const SymbolConsts& c = kSymbolConsts;
+  const SymbolConsts* cp = &kSymbolConsts;
+  asm("" : "+r"(cp));  // (else GCC rebuilds each splat per trade)
+  const SymbolConsts& c = *cp;
   const auto bad = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(
       _mm_or_si128(_mm_cmpgt_epi8(vec128(c.space), b), _mm_cmpeq_epi8(b, vec128(c.del))),
       _mm_cmpeq_epi8(b, vec128(c.backslash)))));

@@ -552,6 +552,23 @@ class Cursor {
     }
     return true;
   }
+  // plain_string() without the view: inline where the closing quote is in the first 16 bytes
+  // (skip_value() takes many short strings).
+  [[gnu::always_inline]] bool skip_plain_string() {
+#if defined(__SSE2__)
+    if (readable_end_ - p_ >= 17 && p_ != end_ && *p_ == '"') {
+      const PlainBlock b = plain_block(p_ + 1);
+      if (b.quote != 0) {
+        const int len = __builtin_ctz(b.quote);
+        if ((b.bad & ((1u << len) - 1)) != 0) return false;
+        p_ += len + 2;
+        return true;
+      }
+    }
+#endif
+    std::string_view s;
+    return plain_string(s);
+  }
   // A decimal given as a JSON string. Plain "digits[.digits]" of at most 19 digits is read
   // in place, as Decimal::parse's own fast path does; anything else goes to Decimal::parse
   // (which refuses backslashes and controls).
@@ -790,6 +807,16 @@ class Cursor {
   }
   // Skips decimal digits; returns how many.
   std::size_t digits() {
+#if defined(__SSE2__)
+    // (Padding is zeros: no digit is counted past the end.)
+    if (readable(16)) {
+      const int n = leading_digits16(p_);
+      if (n < 16) {
+        p_ += n;
+        return static_cast<std::size_t>(n);
+      }
+    }
+#endif
     const char* b = p_;
     while (p_ != end_ && static_cast<unsigned>(*p_ - '0') < 10u) ++p_;
     return static_cast<std::size_t>(p_ - b);
@@ -863,22 +890,25 @@ bool skip_number(Cursor& c) {
 
 bool skip_value(Cursor& c, int depth) {
   if (depth > 8) return false;
-  std::string_view s;
+  // A member or element: a string inline (most are), anything else one level down.
+  const auto inner = [&c, depth] {
+    return c.peek() == '"' && depth < 8 ? c.skip_plain_string() : skip_value(c, depth + 1);
+  };
   switch (c.peek()) {
     case '"':
-      return c.plain_string(s);
+      return c.skip_plain_string();
     case '[':
       c.eat('[');
       if (c.eat(']')) return true;
       do {
-        if (!skip_value(c, depth + 1)) return false;
+        if (!inner()) return false;
       } while (c.eat(','));
       return c.eat(']');
     case '{':
       c.eat('{');
       if (c.eat('}')) return true;
       do {
-        if (!c.plain_string(s) || !c.eat(':') || !skip_value(c, depth + 1)) return false;
+        if (!c.skip_plain_string() || !c.eat(':') || !inner()) return false;
       } while (c.eat(','));
       return c.eat('}');
     case 't':

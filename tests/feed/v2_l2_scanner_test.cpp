@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -423,6 +424,106 @@ TEST(V2L2Scanner, RecordedTradesCutAndReshapedMatchTheDomPath) {
   for (const std::string& f : frames) p.parse(f, 1, r);
   EXPECT_GT(p.stats().parse_errors, frames.size() / 2);  // the cuts
   EXPECT_GT(p.stats().trades, 30 * trades.size());       // the whole and reshaped ones
+}
+
+// auction_events of every nesting depth around the skipper's bound (8), strings of 0 to 40
+// bytes (escapes, controls, bytes >= 0x7f among them), numbers of every form and the
+// literals: frames the skipper takes must match the DOM path, the rest go to it.
+TEST(V2L2Scanner, AuctionEventsOfEveryShapeMatchTheDomPath) {
+  std::mt19937_64 rng(37);
+  const auto string = [&]() {
+    std::string s = "\"";
+    const int n = static_cast<int>(rng() % 41);
+    for (int i = 0; i < n; ++i) {
+      switch (rng() % 40) {
+        case 0:
+          s += "\\\"";
+          break;
+        case 1:
+          s += '\x01';
+          break;
+        case 2:
+          s += '\x7f';
+          break;
+        case 3:
+          s += "\xc3\xa9";
+          break;
+        default:
+          s += static_cast<char>('a' + rng() % 26);
+      }
+    }
+    return s + "\"";
+  };
+  const auto number = [&]() -> std::string {
+    static const char* forms[] = {"0",
+                                  "-0",
+                                  "7",
+                                  "-12",
+                                  "00",
+                                  "01",
+                                  "1.5",
+                                  "1.",
+                                  ".5",
+                                  "1e3",
+                                  "1E-2",
+                                  "-",
+                                  "1.2.3",
+                                  "0.00",
+                                  "1617566400000",
+                                  "1234567890123456789",
+                                  "123456789012345678"};
+    return forms[rng() % (sizeof(forms) / sizeof(forms[0]))];
+  };
+  std::function<std::string(int)> value = [&](int depth) -> std::string {
+    const int pick = static_cast<int>(rng() % (depth > 11 ? 4 : 7));
+    switch (pick) {
+      case 0:
+        return string();
+      case 1:
+        return number();
+      case 2: {
+        static const char* lits[] = {"true", "false", "null", "tru", "nul"};
+        return lits[rng() % 5];
+      }
+      case 3:
+        return rng() % 2 ? "[]" : "{}";
+      case 4:
+      case 5: {
+        std::string o = "{";
+        const int n = 1 + static_cast<int>(rng() % 4);
+        for (int i = 0; i < n; ++i) o += (i ? "," : "") + string() + ":" + value(depth + 1);
+        return o + "}";
+      }
+      default: {
+        std::string a = "[";
+        const int n = 1 + static_cast<int>(rng() % 4);
+        for (int i = 0; i < n; ++i) a += (i ? "," : "") + value(depth + 1);
+        return a + "]";
+      }
+    }
+  };
+  std::vector<std::string> frames;
+  for (int i = 0; i < 3000; ++i) {
+    // Deep chains too: a string or number at each depth from 0 to 11.
+    std::string events;
+    if (i % 3 == 0) {
+      const int d = static_cast<int>(rng() % 12);
+      events = std::string(static_cast<std::size_t>(d), '[') + (rng() % 2 ? string() : number()) +
+               std::string(static_cast<std::size_t>(d), ']');
+      events = "[" + events + "]";
+    } else {
+      events = "[" + value(1) + "," + value(1) + "]";
+    }
+    frames.push_back(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","1"]],)"
+                     R"("trades":[],"auction_events":)" +
+                     events + "}");
+  }
+  expect_paths_agree(frames, "auction events");
+  GeminiV2Parser p;
+  EventRecorder r;
+  for (const std::string& f : frames) p.parse(f, 1, r);
+  EXPECT_GT(p.stats().snapshots, 800u);     // many taken
+  EXPECT_GT(p.stats().parse_errors, 300u);  // and many refused
 }
 
 TEST(V2L2Scanner, LongSnapshotsMatchTheDomPath) {

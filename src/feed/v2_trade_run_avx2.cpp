@@ -249,6 +249,10 @@ RTC_AVX2 const char* trades_avx2(const char* p, const char* readable_end,
   const Consts& k = *kp;
   const char* done = nullptr;
   while (readable_end - p >= static_cast<std::ptrdiff_t>(kTradeRunReadable)) {
+    // The text three trades on: a snapshot's trades are read once a loop, not from near caches
+    // (measured: a fifth less time in this loop; prefetches do not fault past the end).
+    _mm_prefetch(p + 384, _MM_HINT_T0);
+    _mm_prefetch(p + 448, _MM_HINT_T0);
     PendingTrade& t = trades.emplace_back();
     const char* const e = p[2] == 't' ? exchange_trade(p, t, k) : sorted_trade(p, t, k);
     if (!e) {

@@ -11,6 +11,7 @@
 #include "rtcrypto/core/pow10.hpp"
 #include "rtcrypto/feed/feed_parser.hpp"
 #include "v2_change_run.hpp"
+#include "v2_trade_run.hpp"
 
 namespace rtcrypto::feed_detail {
 namespace {
@@ -369,6 +370,7 @@ constexpr std::uint64_t kSellEnd = le_word("sell\"}\0\0");
 // The readable bytes a flat trade reader needs from the trade's start (padding counts: a
 // zero byte matches no literal, digit or quote, so nothing past the end is taken).
 constexpr std::size_t kTradeReadable = 224;
+static_assert(kTradeRunReadable <= kTradeReadable);
 
 // Fills t from a flat trade's fields; false when the time has no nanosecond value.
 [[gnu::always_inline]] inline bool fill_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
@@ -550,6 +552,23 @@ class Cursor {
     }
     return true;
   }
+  // plain_string() without the view: inline where the closing quote is in the first 16 bytes
+  // (skip_value() takes many short strings).
+  [[gnu::always_inline]] bool skip_plain_string() {
+#if defined(__SSE2__)
+    if (readable_end_ - p_ >= 17 && p_ != end_ && *p_ == '"') {
+      const PlainBlock b = plain_block(p_ + 1);
+      if (b.quote != 0) {
+        const int len = __builtin_ctz(b.quote);
+        if ((b.bad & ((1u << len) - 1)) != 0) return false;
+        p_ += len + 2;
+        return true;
+      }
+    }
+#endif
+    std::string_view s;
+    return plain_string(s);
+  }
   // A decimal given as a JSON string. Plain "digits[.digits]" of at most 19 digits is read
   // in place, as Decimal::parse's own fast path does; anything else goes to Decimal::parse
   // (which refuses backslashes and controls).
@@ -567,10 +586,17 @@ class Cursor {
 #endif
     return decimal_any(out);
   }
-  // Flat trades (flat_trade()) separated by commas from here while kTradeReadable bytes are
-  // readable, appended to `trades`: one loop, without a call per trade. Stops after the last
-  // one taken (before its separator); false when none was taken (nothing consumed).
+  // Flat trades (the trade kernel's, else flat_trade()) separated by commas from here while
+  // kTradeReadable bytes are readable, appended to `trades`: one loop, without a call per
+  // trade. Stops after the last one taken (before its separator); false when none was taken
+  // (nothing consumed).
   bool short_trades(std::vector<PendingTrade>& trades) {
+    if (const TradeRunFn kernel = trade_run()) {
+      const char* const done = kernel(p_, readable_end_, trades);
+      if (!done) return false;
+      p_ = done;
+      return true;
+    }
 #if defined(__SSE2__)
     const char* p = p_;
     const char* done = nullptr;
@@ -781,6 +807,16 @@ class Cursor {
   }
   // Skips decimal digits; returns how many.
   std::size_t digits() {
+#if defined(__SSE2__)
+    // (Padding is zeros: no digit is counted past the end.)
+    if (readable(16)) {
+      const int n = leading_digits16(p_);
+      if (n < 16) {
+        p_ += n;
+        return static_cast<std::size_t>(n);
+      }
+    }
+#endif
     const char* b = p_;
     while (p_ != end_ && static_cast<unsigned>(*p_ - '0') < 10u) ++p_;
     return static_cast<std::size_t>(p_ - b);
@@ -854,22 +890,25 @@ bool skip_number(Cursor& c) {
 
 bool skip_value(Cursor& c, int depth) {
   if (depth > 8) return false;
-  std::string_view s;
+  // A member or element: a string inline (most are), anything else one level down.
+  const auto inner = [&c, depth] {
+    return c.peek() == '"' && depth < 8 ? c.skip_plain_string() : skip_value(c, depth + 1);
+  };
   switch (c.peek()) {
     case '"':
-      return c.plain_string(s);
+      return c.skip_plain_string();
     case '[':
       c.eat('[');
       if (c.eat(']')) return true;
       do {
-        if (!skip_value(c, depth + 1)) return false;
+        if (!inner()) return false;
       } while (c.eat(','));
       return c.eat(']');
     case '{':
       c.eat('{');
       if (c.eat('}')) return true;
       do {
-        if (!c.plain_string(s) || !c.eat(':') || !skip_value(c, depth + 1)) return false;
+        if (!c.skip_plain_string() || !c.eat(':') || !inner()) return false;
       } while (c.eat(','));
       return c.eat('}');
     case 't':

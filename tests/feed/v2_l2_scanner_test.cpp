@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -370,6 +371,159 @@ TEST(V2L2Scanner, MutatedSnapshotTradesMatchTheDomPath) {
   for (const std::string& f : frames) p.parse(f, 1, r);
   EXPECT_GT(p.stats().parse_errors, 300u);  // mutations reached the DOM path's errors
   EXPECT_GT(p.stats().trades, 20'000u);     // and most trades were still taken
+}
+
+// Recorded trade objects (both key orders), alone as a trade frame and inside a snapshot:
+// cut at every byte, with keys swapped, an extra key, an escaped symbol, an exponent and
+// longer numbers. The flat readers take only the exact shapes, with the DOM path's values.
+TEST(V2L2Scanner, RecordedTradesCutAndReshapedMatchTheDomPath) {
+  RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
+  std::vector<std::string> trades;  // every 25th recorded snapshot trade
+  std::size_t seen = 0;
+  for (const std::string& f : test::read_lines(path)) {
+    const std::size_t begin = f.find("\"trades\":[{");
+    if (begin == std::string::npos) continue;
+    const std::size_t end = f.find(']', begin);
+    for (std::size_t at = f.find('{', begin); at < end; at = f.find('{', at + 1)) {
+      if (seen++ % 25 == 0) trades.push_back(f.substr(at, f.find('}', at) + 1 - at));
+    }
+  }
+  ASSERT_GT(trades.size(), 80u);
+  const auto replace = [](std::string s, const std::string& from, const std::string& to) {
+    const std::size_t at = s.find(from);
+    return at == std::string::npos ? s : s.replace(at, from.size(), to);
+  };
+  std::vector<std::string> frames;
+  const auto both = [&](const std::string& trade) {
+    frames.push_back(trade);
+    frames.push_back(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","1"]],)"
+                     R"("trades":[)" +
+                     trade + "," + trade + "]}");
+  };
+  for (const std::string& t : trades) {
+    for (std::size_t cut = 0; cut <= t.size(); ++cut) both(t.substr(0, cut));
+    // The keys' values swapped pairwise: the keys no longer in the order a flat reader knows.
+    const std::size_t price = t.find("\"price\""), qty = t.find(",\"quantity\"");
+    both(t.substr(0, price) + t.substr(qty + 1, t.find(',', qty + 1) - qty - 1) + "," +
+         t.substr(price, qty - price) + t.substr(t.find(',', qty + 1)));
+    both(replace(t, "{", R"({"x":1,)"));
+    both(replace(t, "\"}", R"(","tid":5})"));
+    both(replace(t, "\"side\"", R"("side" )"));
+    both(replace(t, "USD\"", R"(U\u0053D")"));
+    both(replace(t, "\"quantity\":\"", R"("quantity":"1e-2)"));
+    both(replace(t, "\"price\":\"", R"("price":"00)"));
+    both(replace(t, "\"price\":\"", R"("price":"123456789012345)"));
+    both(replace(t, ":1", ":12345678901234567"));
+    both(replace(t, ":1", ":-1"));
+    both(replace(t, "\"buy\"", "\"sell\""));
+    both(replace(t, "\"sell\"", "\"buy\""));
+  }
+  expect_paths_agree(frames, "recorded trades cut and reshaped");
+  GeminiV2Parser p;
+  EventRecorder r;
+  for (const std::string& f : frames) p.parse(f, 1, r);
+  EXPECT_GT(p.stats().parse_errors, frames.size() / 2);  // the cuts
+  EXPECT_GT(p.stats().trades, 30 * trades.size());       // the whole and reshaped ones
+}
+
+// auction_events of every nesting depth around the skipper's bound (8), strings of 0 to 40
+// bytes (escapes, controls, bytes >= 0x7f among them), numbers of every form and the
+// literals: frames the skipper takes must match the DOM path, the rest go to it.
+TEST(V2L2Scanner, AuctionEventsOfEveryShapeMatchTheDomPath) {
+  std::mt19937_64 rng(37);
+  const auto string = [&]() {
+    std::string s = "\"";
+    const int n = static_cast<int>(rng() % 41);
+    for (int i = 0; i < n; ++i) {
+      switch (rng() % 40) {
+        case 0:
+          s += "\\\"";
+          break;
+        case 1:
+          s += '\x01';
+          break;
+        case 2:
+          s += '\x7f';
+          break;
+        case 3:
+          s += "\xc3\xa9";
+          break;
+        default:
+          s += static_cast<char>('a' + rng() % 26);
+      }
+    }
+    return s + "\"";
+  };
+  const auto number = [&]() -> std::string {
+    static const char* forms[] = {"0",
+                                  "-0",
+                                  "7",
+                                  "-12",
+                                  "00",
+                                  "01",
+                                  "1.5",
+                                  "1.",
+                                  ".5",
+                                  "1e3",
+                                  "1E-2",
+                                  "-",
+                                  "1.2.3",
+                                  "0.00",
+                                  "1617566400000",
+                                  "1234567890123456789",
+                                  "123456789012345678"};
+    return forms[rng() % (sizeof(forms) / sizeof(forms[0]))];
+  };
+  std::function<std::string(int)> value = [&](int depth) -> std::string {
+    const int pick = static_cast<int>(rng() % (depth > 11 ? 4 : 7));
+    switch (pick) {
+      case 0:
+        return string();
+      case 1:
+        return number();
+      case 2: {
+        static const char* lits[] = {"true", "false", "null", "tru", "nul"};
+        return lits[rng() % 5];
+      }
+      case 3:
+        return rng() % 2 ? "[]" : "{}";
+      case 4:
+      case 5: {
+        std::string o = "{";
+        const int n = 1 + static_cast<int>(rng() % 4);
+        for (int i = 0; i < n; ++i) o += (i ? "," : "") + string() + ":" + value(depth + 1);
+        return o + "}";
+      }
+      default: {
+        std::string a = "[";
+        const int n = 1 + static_cast<int>(rng() % 4);
+        for (int i = 0; i < n; ++i) a += (i ? "," : "") + value(depth + 1);
+        return a + "]";
+      }
+    }
+  };
+  std::vector<std::string> frames;
+  for (int i = 0; i < 3000; ++i) {
+    // Deep chains too: a string or number at each depth from 0 to 11.
+    std::string events;
+    if (i % 3 == 0) {
+      const int d = static_cast<int>(rng() % 12);
+      events = std::string(static_cast<std::size_t>(d), '[') + (rng() % 2 ? string() : number()) +
+               std::string(static_cast<std::size_t>(d), ']');
+      events = "[" + events + "]";
+    } else {
+      events = "[" + value(1) + "," + value(1) + "]";
+    }
+    frames.push_back(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","1"]],)"
+                     R"("trades":[],"auction_events":)" +
+                     events + "}");
+  }
+  expect_paths_agree(frames, "auction events");
+  GeminiV2Parser p;
+  EventRecorder r;
+  for (const std::string& f : frames) p.parse(f, 1, r);
+  EXPECT_GT(p.stats().snapshots, 800u);     // many taken
+  EXPECT_GT(p.stats().parse_errors, 300u);  // and many refused
 }
 
 TEST(V2L2Scanner, LongSnapshotsMatchTheDomPath) {

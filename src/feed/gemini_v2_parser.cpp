@@ -15,6 +15,8 @@ namespace rtcrypto {
 
 using namespace feed_detail;
 
+#define RTC_FEED_NO_SPECULATION [[gnu::optimize("no-devirtualize-speculatively")]]
+
 namespace {
 
 struct SymbolState {
@@ -88,9 +90,10 @@ LevelBatch level_batch(const SymbolEntry& entry, const LevelBuffer& levels, Time
 
 // Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
 // while the book is live), then its trades, then the frame time.
-void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
-             const std::vector<PendingTrade>& trades, std::vector<TradeEvent>& events,
-             TimeNs recv_ts, FeedStats& stats, MarketEventSink& out) {
+[[gnu::noinline]] void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
+                               const std::vector<PendingTrade>& trades,
+                               std::vector<TradeEvent>& events, TimeNs recv_ts, FeedStats& stats,
+                               MarketEventSink& out) {
   const std::string& symbol = entry.first;
   SymbolState& st = entry.second;
   // The frame's levels go out as one LevelBatch, straight from the scan buffer: one symbol
@@ -136,6 +139,8 @@ struct GeminiV2Parser::Impl {
   std::map<std::string, SymbolState, std::less<>> symbols;
   std::string upper;  // scratch for symbol normalization
   LevelBuffer levels;
+  L2Scan scan;       // parse()'s
+  LevelBatch delta;  // parse()'s batch of a delta frame
   std::vector<PendingTrade> trades;
   std::vector<TradeEvent> trade_events;  // emit_l2's scratch
   // Symbols alternate frame by frame: raw spelling (its bytes) -> entry.
@@ -192,25 +197,41 @@ void GeminiV2Parser::resync(std::string_view symbol) {
   impl_->state(symbol).second = SymbolState{};
 }
 
-void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSink& out) {
-  if (!admit_frame(frame)) return;
+// Only the scanned l2_updates frame is here (a small stack frame, few registers saved);
+// everything else goes to parse_other(). The sink's calls are not speculated on: the sink
+// is rarely the one override GCC sees.
+RTC_FEED_NO_SPECULATION void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts,
+                                                   MarketEventSink& out) {
+  if (!admit_frame(frame)) [[unlikely]]
+    return;
   Impl& m = *impl_;
   // Frames as the exchange sends them skip the DOM; anything else takes the checks below.
-  L2Scan scan;
-  if (scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) {
-    SymbolEntry& entry = m.state(scan.symbol);
-    const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
-    if (!snapshot && entry.second.live && !m.levels.empty()) [[likely]] {
-      // A delta of a live book (no trades: only snapshots carry them), emitted as emit_l2()
-      // does without its call and its snapshot and trade steps.
-      out.on_level_batch(level_batch(entry, m.levels, recv_ts, false));
-      stats_.changes += m.levels.size();
-      out.on_time(recv_ts);
-      return;
-    }
-    emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, out);
-    return;
+  // The scan result and the batch live in Impl, not on the stack: no local's address
+  // escapes, so the frame end is a tail call and few registers are saved.
+  L2Scan& scan = m.scan;
+  if (!scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) [[unlikely]]
+    return parse_other(frame, recv_ts, out);
+  SymbolEntry& entry = m.state(scan.symbol);
+  // live implies seen; only snapshots carry trades or auction events.
+  if (entry.second.live && !(scan.has_trades | scan.has_auction_events) && !m.levels.empty())
+      [[likely]] {
+    // A delta of a live book, emitted as emit_l2() does without its call and its snapshot
+    // and trade steps.
+    LevelBatch& b = m.delta;  // snapshot and reason stay those of a delta
+    b.symbol = entry.first;
+    b.symbol_id = entry.second.id;
+    b.ts = recv_ts;
+    b.levels = m.levels.levels();
+    stats_.changes += m.levels.size();
+    out.on_level_batch(b);
+    return out.on_time(recv_ts);
   }
+  const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
+  emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, out);
+}
+
+void GeminiV2Parser::parse_other(std::string_view frame, TimeNs recv_ts, MarketEventSink& out) {
+  Impl& m = *impl_;
   if (m.scan_event(frame, recv_ts, stats_, out)) return;
   dom::element root;
   if (m.json.parse(frame, root) != simdjson::SUCCESS) return reject("invalid JSON", frame);

@@ -205,8 +205,7 @@ bool ReplayDriver::skip_by_filter(const ReplayFrame& f) {
 // Nearly every frame: the session of the frame before, the last v2/ws parser, no filter.
 // Only the parse and the frame end are calls, so the rest stays out of line.
 void ReplayDriver::process(const ReplayFrame& f) {
-  if (any_frame_ && options_.symbols.empty() && f.feed != FeedKind::V1 && last_parser_ &&
-      last_feed_ == f.feed && same_text(f.session, session_)) [[likely]] {
+  if (static_cast<int>(f.feed) == fast_feed_ && same_text(f.session, session_)) [[likely]] {
     ++stats_.frames;
     stats_.last_recv_ts = f.recv_ts;
     last_parser_->parse(f.frame, f.recv_ts, *sink_);
@@ -246,6 +245,8 @@ void ReplayDriver::process_slow(const ReplayFrame& f) {
                              : parser_for(f);
     parser.parse(f.frame, f.recv_ts, *sink_);
   }
+  // last_parser_ is only ever a v2 or ws parser.
+  fast_feed_ = options_.symbols.empty() && last_parser_ ? static_cast<int>(last_feed_) : -1;
   if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
 }
 

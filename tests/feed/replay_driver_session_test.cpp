@@ -86,6 +86,37 @@ TEST(ReplayDriverSessions, FramesOfOneSessionKeepEveryCount) {
   EXPECT_TRUE(rec.gaps.empty());
 }
 
+// The short path serves the feed of the frame before only: frames alternating v2 and ws in
+// one session each reach their own parser (a ws frame read as v2 is an unknown type).
+TEST(ReplayDriverSessions, AlternatingFeedsEachReachTheirParser) {
+  const char* v2_delta = R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100","2"]]})";
+  const char* ws_snap =
+      R"({"e":"depthUpdate","E":1751508260659505382,"s":"solusd","U":5,"u":5,"b":[["1","1"]],"a":[]})";
+  const char* ws_delta =
+      R"({"e":"depthUpdate","E":1751508260659505383,"s":"solusd","U":6,"u":6,"b":[["1","2"]],"a":[]})";
+  test::EventRecorder rec;
+  ReplayDriver driver(rec);
+  TimeNs t = 1'617'645'247 * kNsPerSec;
+  const std::pair<FeedKind, const char*> frames[] = {
+      {FeedKind::V2, kSnap},    {FeedKind::V2, v2_delta}, {FeedKind::Ws, ws_snap},
+      {FeedKind::V2, v2_delta}, {FeedKind::Ws, ws_delta}, {FeedKind::Ws, ws_delta}};
+  for (const auto& [feed, text] : frames) {
+    ReplayFrame f;
+    f.recv_ts = t += kNsPerSec;
+    f.session = "s";
+    f.feed = feed;
+    f.frame = text;
+    driver.process(f);
+  }
+  const ReplayStats st = driver.stats();
+  EXPECT_EQ(st.frames, 6u);
+  EXPECT_EQ(st.sessions, 1u);
+  EXPECT_EQ(st.feed.parse_errors + st.feed.unknown_types, 0u);
+  EXPECT_EQ(st.feed.snapshots, 2u);     // BTCUSD (v2) and SOLUSD (ws)
+  EXPECT_EQ(st.feed.changes, 2u + 1u);  // two v2 deltas, one ws delta; the repeat is stale
+  EXPECT_EQ(st.feed.gaps, 0u);
+}
+
 }  // namespace
 }  // namespace rtcrypto
 

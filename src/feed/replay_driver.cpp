@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "rtcrypto/core/log.hpp"
+#include "v2_symbol_cache.hpp"
 
 namespace rtcrypto {
 
@@ -67,6 +68,20 @@ class ReplayDriver::Sink final : public MarketEventSink {
   const std::vector<std::string>& seen() const { return seen_order_; }
   MarketEventSink& next() { return next_; }
 
+  // Whether the filter keeps a symbol as a frame spells it: remembered per spelling (a
+  // recording's few dozen alternate frame by frame).
+  bool keeps(std::string_view raw) {
+    const feed_detail::SymbolKey key = feed_detail::SymbolKey::of(raw);
+    if (key.valid()) {
+      if (const bool* keep = keep_cache_.find(key)) [[likely]]
+        return *keep;
+    }
+    upper_symbol(raw, upper_);
+    const bool keep = filter_.contains(upper_);
+    if (key.valid()) keep_cache_.put(key, keep ? &kKeep : &kDrop);
+    return keep;
+  }
+
  private:
   [[gnu::always_inline]] bool admit(std::string_view s) {
     if (last_ && same_symbol(s, last_->symbol)) [[likely]]
@@ -120,6 +135,9 @@ class ReplayDriver::Sink final : public MarketEventSink {
   std::set<std::string, std::less<>> seen_;
   std::vector<std::string> seen_order_;
   const Slot* last_ = nullptr;
+  static constexpr bool kKeep = true, kDrop = false;
+  feed_detail::SymbolCache<const bool> keep_cache_;
+  std::string upper_;  // keeps()'s scratch
 };
 
 ReplayDriver::ReplayDriver(MarketEventSink& sink, ReplayOptions options)
@@ -174,9 +192,29 @@ inline bool same_text(std::string_view a, std::string_view b) {
 // start; some recorders sort keys, which puts a snapshot's symbol after its changes (nested
 // trades of a v2 frame name the same symbol, so the first match is still the frame's).
 std::string_view peek_string_field(std::string_view frame, std::string_view pattern) {
-  const std::size_t at = frame.find(pattern);
-  if (at == std::string_view::npos) return {};
+  // memmem, not find(): find() stops at every quote of the changes before the symbol.
+  const void* hit = memmem(frame.data(), frame.size(), pattern.data(), pattern.size());
+  if (!hit) return {};
+  const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - frame.data());
   const std::size_t start = at + pattern.size();
+  const std::size_t end = frame.find('"', start);
+  if (end == std::string_view::npos || end - start > 32) return {};
+  return frame.substr(start, end - start);
+}
+
+// peek_string_field(frame, `"symbol":"`) for a v2 frame: where the exchange's l2_updates and
+// trade frames have it (their fixed starts hold no other `"symbol":"`), else searched.
+std::string_view peek_v2_symbol(std::string_view frame) {
+  static constexpr std::string_view kL2 = "{\"type\":\"l2_updates\",\"symbol\":\"";
+  static constexpr std::string_view kTrade = "{\"type\":\"trade\",\"symbol\":\"";
+  std::size_t start = 0;
+  if (frame.starts_with(kL2)) [[likely]] {
+    start = kL2.size();
+  } else if (frame.starts_with(kTrade)) {
+    start = kTrade.size();
+  } else {
+    return peek_string_field(frame, "\"symbol\":\"");
+  }
   const std::size_t end = frame.find('"', start);
   if (end == std::string_view::npos || end - start > 32) return {};
   return frame.substr(start, end - start);
@@ -191,24 +229,27 @@ bool ReplayDriver::skip_by_filter(const ReplayFrame& f) {
       sym = f.symbol;
       break;
     case FeedKind::V2:
-      sym = peek_string_field(f.frame, "\"symbol\":\"");
+      sym = peek_v2_symbol(f.frame);
       break;
     case FeedKind::Ws:
       sym = peek_string_field(f.frame, "\"s\":\"");
       break;
   }
   if (sym.empty()) return false;  // cannot tell cheaply: parse, the sink filters events
-  upper_symbol(sym, scratch_);
-  return !options_.symbols.contains(scratch_);
+  return !sink_->keeps(sym);
 }
 
-// Nearly every frame: the session of the frame before, the last v2/ws parser, no filter.
-// Only the parse and the frame end are calls, so the rest stays out of line.
+// Nearly every frame: the session of the frame before, the last v2/ws parser (a filter,
+// when there is one, is asked out of line). Only the parse and the frame end are calls.
 void ReplayDriver::process(const ReplayFrame& f) {
   if (static_cast<int>(f.feed) == fast_feed_ && same_text(f.session, session_)) [[likely]] {
     ++stats_.frames;
     stats_.last_recv_ts = f.recv_ts;
-    last_parser_->parse(f.frame, f.recv_ts, *sink_);
+    if (options_.symbols.empty() || !skip_by_filter(f)) [[likely]] {
+      last_parser_->parse(f.frame, f.recv_ts, *sink_);
+    } else {
+      ++stats_.filtered;
+    }
     if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
     return;
   }
@@ -246,7 +287,7 @@ void ReplayDriver::process_slow(const ReplayFrame& f) {
     parser.parse(f.frame, f.recv_ts, *sink_);
   }
   // last_parser_ is only ever a v2 or ws parser.
-  fast_feed_ = options_.symbols.empty() && last_parser_ ? static_cast<int>(last_feed_) : -1;
+  fast_feed_ = last_parser_ ? static_cast<int>(last_feed_) : -1;
   if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
 }
 

@@ -117,6 +117,51 @@ TEST(ReplayDriverSessions, AlternatingFeedsEachReachTheirParser) {
   EXPECT_EQ(st.feed.gaps, 0u);
 }
 
+// With a filter, frames of one session still take the short path: a frame of another symbol
+// is skipped unread (counted as filtered) in either key order and any spelling, a malformed
+// one too (never counted as a parse error), and kept symbols reach the sink, again and again
+// (the filter's answer is remembered per spelling).
+TEST(ReplayDriverSessions, TheFilterSkipsFramesOnTheShortPath) {
+  const char* btc_delta =
+      R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100","2"]]})";
+  const char* eth_snap =
+      R"({"type":"l2_updates","symbol":"ethusd","changes":[["buy","10","1"]],"trades":[],"auction_events":[]})";
+  const char* eth_sorted =
+      R"({"changes":[["sell","11","1"]],"symbol":"ETHUSD","type":"l2_updates"})";
+  const char* eth_trade =
+      R"({"type":"trade","symbol":"ETHUSD","event_id":9,"timestamp":1617645247002,"price":"10.5","quantity":"3","side":"buy"})";
+  const char* eth_bad = R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","x","1"]]})";
+  const char* heartbeat = R"({"type":"heartbeat","timestamp":1617645251000})";
+  test::EventRecorder rec;
+  ReplayOptions opts;
+  opts.symbols = {"BTCUSD"};
+  ReplayDriver driver(rec, opts);
+  TimeNs t = 1'617'645'247 * kNsPerSec;
+  auto send = [&](const char* text) {
+    ReplayFrame f;
+    f.recv_ts = t += kNsPerSec;
+    f.session = "s";
+    f.frame = text;
+    driver.process(f);
+  };
+  send(kSnap);
+  for (int round = 0; round < 3; ++round) {
+    for (const char* text : {btc_delta, eth_snap, eth_sorted, eth_trade, eth_bad, heartbeat}) {
+      send(text);
+    }
+  }
+  const ReplayStats st = driver.stats();
+  EXPECT_EQ(st.frames, 19u);
+  EXPECT_EQ(st.filtered, 3u * 4u);
+  EXPECT_EQ(st.feed.frames, 1u + 3u * 2u);  // BTCUSD frames and heartbeats were parsed
+  EXPECT_EQ(st.feed.parse_errors, 0u);
+  EXPECT_EQ(st.feed.changes, 3u);
+  EXPECT_EQ(st.feed.heartbeats, 3u);
+  EXPECT_TRUE(rec.trades.empty());
+  for (const auto& l : rec.levels) EXPECT_EQ(l.symbol, "BTCUSD");
+  EXPECT_EQ(rec.levels.size(), 2u + 3u);
+}
+
 }  // namespace
 }  // namespace rtcrypto
 

@@ -62,11 +62,10 @@ class ReplayDriver {
   FeedKind last_feed_ = FeedKind::V2;
   FeedParser* last_parser_ = nullptr;  // of last_feed_ (v2/ws only)
   // The feed process() sends straight to last_parser_ (when the session stays): last_feed_
-  // once a frame set it up without a filter; -1 otherwise.
+  // once a frame set it up; -1 before.
   int fast_feed_ = -1;
   std::string session_;
   bool any_frame_ = false;
-  std::string scratch_;
   ReplayStats stats_;
 };
 

@@ -239,17 +239,14 @@ bool ReplayDriver::skip_by_filter(const ReplayFrame& f) {
   return !sink_->keeps(sym);
 }
 
-// Nearly every frame: the session of the frame before, the last v2/ws parser (a filter,
-// when there is one, is asked out of line). Only the parse and the frame end are calls.
+// Nearly every frame: the session of the frame before, the last v2/ws parser, no filter
+// (a filtered replay takes process_slow(), whose filter answers from its cache). Only the
+// parse and the frame end are calls, so the rest stays out of line.
 void ReplayDriver::process(const ReplayFrame& f) {
   if (static_cast<int>(f.feed) == fast_feed_ && same_text(f.session, session_)) [[likely]] {
     ++stats_.frames;
     stats_.last_recv_ts = f.recv_ts;
-    if (options_.symbols.empty() || !skip_by_filter(f)) [[likely]] {
-      last_parser_->parse(f.frame, f.recv_ts, *sink_);
-    } else {
-      ++stats_.filtered;
-    }
+    last_parser_->parse(f.frame, f.recv_ts, *sink_);
     if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
     return;
   }
@@ -287,7 +284,7 @@ void ReplayDriver::process_slow(const ReplayFrame& f) {
     parser.parse(f.frame, f.recv_ts, *sink_);
   }
   // last_parser_ is only ever a v2 or ws parser.
-  fast_feed_ = last_parser_ ? static_cast<int>(last_feed_) : -1;
+  fast_feed_ = options_.symbols.empty() && last_parser_ ? static_cast<int>(last_feed_) : -1;
   if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
 }
 

@@ -117,11 +117,11 @@ TEST(ReplayDriverSessions, AlternatingFeedsEachReachTheirParser) {
   EXPECT_EQ(st.feed.gaps, 0u);
 }
 
-// With a filter, frames of one session still take the short path: a frame of another symbol
-// is skipped unread (counted as filtered) in either key order and any spelling, a malformed
-// one too (never counted as a parse error), and kept symbols reach the sink, again and again
-// (the filter's answer is remembered per spelling).
-TEST(ReplayDriverSessions, TheFilterSkipsFramesOnTheShortPath) {
+// With a filter, a frame of another symbol is skipped unread (counted as filtered) in
+// either key order and any spelling, a malformed one too (never counted as a parse error),
+// and kept symbols reach the sink, again and again (the filter's answer is remembered per
+// spelling).
+TEST(ReplayDriverSessions, TheFilterSkipsOtherSymbolsInEveryLayout) {
   const char* btc_delta =
       R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100","2"]]})";
   const char* eth_snap =

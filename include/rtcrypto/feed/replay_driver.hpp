@@ -62,7 +62,7 @@ class ReplayDriver {
   FeedKind last_feed_ = FeedKind::V2;
   FeedParser* last_parser_ = nullptr;  // of last_feed_ (v2/ws only)
   // The feed process() sends straight to last_parser_ (when the session stays): last_feed_
-  // once a frame set it up; -1 before.
+  // once a frame set it up without a filter; -1 otherwise.
   int fast_feed_ = -1;
   std::string session_;
   bool any_frame_ = false;

@@ -22,6 +22,7 @@ namespace {
 struct SymbolState {
   bool seen = false;                   // an l2_updates frame arrived since reset
   bool live = false;                   // a snapshot arrived and no delta was lost since
+  bool reported = false;               // in new_symbols() since reset
   std::uint32_t id = new_symbol_id();  // carried in the symbol's LevelBatches
 };
 
@@ -62,6 +63,15 @@ const char* read_trade(dom::object o, TimeNs recv_ts, PendingTrade& t) {
 
 using SymbolEntry = std::pair<const std::string, SymbolState>;
 
+// Lists the symbol in new_symbols before its first event since reset. (Only snapshots and
+// trades can be a symbol's first event: a live book's deltas and gaps follow its snapshot.)
+inline void report(SymbolEntry& entry, std::vector<std::string_view>& new_symbols) {
+  if (entry.second.reported) [[likely]]
+    return;
+  entry.second.reported = true;
+  new_symbols.push_back(entry.first);
+}
+
 // `te` as the event of a scanned trade of `symbol`, every field written where it lies: an
 // event built on the stack and then copied stalled each of its 16-byte loads on the
 // narrower stores that built it.
@@ -94,9 +104,10 @@ LevelBatch level_batch(const SymbolEntry& entry, const LevelBuffer& levels, Time
 [[gnu::noinline]] void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
                                const std::vector<PendingTrade>& trades,
                                std::vector<TradeEvent>& events, TimeNs recv_ts, FeedStats& stats,
-                               MarketEventSink& out) {
+                               std::vector<std::string_view>& new_symbols, MarketEventSink& out) {
   const std::string& symbol = entry.first;
   SymbolState& st = entry.second;
+  if (snapshot || !trades.empty()) report(entry, new_symbols);
   // The frame's levels go out as one LevelBatch, straight from the scan buffer: one symbol
   // lookup and one dispatch per frame downstream.
   auto send = [&](bool snap) {
@@ -126,8 +137,10 @@ LevelBatch level_batch(const SymbolEntry& entry, const LevelBuffer& levels, Time
 }
 
 // A top-level trade frame's events: the trade, then its time.
-void emit_trade(const std::string& symbol, const PendingTrade& t, FeedStats& stats,
-                MarketEventSink& out) {
+void emit_trade(SymbolEntry& entry, const PendingTrade& t, FeedStats& stats,
+                std::vector<std::string_view>& new_symbols, MarketEventSink& out) {
+  report(entry, new_symbols);
+  const std::string& symbol = entry.first;
   TradeEvent te;
   fill_trade_event(te, symbol, t);
   out.on_trade(te);
@@ -158,11 +171,12 @@ struct GeminiV2Parser::Impl {
   // A top-level trade or heartbeat frame of the exchange's shape, emitted; false leaves the
   // frame to the DOM path. Out of line: it keeps parse()'s stack frame as small as before.
   [[gnu::noinline]] bool scan_event(std::string_view frame, TimeNs recv_ts, FeedStats& stats,
+                                    std::vector<std::string_view>& new_symbols,
                                     MarketEventSink& out) {
     V2Event ev;
     if (!scan_trade_or_heartbeat(frame, recv_ts, ev)) return false;
     if (ev.kind == V2Event::Kind::kTrade) {
-      emit_trade(state(ev.symbol).first, ev.trade, stats, out);
+      emit_trade(state(ev.symbol), ev.trade, stats, new_symbols, out);
     } else {
       ++stats.heartbeats;
       out.on_time(ev.ts);
@@ -188,7 +202,9 @@ struct GeminiV2Parser::Impl {
 };
 
 GeminiV2Parser::GeminiV2Parser(ParserOptions options)
-    : FeedParser(options), impl_(std::make_unique<Impl>()) {}
+    : FeedParser(options), impl_(std::make_unique<Impl>()) {
+  reports_symbols_ = true;
+}
 GeminiV2Parser::~GeminiV2Parser() = default;
 
 void GeminiV2Parser::reset() {
@@ -230,12 +246,12 @@ RTC_FEED_NO_SPECULATION void GeminiV2Parser::parse(std::string_view frame, TimeN
     return out.on_time(recv_ts);
   }
   const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
-  emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, out);
+  emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, new_symbols_, out);
 }
 
 void GeminiV2Parser::parse_other(std::string_view frame, TimeNs recv_ts, MarketEventSink& out) {
   Impl& m = *impl_;
-  if (m.scan_event(frame, recv_ts, stats_, out)) return;
+  if (m.scan_event(frame, recv_ts, stats_, new_symbols_, out)) return;
   dom::element root;
   if (m.json.parse(frame, root) != simdjson::SUCCESS) return reject("invalid JSON", frame);
   dom::object obj;
@@ -318,7 +334,8 @@ void GeminiV2Parser::parse_other(std::string_view frame, TimeNs recv_ts, MarketE
     }
 
     // The whole frame is valid: emit.
-    emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, new_symbols_,
+            out);
     return;
   }
 
@@ -329,7 +346,7 @@ void GeminiV2Parser::parse_other(std::string_view frame, TimeNs recv_ts, MarketE
     }
     PendingTrade t;
     if (const char* err = read_trade(obj, recv_ts, t)) return reject(err, frame);
-    return emit_trade(m.state(raw_symbol).first, t, stats_, out);
+    return emit_trade(m.state(raw_symbol), t, stats_, new_symbols_, out);
   }
 
   if (type == "heartbeat") {

@@ -67,6 +67,12 @@ class ReplayDriver::Sink final : public MarketEventSink {
 
   const std::vector<std::string>& seen() const { return seen_order_; }
   MarketEventSink& next() { return next_; }
+  // Symbols whose events reached next() without passing here (in that order).
+  void note_seen(const std::vector<std::string_view>& symbols) {
+    for (std::string_view s : symbols) {
+      if (seen_.emplace(s).second) seen_order_.emplace_back(s);
+    }
+  }
 
   // Whether the filter keeps a symbol as a frame spells it: remembered per spelling (a
   // recording's few dozen alternate frame by frame).
@@ -241,16 +247,26 @@ bool ReplayDriver::skip_by_filter(const ReplayFrame& f) {
 
 // Nearly every frame: the session of the frame before, the last v2/ws parser, no filter
 // (a filtered replay takes process_slow(), whose filter answers from its cache). Only the
-// parse and the frame end are calls, so the rest stays out of line.
+// parse and the frame end are calls, so the rest stays out of line. A parser that reports
+// its new symbols (v2) emits straight to the user's sink: the Sink only has to learn them.
 void ReplayDriver::process(const ReplayFrame& f) {
   if (static_cast<int>(f.feed) == fast_feed_ && same_text(f.session, session_)) [[likely]] {
     ++stats_.frames;
     stats_.last_recv_ts = f.recv_ts;
-    last_parser_->parse(f.frame, f.recv_ts, *sink_);
+    FeedParser& parser = *last_parser_;
+    parser.parse(f.frame, f.recv_ts, *fast_sink_);
+    if (!parser.new_symbols().empty()) [[unlikely]]
+      note_new_symbols(parser);
     if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
     return;
   }
   process_slow(f);
+}
+
+// (Those of a parser given the Sink are in seen() already: noting them again does nothing.)
+void ReplayDriver::note_new_symbols(FeedParser& parser) {
+  sink_->note_seen(parser.new_symbols());
+  parser.new_symbols().clear();
 }
 
 void ReplayDriver::process_slow(const ReplayFrame& f) {
@@ -282,9 +298,11 @@ void ReplayDriver::process_slow(const ReplayFrame& f) {
                              ? *last_parser_
                              : parser_for(f);
     parser.parse(f.frame, f.recv_ts, *sink_);
+    parser.new_symbols().clear();  // the Sink saw their events
   }
   // last_parser_ is only ever a v2 or ws parser.
   fast_feed_ = options_.symbols.empty() && last_parser_ ? static_cast<int>(last_feed_) : -1;
+  fast_sink_ = last_parser_ && last_parser_->reports_symbols() ? &sink_->next() : sink_.get();
   if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
 }
 

@@ -76,6 +76,28 @@ TEST(GeminiV2Parser, SnapshotThenDeltasFromDocExamples) {
   EXPECT_EQ(s.parse_errors, 0u);
 }
 
+// new_symbols() lists each symbol once, when its first event goes out (a trade, or a
+// snapshot), not for a frame that emitted nothing; after reset() they are new again.
+TEST(GeminiV2Parser, ReportsEachSymbolAtItsFirstEvent) {
+  GeminiV2Parser p;
+  EventRecorder r;
+  ASSERT_TRUE(p.reports_symbols());
+  p.parse(
+      R"({"type":"trade","symbol":"solusd","event_id":9,"timestamp":1617645247002,"price":"10.5","quantity":"3","side":"buy"})",
+      1, r);
+  p.parse(R"({"type":"l2_updates","symbol":"XRPUSD","changes":[["buy","x","1"]]})", 2, r);
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","2"]]})", 3, r);
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","3"]]})", 4, r);
+  p.parse(R"({"type":"trade","symbol":"SOLUSD","price":"10","quantity":"1"})", 5, r);
+  EXPECT_EQ(p.new_symbols(), (std::vector<std::string_view>{"SOLUSD", "BTCUSD"}));
+  p.new_symbols().clear();
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","4"]]})", 6, r);
+  EXPECT_TRUE(p.new_symbols().empty());
+  p.reset();
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","5"]]})", 7, r);
+  EXPECT_EQ(p.new_symbols(), (std::vector<std::string_view>{"BTCUSD"}));
+}
+
 TEST(GeminiV2Parser, ResetMakesTheNextFrameASnapshot) {
   GeminiV2Parser p;
   EventRecorder r;

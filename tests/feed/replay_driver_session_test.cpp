@@ -162,6 +162,47 @@ TEST(ReplayDriverSessions, TheFilterSkipsOtherSymbolsInEveryLayout) {
   EXPECT_EQ(rec.levels.size(), 2u + 3u);
 }
 
+// Without a filter the v2 parser emits straight to the sink and reports each symbol's first
+// event to the driver: a new session gaps exactly the symbols whose events went out, in the
+// order they first did (a trade frame's symbol too; not a symbol whose only frame was
+// malformed), each once, as the filtered path (through the driver's own sink) does.
+TEST(ReplayDriverSessions, NewSessionsGapEverySymbolThatReachedTheSinkInOrder) {
+  const std::vector<std::string> frames = {
+      R"({"type":"trade","symbol":"SOLUSD","event_id":9,"timestamp":1617645247002,"price":"10.5","quantity":"3","side":"buy"})",
+      kSnap,
+      R"({"type":"l2_updates","symbol":"XRPUSD","changes":[["buy","x","1"]]})",
+      R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100","2"]]})",
+      R"( {"type":"l2_updates","symbol":"ethusd","changes":[["buy","10","1"]],"trades":[],"auction_events":[]})",
+      R"({"type":"heartbeat","timestamp":1617645251000})",
+  };
+  for (const bool filtered : {false, true}) {
+    test::EventRecorder rec;
+    ReplayOptions opts;
+    if (filtered) opts.symbols = {"SOLUSD", "BTCUSD", "ETHUSD", "XRPUSD"};
+    ReplayDriver driver(rec, opts);
+    TimeNs t = 1'617'645'247 * kNsPerSec;
+    for (const char* session : {"a", "b", "c"}) {
+      for (const std::string& text : frames) {
+        ReplayFrame f;
+        f.recv_ts = t += kNsPerSec;
+        f.session = session;
+        f.frame = text;
+        driver.process(f);
+      }
+    }
+    std::vector<std::string> gapped;
+    for (const auto& g : rec.gaps) {
+      EXPECT_EQ(g.why, "new session");
+      gapped.push_back(g.symbol);
+    }
+    EXPECT_EQ(gapped, (std::vector<std::string>{"SOLUSD", "BTCUSD", "ETHUSD", "SOLUSD", "BTCUSD",
+                                                "ETHUSD"}))
+        << filtered;
+    EXPECT_EQ(driver.stats().feed.parse_errors, 3u) << filtered;
+    EXPECT_EQ(driver.stats().feed.snapshots, 6u) << filtered;
+  }
+}
+
 }  // namespace
 }  // namespace rtcrypto
 

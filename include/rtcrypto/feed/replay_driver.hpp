@@ -55,6 +55,7 @@ class ReplayDriver {
   void process_slow(const ReplayFrame& f);  // a new session, a filter, another feed
   FeedParser& parser_for(const ReplayFrame& f);
   bool skip_by_filter(const ReplayFrame& f);
+  [[gnu::noinline]] void note_new_symbols(FeedParser& parser);
 
   ReplayOptions options_;
   std::unique_ptr<Sink> sink_;
@@ -64,6 +65,9 @@ class ReplayDriver {
   // The feed process() sends straight to last_parser_ (when the session stays): last_feed_
   // once a frame set it up without a filter; -1 otherwise.
   int fast_feed_ = -1;
+  // process()'s sink for last_parser_: the user's when the parser reports its new symbols
+  // (the Sink then only learns them), else the Sink.
+  MarketEventSink* fast_sink_ = nullptr;
   std::string session_;
   bool any_frame_ = false;
   ReplayStats stats_;

@@ -210,10 +210,16 @@ GeminiV2Parser::~GeminiV2Parser() = default;
 void GeminiV2Parser::reset() {
   impl_->cache.clear();
   impl_->symbols.clear();
+  new_symbols_.clear();  // views of the symbols just dropped
 }
 
+// The symbol's events reached the sink before: it is not reported again (a live source
+// that never clears new_symbols() holds each symbol once per connection).
 void GeminiV2Parser::resync(std::string_view symbol) {
-  impl_->state(symbol).second = SymbolState{};
+  SymbolState& st = impl_->state(symbol).second;
+  const bool reported = st.reported;
+  st = SymbolState{};
+  st.reported = reported;
 }
 
 // Only the scanned l2_updates frame is here (a small stack frame, few registers saved);

@@ -77,7 +77,8 @@ TEST(GeminiV2Parser, SnapshotThenDeltasFromDocExamples) {
 }
 
 // new_symbols() lists each symbol once, when its first event goes out (a trade, or a
-// snapshot), not for a frame that emitted nothing; after reset() they are new again.
+// snapshot), not for a frame that emitted nothing, nor again after a resync; reset() drops
+// the list, and the symbols are new again.
 TEST(GeminiV2Parser, ReportsEachSymbolAtItsFirstEvent) {
   GeminiV2Parser p;
   EventRecorder r;
@@ -93,9 +94,15 @@ TEST(GeminiV2Parser, ReportsEachSymbolAtItsFirstEvent) {
   p.new_symbols().clear();
   p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","4"]]})", 6, r);
   EXPECT_TRUE(p.new_symbols().empty());
-  p.reset();
+  p.resync("btcusd");  // a snapshot again, but the symbol was reported
   p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","5"]]})", 7, r);
+  EXPECT_TRUE(p.new_symbols().empty());
+  p.parse(R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","2","1"]]})", 8, r);
+  p.reset();  // drops the list with the symbols
+  EXPECT_TRUE(p.new_symbols().empty());
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","6"]]})", 9, r);
   EXPECT_EQ(p.new_symbols(), (std::vector<std::string_view>{"BTCUSD"}));
+  EXPECT_EQ(p.stats().snapshots, 4u);  // BTCUSD, after its resync, ETHUSD, after the reset
 }
 
 TEST(GeminiV2Parser, ResetMakesTheNextFrameASnapshot) {

@@ -72,16 +72,6 @@ void BookBuilder::on_levels(std::span<const LevelChange> cs) {
   stats_.changes += cs.size();
 }
 
-// The bookkeeping first (apply changes neither the time nor whole()), so that apply is a
-// tail call and the hit of every batch saves no registers.
-inline void BookBuilder::apply_batch(OrderBook& book, const LevelBatch& b) {
-  const std::size_t n = b.levels.size();
-  book.touch(b.ts);
-  stats_.changes += n;
-  if (!book.whole() && !b.snapshot) stats_.changes_while_not_whole += n;
-  book.apply(b.levels);
-}
-
 void BookBuilder::on_level_batch(const LevelBatch& b) {
   if (b.levels.empty()) return;
   if (next_) return MarketEventSink::on_level_batch(b);  // via on_levels: change by change
@@ -90,12 +80,6 @@ void BookBuilder::on_level_batch(const LevelBatch& b) {
   if (slot.id != b.symbol_id || b.symbol_id == 0) [[unlikely]]
     return on_level_batch_miss(b);
   apply_batch(*(last_ = slot.book), b);
-}
-
-void BookBuilder::on_level_batch_of(OrderBook& book, const LevelBatch& b) {
-  if (b.levels.empty()) return;
-  if (next_) return MarketEventSink::on_level_batch(b);
-  apply_batch(*(last_ = &book), b);
 }
 
 void BookBuilder::on_level_batch_miss(const LevelBatch& b) {

@@ -15,11 +15,14 @@ namespace rtcrypto {
 
 using namespace feed_detail;
 
+#define RTC_FEED_NO_SPECULATION [[gnu::optimize("no-devirtualize-speculatively")]]
+
 namespace {
 
 struct SymbolState {
   bool seen = false;                   // an l2_updates frame arrived since reset
   bool live = false;                   // a snapshot arrived and no delta was lost since
+  bool reported = false;               // in new_symbols() since reset
   std::uint32_t id = new_symbol_id();  // carried in the symbol's LevelBatches
 };
 
@@ -60,9 +63,20 @@ const char* read_trade(dom::object o, TimeNs recv_ts, PendingTrade& t) {
 
 using SymbolEntry = std::pair<const std::string, SymbolState>;
 
-// The event of a scanned trade of `symbol`.
-TradeEvent trade_event(std::string_view symbol, const PendingTrade& t) {
-  TradeEvent te;
+// Lists the symbol in new_symbols before its first event since reset. (Only snapshots and
+// trades can be a symbol's first event: a live book's deltas and gaps follow its snapshot.)
+inline void report(SymbolEntry& entry, std::vector<std::string_view>& new_symbols) {
+  if (entry.second.reported) [[likely]]
+    return;
+  entry.second.reported = true;
+  new_symbols.push_back(entry.first);
+}
+
+// `te` as the event of a scanned trade of `symbol`, every field written where it lies: an
+// event built on the stack and then copied stalled each of its 16-byte loads on the
+// narrower stores that built it.
+[[gnu::always_inline]] inline void fill_trade_event(TradeEvent& te, std::string_view symbol,
+                                                    const PendingTrade& t) {
   te.symbol = symbol;
   te.price = t.price;
   te.quantity = t.quantity;
@@ -70,7 +84,6 @@ TradeEvent trade_event(std::string_view symbol, const PendingTrade& t) {
   te.has_taker_side = t.has_taker;
   te.ts = t.ts;
   te.trade_id = t.id;
-  return te;
 }
 
 // The LevelBatch of a frame's levels (a view of them: valid while `levels` is unchanged).
@@ -88,11 +101,13 @@ LevelBatch level_batch(const SymbolEntry& entry, const LevelBuffer& levels, Time
 
 // Emits a validated l2_updates frame: its levels (a snapshot between begin/end, deltas only
 // while the book is live), then its trades, then the frame time.
-void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
-             const std::vector<PendingTrade>& trades, std::vector<TradeEvent>& events,
-             TimeNs recv_ts, FeedStats& stats, MarketEventSink& out) {
+[[gnu::noinline]] void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
+                               const std::vector<PendingTrade>& trades,
+                               std::vector<TradeEvent>& events, TimeNs recv_ts, FeedStats& stats,
+                               std::vector<std::string_view>& new_symbols, MarketEventSink& out) {
   const std::string& symbol = entry.first;
   SymbolState& st = entry.second;
+  if (snapshot || !trades.empty()) report(entry, new_symbols);
   // The frame's levels go out as one LevelBatch, straight from the scan buffer: one symbol
   // lookup and one dispatch per frame downstream.
   auto send = [&](bool snap) {
@@ -114,7 +129,7 @@ void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
   }
   if (!trades.empty()) {  // one dispatch for the frame's trades
     events.clear();
-    for (const PendingTrade& t : trades) events.push_back(trade_event(symbol, t));
+    for (const PendingTrade& t : trades) fill_trade_event(events.emplace_back(), symbol, t);
     out.on_trades(events);
   }
   stats.trades += trades.size();
@@ -122,9 +137,13 @@ void emit_l2(SymbolEntry& entry, bool snapshot, const LevelBuffer& levels,
 }
 
 // A top-level trade frame's events: the trade, then its time.
-void emit_trade(const std::string& symbol, const PendingTrade& t, FeedStats& stats,
-                MarketEventSink& out) {
-  out.on_trade(trade_event(symbol, t));
+void emit_trade(SymbolEntry& entry, const PendingTrade& t, FeedStats& stats,
+                std::vector<std::string_view>& new_symbols, MarketEventSink& out) {
+  report(entry, new_symbols);
+  const std::string& symbol = entry.first;
+  TradeEvent te;
+  fill_trade_event(te, symbol, t);
+  out.on_trade(te);
   ++stats.trades;
   out.on_time(t.ts);
 }
@@ -136,6 +155,8 @@ struct GeminiV2Parser::Impl {
   std::map<std::string, SymbolState, std::less<>> symbols;
   std::string upper;  // scratch for symbol normalization
   LevelBuffer levels;
+  L2Scan scan;       // parse()'s
+  LevelBatch delta;  // parse()'s batch of a delta frame
   std::vector<PendingTrade> trades;
   std::vector<TradeEvent> trade_events;  // emit_l2's scratch
   // Symbols alternate frame by frame: raw spelling (its bytes) -> entry.
@@ -150,11 +171,12 @@ struct GeminiV2Parser::Impl {
   // A top-level trade or heartbeat frame of the exchange's shape, emitted; false leaves the
   // frame to the DOM path. Out of line: it keeps parse()'s stack frame as small as before.
   [[gnu::noinline]] bool scan_event(std::string_view frame, TimeNs recv_ts, FeedStats& stats,
+                                    std::vector<std::string_view>& new_symbols,
                                     MarketEventSink& out) {
     V2Event ev;
     if (!scan_trade_or_heartbeat(frame, recv_ts, ev)) return false;
     if (ev.kind == V2Event::Kind::kTrade) {
-      emit_trade(state(ev.symbol).first, ev.trade, stats, out);
+      emit_trade(state(ev.symbol), ev.trade, stats, new_symbols, out);
     } else {
       ++stats.heartbeats;
       out.on_time(ev.ts);
@@ -180,38 +202,62 @@ struct GeminiV2Parser::Impl {
 };
 
 GeminiV2Parser::GeminiV2Parser(ParserOptions options)
-    : FeedParser(options), impl_(std::make_unique<Impl>()) {}
+    : FeedParser(options), impl_(std::make_unique<Impl>()) {
+  reports_symbols_ = true;
+}
 GeminiV2Parser::~GeminiV2Parser() = default;
 
 void GeminiV2Parser::reset() {
   impl_->cache.clear();
   impl_->symbols.clear();
+  new_symbols_.clear();  // views of the symbols just dropped
 }
 
+// The symbol's events reached the sink before: it is not reported again (a live source
+// that never clears new_symbols() holds each symbol once per connection).
 void GeminiV2Parser::resync(std::string_view symbol) {
-  impl_->state(symbol).second = SymbolState{};
+  SymbolState& st = impl_->state(symbol).second;
+  const bool reported = st.reported;
+  st = SymbolState{};
+  st.reported = reported;
 }
 
-void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSink& out) {
-  if (!admit_frame(frame)) return;
+// Only the scanned l2_updates frame is here (a small stack frame, few registers saved);
+// everything else goes to parse_other(). The sink's calls are not speculated on: the sink
+// is rarely the one override GCC sees.
+RTC_FEED_NO_SPECULATION void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts,
+                                                   MarketEventSink& out) {
+  if (!admit_frame(frame)) [[unlikely]]
+    return;
   Impl& m = *impl_;
   // Frames as the exchange sends them skip the DOM; anything else takes the checks below.
-  L2Scan scan;
-  if (scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) {
-    SymbolEntry& entry = m.state(scan.symbol);
-    const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
-    if (!snapshot && entry.second.live && !m.levels.empty()) [[likely]] {
-      // A delta of a live book (no trades: only snapshots carry them), emitted as emit_l2()
-      // does without its call and its snapshot and trade steps.
-      out.on_level_batch(level_batch(entry, m.levels, recv_ts, false));
-      stats_.changes += m.levels.size();
-      out.on_time(recv_ts);
-      return;
-    }
-    emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, out);
-    return;
+  // The scan result and the batch live in Impl, not on the stack: no local's address
+  // escapes, so the frame end is a tail call and few registers are saved.
+  L2Scan& scan = m.scan;
+  if (!scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) [[unlikely]]
+    return parse_other(frame, recv_ts, out);
+  SymbolEntry& entry = m.state(scan.symbol);
+  // live implies seen; only snapshots carry trades or auction events.
+  if (entry.second.live && !(scan.has_trades | scan.has_auction_events) && !m.levels.empty())
+      [[likely]] {
+    // A delta of a live book, emitted as emit_l2() does without its call and its snapshot
+    // and trade steps.
+    LevelBatch& b = m.delta;  // snapshot and reason stay those of a delta
+    b.symbol = entry.first;
+    b.symbol_id = entry.second.id;
+    b.ts = recv_ts;
+    b.levels = m.levels.levels();
+    stats_.changes += m.levels.size();
+    out.on_level_batch(b);
+    return out.on_time(recv_ts);
   }
-  if (m.scan_event(frame, recv_ts, stats_, out)) return;
+  const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
+  emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, new_symbols_, out);
+}
+
+void GeminiV2Parser::parse_other(std::string_view frame, TimeNs recv_ts, MarketEventSink& out) {
+  Impl& m = *impl_;
+  if (m.scan_event(frame, recv_ts, stats_, new_symbols_, out)) return;
   dom::element root;
   if (m.json.parse(frame, root) != simdjson::SUCCESS) return reject("invalid JSON", frame);
   dom::object obj;
@@ -294,7 +340,8 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
     }
 
     // The whole frame is valid: emit.
-    emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, out);
+    emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, new_symbols_,
+            out);
     return;
   }
 
@@ -305,7 +352,7 @@ void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts, MarketEventSi
     }
     PendingTrade t;
     if (const char* err = read_trade(obj, recv_ts, t)) return reject(err, frame);
-    return emit_trade(m.state(raw_symbol).first, t, stats_, out);
+    return emit_trade(m.state(raw_symbol), t, stats_, new_symbols_, out);
   }
 
   if (type == "heartbeat") {

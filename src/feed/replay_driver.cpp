@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "rtcrypto/core/log.hpp"
+#include "v2_symbol_cache.hpp"
 
 namespace rtcrypto {
 
@@ -66,6 +67,26 @@ class ReplayDriver::Sink final : public MarketEventSink {
 
   const std::vector<std::string>& seen() const { return seen_order_; }
   MarketEventSink& next() { return next_; }
+  // Symbols whose events reached next() without passing here (in that order).
+  void note_seen(const std::vector<std::string_view>& symbols) {
+    for (std::string_view s : symbols) {
+      if (seen_.emplace(s).second) seen_order_.emplace_back(s);
+    }
+  }
+
+  // Whether the filter keeps a symbol as a frame spells it: remembered per spelling (a
+  // recording's few dozen alternate frame by frame).
+  bool keeps(std::string_view raw) {
+    const feed_detail::SymbolKey key = feed_detail::SymbolKey::of(raw);
+    if (key.valid()) {
+      if (const bool* keep = keep_cache_.find(key)) [[likely]]
+        return *keep;
+    }
+    upper_symbol(raw, upper_);
+    const bool keep = filter_.contains(upper_);
+    if (key.valid()) keep_cache_.put(key, keep ? &kKeep : &kDrop);
+    return keep;
+  }
 
  private:
   [[gnu::always_inline]] bool admit(std::string_view s) {
@@ -120,6 +141,9 @@ class ReplayDriver::Sink final : public MarketEventSink {
   std::set<std::string, std::less<>> seen_;
   std::vector<std::string> seen_order_;
   const Slot* last_ = nullptr;
+  static constexpr bool kKeep = true, kDrop = false;
+  feed_detail::SymbolCache<const bool> keep_cache_;
+  std::string upper_;  // keeps()'s scratch
 };
 
 ReplayDriver::ReplayDriver(MarketEventSink& sink, ReplayOptions options)
@@ -150,14 +174,21 @@ inline bool same_text(std::string_view a, std::string_view b) {
   const std::size_t n = a.size();
   if (n != b.size()) return false;
   if (n < 8) return a == b;
+  std::uint64_t x, y, u, v;
+  if (n <= 16) [[likely]] {  // a date or a short id: two overlapping words, no loop
+    std::memcpy(&x, a.data(), 8);
+    std::memcpy(&y, b.data(), 8);
+    std::memcpy(&u, a.data() + n - 8, 8);
+    std::memcpy(&v, b.data() + n - 8, 8);
+    return ((x ^ y) | (u ^ v)) == 0;
+  }
   std::uint64_t diff = 0;
   for (std::size_t i = 0; i + 8 <= n; i += 8) {
-    std::uint64_t x, y;
     std::memcpy(&x, a.data() + i, 8);
     std::memcpy(&y, b.data() + i, 8);
     diff |= x ^ y;
   }
-  std::uint64_t x, y;  // the last eight (overlapping the loop's where n % 8 != 0)
+  // The last eight (overlapping the loop's where n % 8 != 0).
   std::memcpy(&x, a.data() + n - 8, 8);
   std::memcpy(&y, b.data() + n - 8, 8);
   return (diff | (x ^ y)) == 0;
@@ -167,9 +198,29 @@ inline bool same_text(std::string_view a, std::string_view b) {
 // start; some recorders sort keys, which puts a snapshot's symbol after its changes (nested
 // trades of a v2 frame name the same symbol, so the first match is still the frame's).
 std::string_view peek_string_field(std::string_view frame, std::string_view pattern) {
-  const std::size_t at = frame.find(pattern);
-  if (at == std::string_view::npos) return {};
+  // memmem, not find(): find() stops at every quote of the changes before the symbol.
+  const void* hit = memmem(frame.data(), frame.size(), pattern.data(), pattern.size());
+  if (!hit) return {};
+  const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(hit) - frame.data());
   const std::size_t start = at + pattern.size();
+  const std::size_t end = frame.find('"', start);
+  if (end == std::string_view::npos || end - start > 32) return {};
+  return frame.substr(start, end - start);
+}
+
+// peek_string_field(frame, `"symbol":"`) for a v2 frame: where the exchange's l2_updates and
+// trade frames have it (their fixed starts hold no other `"symbol":"`), else searched.
+std::string_view peek_v2_symbol(std::string_view frame) {
+  static constexpr std::string_view kL2 = "{\"type\":\"l2_updates\",\"symbol\":\"";
+  static constexpr std::string_view kTrade = "{\"type\":\"trade\",\"symbol\":\"";
+  std::size_t start = 0;
+  if (frame.starts_with(kL2)) [[likely]] {
+    start = kL2.size();
+  } else if (frame.starts_with(kTrade)) {
+    start = kTrade.size();
+  } else {
+    return peek_string_field(frame, "\"symbol\":\"");
+  }
   const std::size_t end = frame.find('"', start);
   if (end == std::string_view::npos || end - start > 32) return {};
   return frame.substr(start, end - start);
@@ -184,29 +235,38 @@ bool ReplayDriver::skip_by_filter(const ReplayFrame& f) {
       sym = f.symbol;
       break;
     case FeedKind::V2:
-      sym = peek_string_field(f.frame, "\"symbol\":\"");
+      sym = peek_v2_symbol(f.frame);
       break;
     case FeedKind::Ws:
       sym = peek_string_field(f.frame, "\"s\":\"");
       break;
   }
   if (sym.empty()) return false;  // cannot tell cheaply: parse, the sink filters events
-  upper_symbol(sym, scratch_);
-  return !options_.symbols.contains(scratch_);
+  return !sink_->keeps(sym);
 }
 
-// Nearly every frame: the session of the frame before, the last v2/ws parser, no filter.
-// Only the parse and the frame end are calls, so the rest stays out of line.
+// Nearly every frame: the session of the frame before, the last v2/ws parser, no filter
+// (a filtered replay takes process_slow(), whose filter answers from its cache). Only the
+// parse and the frame end are calls, so the rest stays out of line. A parser that reports
+// its new symbols (v2) emits straight to the user's sink: the Sink only has to learn them.
 void ReplayDriver::process(const ReplayFrame& f) {
-  if (any_frame_ && options_.symbols.empty() && f.feed != FeedKind::V1 && last_parser_ &&
-      last_feed_ == f.feed && same_text(f.session, session_)) [[likely]] {
+  if (static_cast<int>(f.feed) == fast_feed_ && same_text(f.session, session_)) [[likely]] {
     ++stats_.frames;
     stats_.last_recv_ts = f.recv_ts;
-    last_parser_->parse(f.frame, f.recv_ts, *sink_);
+    FeedParser& parser = *last_parser_;
+    parser.parse(f.frame, f.recv_ts, *fast_sink_);
+    if (!parser.new_symbols().empty()) [[unlikely]]
+      note_new_symbols(parser);
     if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
     return;
   }
   process_slow(f);
+}
+
+// (Those of a parser given the Sink are in seen() already: noting them again does nothing.)
+void ReplayDriver::note_new_symbols(FeedParser& parser) {
+  sink_->note_seen(parser.new_symbols());
+  parser.new_symbols().clear();
 }
 
 void ReplayDriver::process_slow(const ReplayFrame& f) {
@@ -238,7 +298,11 @@ void ReplayDriver::process_slow(const ReplayFrame& f) {
                              ? *last_parser_
                              : parser_for(f);
     parser.parse(f.frame, f.recv_ts, *sink_);
+    parser.new_symbols().clear();  // the Sink saw their events
   }
+  // last_parser_ is only ever a v2 or ws parser.
+  fast_feed_ = options_.symbols.empty() && last_parser_ ? static_cast<int>(last_feed_) : -1;
+  fast_sink_ = last_parser_ && last_parser_->reports_symbols() ? &sink_->next() : sink_.get();
   if (options_.on_frame_end) options_.on_frame_end(f.recv_ts);
 }
 

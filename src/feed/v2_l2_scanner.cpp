@@ -1204,8 +1204,9 @@ struct DeltaText {
   if (n - kTail <= kCopyMax - kTail) {  // kTail <= n <= kCopyMax: nearly every delta frame
     const char* const begin = frame.data();
     const char* const end = begin + n;
-    // The copy first: its stores are done by the time the kernel reaches it.
-    alignas(64) char tail[kTail + kPad];
+    // The copy first: its stores are done by the time the kernel reaches it. (16-byte
+    // aligned: more would realign the stack on every frame.)
+    alignas(16) char tail[kTail + kPad];
     std::memcpy(tail, end - kTail, kTail);
     zero_pad(tail + kTail);
     levels.clear();
@@ -1268,10 +1269,14 @@ const char* change_run_baseline(const char* p, const char* limit, LevelBuffer& l
 #endif
 }
 
+namespace {
+// Picked at load: a function-local static would check its guard on every frame.
+const ChangeRunFn kBestRun = best_change_run();
+}  // namespace
+
 bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
                      std::vector<PendingTrade>& trades) {
-  static const ChangeRunFn best = best_change_run();
-  return scan_with(frame, recv_ts, out, levels, trades, best);
+  return scan_with(frame, recv_ts, out, levels, trades, kBestRun);
 }
 
 bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,

@@ -76,6 +76,35 @@ TEST(GeminiV2Parser, SnapshotThenDeltasFromDocExamples) {
   EXPECT_EQ(s.parse_errors, 0u);
 }
 
+// new_symbols() lists each symbol once, when its first event goes out (a trade, or a
+// snapshot), not for a frame that emitted nothing, nor again after a resync; reset() drops
+// the list, and the symbols are new again.
+TEST(GeminiV2Parser, ReportsEachSymbolAtItsFirstEvent) {
+  GeminiV2Parser p;
+  EventRecorder r;
+  ASSERT_TRUE(p.reports_symbols());
+  p.parse(
+      R"({"type":"trade","symbol":"solusd","event_id":9,"timestamp":1617645247002,"price":"10.5","quantity":"3","side":"buy"})",
+      1, r);
+  p.parse(R"({"type":"l2_updates","symbol":"XRPUSD","changes":[["buy","x","1"]]})", 2, r);
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","2"]]})", 3, r);
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","3"]]})", 4, r);
+  p.parse(R"({"type":"trade","symbol":"SOLUSD","price":"10","quantity":"1"})", 5, r);
+  EXPECT_EQ(p.new_symbols(), (std::vector<std::string_view>{"SOLUSD", "BTCUSD"}));
+  p.new_symbols().clear();
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","4"]]})", 6, r);
+  EXPECT_TRUE(p.new_symbols().empty());
+  p.resync("btcusd");  // a snapshot again, but the symbol was reported
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","5"]]})", 7, r);
+  EXPECT_TRUE(p.new_symbols().empty());
+  p.parse(R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","2","1"]]})", 8, r);
+  p.reset();  // drops the list with the symbols
+  EXPECT_TRUE(p.new_symbols().empty());
+  p.parse(R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","6"]]})", 9, r);
+  EXPECT_EQ(p.new_symbols(), (std::vector<std::string_view>{"BTCUSD"}));
+  EXPECT_EQ(p.stats().snapshots, 4u);  // BTCUSD, after its resync, ETHUSD, after the reset
+}
+
 TEST(GeminiV2Parser, ResetMakesTheNextFrameASnapshot) {
   GeminiV2Parser p;
   EventRecorder r;

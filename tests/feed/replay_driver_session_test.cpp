@@ -86,6 +86,123 @@ TEST(ReplayDriverSessions, FramesOfOneSessionKeepEveryCount) {
   EXPECT_TRUE(rec.gaps.empty());
 }
 
+// The short path serves the feed of the frame before only: frames alternating v2 and ws in
+// one session each reach their own parser (a ws frame read as v2 is an unknown type).
+TEST(ReplayDriverSessions, AlternatingFeedsEachReachTheirParser) {
+  const char* v2_delta = R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100","2"]]})";
+  const char* ws_snap =
+      R"({"e":"depthUpdate","E":1751508260659505382,"s":"solusd","U":5,"u":5,"b":[["1","1"]],"a":[]})";
+  const char* ws_delta =
+      R"({"e":"depthUpdate","E":1751508260659505383,"s":"solusd","U":6,"u":6,"b":[["1","2"]],"a":[]})";
+  test::EventRecorder rec;
+  ReplayDriver driver(rec);
+  TimeNs t = 1'617'645'247 * kNsPerSec;
+  const std::pair<FeedKind, const char*> frames[] = {
+      {FeedKind::V2, kSnap},    {FeedKind::V2, v2_delta}, {FeedKind::Ws, ws_snap},
+      {FeedKind::V2, v2_delta}, {FeedKind::Ws, ws_delta}, {FeedKind::Ws, ws_delta}};
+  for (const auto& [feed, text] : frames) {
+    ReplayFrame f;
+    f.recv_ts = t += kNsPerSec;
+    f.session = "s";
+    f.feed = feed;
+    f.frame = text;
+    driver.process(f);
+  }
+  const ReplayStats st = driver.stats();
+  EXPECT_EQ(st.frames, 6u);
+  EXPECT_EQ(st.sessions, 1u);
+  EXPECT_EQ(st.feed.parse_errors + st.feed.unknown_types, 0u);
+  EXPECT_EQ(st.feed.snapshots, 2u);     // BTCUSD (v2) and SOLUSD (ws)
+  EXPECT_EQ(st.feed.changes, 2u + 1u);  // two v2 deltas, one ws delta; the repeat is stale
+  EXPECT_EQ(st.feed.gaps, 0u);
+}
+
+// With a filter, a frame of another symbol is skipped unread (counted as filtered) in
+// either key order and any spelling, a malformed one too (never counted as a parse error),
+// and kept symbols reach the sink, again and again (the filter's answer is remembered per
+// spelling).
+TEST(ReplayDriverSessions, TheFilterSkipsOtherSymbolsInEveryLayout) {
+  const char* btc_delta =
+      R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100","2"]]})";
+  const char* eth_snap =
+      R"({"type":"l2_updates","symbol":"ethusd","changes":[["buy","10","1"]],"trades":[],"auction_events":[]})";
+  const char* eth_sorted =
+      R"({"changes":[["sell","11","1"]],"symbol":"ETHUSD","type":"l2_updates"})";
+  const char* eth_trade =
+      R"({"type":"trade","symbol":"ETHUSD","event_id":9,"timestamp":1617645247002,"price":"10.5","quantity":"3","side":"buy"})";
+  const char* eth_bad = R"({"type":"l2_updates","symbol":"ETHUSD","changes":[["buy","x","1"]]})";
+  const char* heartbeat = R"({"type":"heartbeat","timestamp":1617645251000})";
+  test::EventRecorder rec;
+  ReplayOptions opts;
+  opts.symbols = {"BTCUSD"};
+  ReplayDriver driver(rec, opts);
+  TimeNs t = 1'617'645'247 * kNsPerSec;
+  auto send = [&](const char* text) {
+    ReplayFrame f;
+    f.recv_ts = t += kNsPerSec;
+    f.session = "s";
+    f.frame = text;
+    driver.process(f);
+  };
+  send(kSnap);
+  for (int round = 0; round < 3; ++round) {
+    for (const char* text : {btc_delta, eth_snap, eth_sorted, eth_trade, eth_bad, heartbeat}) {
+      send(text);
+    }
+  }
+  const ReplayStats st = driver.stats();
+  EXPECT_EQ(st.frames, 19u);
+  EXPECT_EQ(st.filtered, 3u * 4u);
+  EXPECT_EQ(st.feed.frames, 1u + 3u * 2u);  // BTCUSD frames and heartbeats were parsed
+  EXPECT_EQ(st.feed.parse_errors, 0u);
+  EXPECT_EQ(st.feed.changes, 3u);
+  EXPECT_EQ(st.feed.heartbeats, 3u);
+  EXPECT_TRUE(rec.trades.empty());
+  for (const auto& l : rec.levels) EXPECT_EQ(l.symbol, "BTCUSD");
+  EXPECT_EQ(rec.levels.size(), 2u + 3u);
+}
+
+// Without a filter the v2 parser emits straight to the sink and reports each symbol's first
+// event to the driver: a new session gaps exactly the symbols whose events went out, in the
+// order they first did (a trade frame's symbol too; not a symbol whose only frame was
+// malformed), each once, as the filtered path (through the driver's own sink) does.
+TEST(ReplayDriverSessions, NewSessionsGapEverySymbolThatReachedTheSinkInOrder) {
+  const std::vector<std::string> frames = {
+      R"({"type":"trade","symbol":"SOLUSD","event_id":9,"timestamp":1617645247002,"price":"10.5","quantity":"3","side":"buy"})",
+      kSnap,
+      R"({"type":"l2_updates","symbol":"XRPUSD","changes":[["buy","x","1"]]})",
+      R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100","2"]]})",
+      R"( {"type":"l2_updates","symbol":"ethusd","changes":[["buy","10","1"]],"trades":[],"auction_events":[]})",
+      R"({"type":"heartbeat","timestamp":1617645251000})",
+  };
+  for (const bool filtered : {false, true}) {
+    test::EventRecorder rec;
+    ReplayOptions opts;
+    if (filtered) opts.symbols = {"SOLUSD", "BTCUSD", "ETHUSD", "XRPUSD"};
+    ReplayDriver driver(rec, opts);
+    TimeNs t = 1'617'645'247 * kNsPerSec;
+    for (const char* session : {"a", "b", "c"}) {
+      for (const std::string& text : frames) {
+        ReplayFrame f;
+        f.recv_ts = t += kNsPerSec;
+        f.session = session;
+        f.frame = text;
+        driver.process(f);
+      }
+    }
+    std::vector<std::string> gapped;
+    for (const auto& g : rec.gaps) {
+      EXPECT_EQ(g.why, "new session");
+      gapped.push_back(g.symbol);
+    }
+    EXPECT_EQ(gapped, (std::vector<std::string>{"SOLUSD", "BTCUSD", "ETHUSD", "SOLUSD", "BTCUSD",
+                                                "ETHUSD"}))
+        << filtered;
+    EXPECT_EQ(driver.stats().feed.parse_errors, 3u) << filtered;
+    EXPECT_EQ(driver.stats().feed.snapshots, 6u) << filtered;
+  }
+}
+
 }  // namespace
 }  // namespace rtcrypto
 

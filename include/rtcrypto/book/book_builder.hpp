@@ -36,7 +36,13 @@ class BookBuilder : public MarketEventSink {
   // The same for a batch; without a next sink the book takes the batch whole.
   void on_level_batch(const LevelBatch& b) override;
   // on_level_batch for a caller that holds the batch's book (from get()): no lookup.
-  void on_level_batch_of(OrderBook& book, const LevelBatch& b);
+  // Inline: the caller's tail call goes straight to the book.
+  void on_level_batch_of(OrderBook& book, const LevelBatch& b) {
+    if (b.levels.empty()) return;
+    if (next_) [[unlikely]]
+      return MarketEventSink::on_level_batch(b);
+    apply_batch(*(last_ = &book), b);
+  }
   void on_snapshot_end(std::string_view symbol, TimeNs ts) override;
   void on_trade(const TradeEvent& t) override;
   void on_trades(std::span<const TradeEvent> ts) override;
@@ -79,7 +85,16 @@ class BookBuilder : public MarketEventSink {
   // The same by the batch's symbol id (ids are never reused; see LevelBatch): on_level_batch
   // looks in id_slots_ inline; a miss (or a batch without an id) goes by name.
   OrderBook& book_for_miss(const LevelBatch& b);
-  void apply_batch(OrderBook& book, const LevelBatch& b);
+  // The bookkeeping first (apply changes neither the time nor whole()), so that apply is a
+  // tail call and the hit of every batch saves no registers.
+  void apply_batch(OrderBook& book, const LevelBatch& b) {
+    const std::size_t n = b.levels.size();
+    book.touch(b.ts);
+    stats_.changes += n;
+    if (!book.whole() && !b.snapshot) [[unlikely]]
+      stats_.changes_while_not_whole += n;
+    book.apply(b.levels);
+  }
   [[gnu::noinline]] void on_level_batch_miss(const LevelBatch& b);
   struct IdSlot {
     std::uint32_t id = 0;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rtcrypto/core/events.hpp"
 #include "rtcrypto/core/log.hpp"
@@ -72,6 +73,14 @@ class FeedParser {
   const FeedStats& stats() const { return stats_; }
   const ParserOptions& options() const { return options_; }
 
+  // Whether the parser lists in new_symbols() every symbol its events name, the first time
+  // they name it since reset() (the v2 parser does): a caller that must know every symbol
+  // its sink heard of can then give the parser that sink directly.
+  bool reports_symbols() const { return reports_symbols_; }
+  // Those symbols, in the order their first events went out (views valid until reset());
+  // the caller clears the list.
+  std::vector<std::string_view>& new_symbols() { return new_symbols_; }
+
  protected:
   // Counts a frame and checks its size; false (counted as oversized, logged) when too big.
   // Inline: every frame passes here.
@@ -92,6 +101,8 @@ class FeedParser {
 
   FeedStats stats_;
   ParserOptions options_;
+  bool reports_symbols_ = false;
+  std::vector<std::string_view> new_symbols_;
 
  private:
   log::RateLimiter limiter_;

@@ -23,6 +23,8 @@ class GeminiV2Parser final : public FeedParser {
   FeedKind kind() const override { return FeedKind::V2; }
 
  private:
+  // parse() for every frame but a scanned l2_updates one (out of line).
+  [[gnu::noinline]] void parse_other(std::string_view frame, TimeNs recv_ts, MarketEventSink& out);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

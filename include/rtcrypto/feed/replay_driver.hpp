@@ -55,15 +55,21 @@ class ReplayDriver {
   void process_slow(const ReplayFrame& f);  // a new session, a filter, another feed
   FeedParser& parser_for(const ReplayFrame& f);
   bool skip_by_filter(const ReplayFrame& f);
+  [[gnu::noinline]] void note_new_symbols(FeedParser& parser);
 
   ReplayOptions options_;
   std::unique_ptr<Sink> sink_;
   std::map<std::pair<FeedKind, std::string>, std::unique_ptr<FeedParser>> parsers_;
   FeedKind last_feed_ = FeedKind::V2;
   FeedParser* last_parser_ = nullptr;  // of last_feed_ (v2/ws only)
+  // The feed process() sends straight to last_parser_ (when the session stays): last_feed_
+  // once a frame set it up without a filter; -1 otherwise.
+  int fast_feed_ = -1;
+  // process()'s sink for last_parser_: the user's when the parser reports its new symbols
+  // (the Sink then only learns them), else the Sink.
+  MarketEventSink* fast_sink_ = nullptr;
   std::string session_;
   bool any_frame_ = false;
-  std::string scratch_;
   ReplayStats stats_;
 };
 

@@ -282,7 +282,7 @@ const PackedLevel* load_run(BookSide& v, bool& sorted, const PackedLevel* first,
                            : RunLoad::Flawed;
     if (r == RunLoad::Clean ||
         (r == RunLoad::KeysOutOfRange &&
-         fix_keys_and_check_prices<kAsk>(v.levels(), v.keys(), n)) ||
+         book_detail::fix_keys_avx2(v.levels(), v.keys(), n, kAsk)) ||
         (r == RunLoad::Flawed && load_ordered<kAsk>(v.levels(), v.keys(), first, n))) {
       v.commit(n);
       return q;

@@ -139,21 +139,12 @@ void book_detail::set_level_general(BookSide& v, Decimal::Rep signed_p, Decimal 
   set_in_slow(v, signed_p, signed_p >> 127, qty);
 }
 
-namespace {
-using ApplyKernel = void (*)(BookSide&, BookSide&, const PackedLevel*, std::size_t);
 // Chosen once at start-up, not on first use: no guard to check per batch (a call before
 // then, from another static initializer, takes the portable path).
-const ApplyKernel kApplyKernel = book_detail::apply_avx512_usable() ? book_detail::apply_avx512
-                                 : book_detail::apply_avx2_usable() ? book_detail::apply_avx2
-                                                                    : nullptr;
-}  // namespace
-
-void OrderBook::apply(std::span<const PackedLevel> levels) {
-  if (bulk_) return load_bulk(levels);
-  if (const ApplyKernel kernel = kApplyKernel) [[likely]]
-    return kernel(bids_, asks_, levels.data(), levels.size());
-  apply_portable(levels);
-}
+const book_detail::ApplyKernel book_detail::apply_kernel =
+    book_detail::apply_avx512_usable() ? book_detail::apply_avx512
+    : book_detail::apply_avx2_usable() ? book_detail::apply_avx2
+                                       : nullptr;
 
 void OrderBook::apply_portable(std::span<const PackedLevel> levels) {
   for (const PackedLevel& l : levels) {
@@ -282,7 +273,7 @@ const PackedLevel* load_run(BookSide& v, bool& sorted, const PackedLevel* first,
                            : RunLoad::Flawed;
     if (r == RunLoad::Clean ||
         (r == RunLoad::KeysOutOfRange &&
-         fix_keys_and_check_prices<kAsk>(v.levels(), v.keys(), n)) ||
+         book_detail::fix_keys_avx2(v.levels(), v.keys(), n, kAsk)) ||
         (r == RunLoad::Flawed && load_ordered<kAsk>(v.levels(), v.keys(), first, n))) {
       v.commit(n);
       return q;

@@ -29,4 +29,9 @@ enum class RunLoad {
 RunLoad load_clean_run_avx2(BookLevel* out, std::int64_t* out_keys, const PackedLevel* first,
                             std::size_t n, bool ask);
 
+// For a run load_clean_run_avx2 found KeysOutOfRange: the n keys set again from the levels
+// (saturated beyond the range, as the book's search key), and whether the run is clean:
+// one side, strictly ascending (by key, by price where keys tie). Four levels a step.
+bool fix_keys_avx2(const BookLevel* out, std::int64_t* out_keys, std::size_t n, bool ask);
+
 }  // namespace rtcrypto::book_detail

@@ -116,12 +116,85 @@ RTC_BOOK_AVX2 RunLoad load_clean_run_avx2(BookLevel* out, std::int64_t* out_keys
   return ordered ? RunLoad::Clean : RunLoad::Flawed;
 }
 
+namespace {
+// A level's signed price (asks negated), as search_key takes it, in 64-bit halves.
+inline Decimal::Rep signed_price(const BookLevel& l, bool ask) {
+  return ask ? -l.price.raw() : l.price.raw();
+}
+// The search key of a signed price (order_book.cpp's search_key): saturated beyond the
+// range.
+inline std::int64_t saturated_key(Decimal::Rep sp) {
+  const auto lo = static_cast<std::uint64_t>(sp);
+  const auto hi = static_cast<std::uint64_t>(sp >> 64);
+  if (((hi + (std::uint64_t{1} << 28)) >> 29) == 0)
+    return static_cast<std::int64_t>((lo >> 29) | (hi << 35));
+  return sp < 0 ? -std::numeric_limits<std::int64_t>::max()
+                : std::numeric_limits<std::int64_t>::max();
+}
+}  // namespace
+
+RTC_BOOK_AVX2 bool fix_keys_avx2(const BookLevel* out, std::int64_t* out_keys, std::size_t n,
+                                 bool ask) {
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i one = _mm256_set1_epi64x(1);
+  const __m256i range_bias = _mm256_set1_epi64x(std::int64_t{1} << 28);
+  const __m256i k_max = _mm256_set1_epi64x(std::numeric_limits<std::int64_t>::max());
+  const __m256i side = _mm256_set1_epi64x(ask ? -1 : 0);  // asks: the prices negated
+  // The previous step's keys rotated ([k3, k0, k1, k2]): its k3 precedes this step's k0.
+  __m256i prev_rot = _mm256_set1_epi64x(std::numeric_limits<std::int64_t>::min());
+  std::size_t k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const __m256i l0 = load(out + k), l1 = load(out + k + 1);
+    const __m256i l2 = load(out + k + 2), l3 = load(out + k + 3);
+    const __m256i lo = _mm256_permute2x128_si256(_mm256_unpacklo_epi64(l0, l1),
+                                                 _mm256_unpacklo_epi64(l2, l3), 0x20);
+    const __m256i hi = _mm256_permute2x128_si256(_mm256_unpackhi_epi64(l0, l1),
+                                                 _mm256_unpackhi_epi64(l2, l3), 0x20);
+    // Signed: (x ^ side) - side in halves; the high half takes the carry where lo is 0.
+    const __m256i s_lo = _mm256_sub_epi64(_mm256_xor_si256(lo, side), side);
+    const __m256i s_hi = _mm256_add_epi64(
+        _mm256_xor_si256(hi, side),
+        _mm256_and_si256(side, _mm256_and_si256(_mm256_cmpeq_epi64(lo, zero), one)));
+    const __m256i in_range =
+        _mm256_cmpeq_epi64(_mm256_srli_epi64(_mm256_add_epi64(s_hi, range_bias), 29), zero);
+    const __m256i negative = _mm256_cmpgt_epi64(zero, s_hi);
+    const __m256i saturated = _mm256_sub_epi64(_mm256_xor_si256(k_max, negative), negative);
+    const __m256i key = _mm256_blendv_epi8(
+        saturated, _mm256_or_si256(_mm256_srli_epi64(s_lo, 29), _mm256_slli_epi64(s_hi, 35)),
+        in_range);
+    store(out_keys + k, key);
+    const __m256i rot = _mm256_permute4x64_epi64(key, _MM_SHUFFLE(2, 1, 0, 3));
+    const __m256i before = _mm256_blend_epi32(rot, prev_rot, 0x03);
+    prev_rot = rot;
+    const int ascending = _mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(key, before)));
+    if (ascending != 0xF) [[unlikely]] {  // a key tie (or disorder): decided by price
+      for (std::size_t j = (k == 0 ? 1 : k); j < k + 4; ++j) {
+        if (out_keys[j - 1] < out_keys[j]) continue;
+        if (out_keys[j - 1] != out_keys[j] ||
+            !(signed_price(out[j - 1], ask) < signed_price(out[j], ask)))
+          return false;
+      }
+    }
+  }
+  for (; k < n; ++k) {  // the last n % 4 levels
+    const Decimal::Rep sp = signed_price(out[k], ask);
+    out_keys[k] = saturated_key(sp);
+    if (k && out_keys[k - 1] >= out_keys[k] &&
+        !(out_keys[k - 1] == out_keys[k] && signed_price(out[k - 1], ask) < sp))
+      return false;
+  }
+  return ask ? out_keys[n - 1] < 0 : out_keys[0] >= 0;
+}
+
 #else
 bool snapshot_avx2_usable() {
   return false;
 }
 RunLoad load_clean_run_avx2(BookLevel*, std::int64_t*, const PackedLevel*, std::size_t, bool) {
   return RunLoad::Flawed;
+}
+bool fix_keys_avx2(const BookLevel*, std::int64_t*, std::size_t, bool) {
+  return false;
 }
 #endif
 }  // namespace rtcrypto::book_detail

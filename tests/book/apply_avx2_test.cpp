@@ -168,8 +168,8 @@ TEST(ApplyAvx2, PricesWithinOneKeyAndBeyondTheRangeMatchTheModel) {
   for (unsigned seed = 200; seed <= 210; ++seed) run(seed, 2, 3000, 8);
 }
 
-// Long batches: the AVX-512 kernel keeps both sides' top keys in registers through a batch,
-// reloading a side's after each change the general path takes.
+// Long batches: the AVX-512 kernel keeps a side's top keys in registers through a run of
+// that side's changes, reloading them after each change the general path takes.
 TEST(ApplyAvx2, LongBatchesMatchTheModel) {
   if (!book_detail::apply_avx2_usable()) GTEST_SKIP() << "no AVX2";
   for (unsigned seed = 300; seed <= 305; ++seed) run(seed, 0, 4000, 64);
@@ -197,6 +197,51 @@ TEST(ApplyAvx2, ChangesJustBelowTheTopMatchTheModel) {
             rng() % 5 < 2 ? 0 : static_cast<Decimal::Rep>(rng() % 7 + 1) * kOne;
         l = PackedLevel{ask ? -price : price, qty};
         m.set(l);
+      }
+      books.apply_and_check(batch, m);
+      if (HasFailure()) return;
+    }
+  }
+}
+
+// Batches of one-side runs (the AVX-512 kernel takes a run with that side's top keys in
+// registers): runs of inserts above the best that push the top up past 16 levels, erases
+// of the best that bring it down again, changes anywhere near the top, and deep ones
+// within a run; the runs alternate sides at random points of a batch.
+TEST(ApplyAvx2, OneSideRunsMatchTheModel) {
+  if (!book_detail::apply_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  for (unsigned seed = 500; seed <= 507; ++seed) {
+    std::mt19937_64 rng(seed);
+    Appliers books;
+    Model m;
+    for (int round = 0; round < 120; ++round) {
+      std::vector<PackedLevel> batch;
+      for (int run = static_cast<int>(rng() % 4); run >= 0; --run) {
+        const bool ask = rng() % 2;
+        const auto& levels = m.side[ask];
+        const unsigned kind = static_cast<unsigned>(rng() % 4);
+        for (std::size_t k = rng() % 24 + 1; k > 0; --k) {
+          Decimal::Rep price;
+          Decimal::Rep qty = static_cast<Decimal::Rep>(rng() % 5 + 1) * kOne;
+          const auto tick = static_cast<Decimal::Rep>(rng() % 200);
+          if (kind == 0 || levels.empty()) {  // above the best: the top climbs
+            price = ask ? (levels.empty() ? kOne * 1100 : levels.begin()->first) - kOne / 100
+                        : (levels.empty() ? kOne * 900 : levels.rbegin()->first) + kOne / 100;
+          } else if (kind == 1) {  // the best removed: the top comes down
+            price = ask ? levels.begin()->first : levels.rbegin()->first;
+            qty = 0;
+          } else if (kind == 2 || k % 5) {  // near the top, any operation
+            const std::size_t depth = rng() % std::min<std::size_t>(levels.size(), 20);
+            price = ask ? std::next(levels.begin(), static_cast<long>(depth))->first
+                        : std::prev(levels.end(), static_cast<long>(depth) + 1)->first;
+            if (rng() % 2) price += (ask ? 1 : -1) * kOne / 1000;
+            if (rng() % 3 == 0) qty = 0;
+          } else {  // deep: off the top keys mid-run
+            price = ask ? kOne * 1200 + tick * kOne / 100 : kOne * 800 - tick * kOne / 100;
+          }
+          batch.push_back({ask ? -price : price, qty});
+          m.set(batch.back());
+        }
       }
       books.apply_and_check(batch, m);
       if (HasFailure()) return;

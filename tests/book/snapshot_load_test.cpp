@@ -3,6 +3,7 @@
 // asks' negation), and each way a run can fail to be clean.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -119,6 +120,64 @@ TEST(SnapshotLoadAvx2, PricesBeyondTheKeysRangeLeaveTheLevelsRightAndTheKeysToRe
       }
     }
   }
+}
+
+// fix_keys_avx2 against the definition: every key the saturated search key of its signed
+// price, and the run clean exactly when the signed prices strictly ascend and the ends keep
+// the side's sign. Runs of every length around the four-level steps, with prices beyond the
+// range at either end (ties of saturated keys), prices within one key, and disorder.
+TEST(SnapshotLoadAvx2, FixedKeysMatchTheDefinition) {
+  if (!snapshot_avx2_usable()) GTEST_SKIP() << "no AVX2";
+  const Decimal::Rep beyond = kTwo64 << 29;
+  auto key_of = [](Decimal::Rep sp) {
+    const Decimal::Rep k = sp >> 29;
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    if (k > kMax) return kMax;
+    if (k < -kMax) return -kMax;
+    return static_cast<std::int64_t>(k);
+  };
+  std::mt19937_64 rng(21);
+  int clean = 0, flawed = 0;
+  for (int round = 0; round < 3000; ++round) {
+    const bool ask = rng() % 2;
+    const std::size_t n = rng() % 14 + 1;
+    // Signed prices ascending (the side's vector order), some beyond the range.
+    std::vector<Decimal::Rep> sp;
+    Decimal::Rep p = ask ? -(beyond * 2) : kTwo64;
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned r = static_cast<unsigned>(rng() % 8);
+      p += r == 0   ? 1       // within one key
+           : r == 1 ? beyond  // far
+                    : static_cast<Decimal::Rep>(rng() % 5000 + 1) << 29;
+      sp.push_back(p);
+    }
+    if (!ask && rng() % 3 == 0) sp.back() = beyond * 3;   // bids beyond at the top
+    if (ask && rng() % 4 == 0) sp.front() = -beyond * 4;  // asks beyond at the bottom
+    if (rng() % 5 == 0) {                                 // disorder or a repeat
+      const std::size_t a = rng() % n, b = rng() % n;
+      if (rng() % 2)
+        std::swap(sp[a], sp[b]);
+      else
+        sp[a] = sp[b];
+    }
+    std::vector<BookLevel> levels;
+    for (Decimal::Rep x : sp)
+      levels.push_back({Decimal::from_raw(ask ? -x : x), Decimal::from_raw(kTwo64 + 1)});
+    std::vector<std::int64_t> keys(n, 12345);
+    const bool got = fix_keys_avx2(levels.data(), keys.data(), n, ask);
+    bool want = true;
+    for (std::size_t i = 1; i < n; ++i) want &= sp[i - 1] < sp[i];
+    want &= ask ? key_of(sp[n - 1]) < 0 : key_of(sp[0]) >= 0;
+    ASSERT_EQ(got, want) << round;
+    if (want) {
+      ++clean;
+      for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(keys[i], key_of(sp[i])) << round << " " << i;
+    } else {
+      ++flawed;
+    }
+  }
+  EXPECT_GT(clean, 500);
+  EXPECT_GT(flawed, 300);
 }
 
 }  // namespace

@@ -18,6 +18,14 @@
 
 namespace rtcrypto {
 
+namespace book_detail {
+// The apply kernel this CPU runs (AVX-512 or AVX2; null: none, or before static
+// initialization chose it), set once at start-up in order_book.cpp.
+using ApplyKernel = void (*)(BookSide& bids, BookSide& asks, const PackedLevel* first,
+                             std::size_t n);
+extern const ApplyKernel apply_kernel;
+}  // namespace book_detail
+
 class OrderBook {
  public:
   explicit OrderBook(std::string symbol = {}) : symbol_(std::move(symbol)) {}
@@ -34,8 +42,13 @@ class OrderBook {
     return update_level(side, price, quantity);
   }
   // set_level for each level in order (a batch of one frame): by the AVX-512 or AVX2 kernel
-  // where the CPU has one, else by apply_portable.
-  void apply(std::span<const PackedLevel> levels);
+  // where the CPU has one, else by apply_portable. Inline: the caller jumps to the kernel.
+  void apply(std::span<const PackedLevel> levels) {
+    if (bulk_) return load_bulk(levels);
+    if (const book_detail::ApplyKernel kernel = book_detail::apply_kernel) [[likely]]
+      return kernel(bids_, asks_, levels.data(), levels.size());
+    apply_portable(levels);
+  }
   // The same without the kernels (public for the tests of all).
   void apply_portable(std::span<const PackedLevel> levels);
   // Drops every level and marks the book not whole (a snapshot will follow).

@@ -40,9 +40,10 @@ struct Engine::SymbolState {
   std::size_t seen_traded = 0;
   std::size_t base_at = SIZE_MAX, quote_at = SIZE_MAX;
   std::size_t marks_at = SIZE_MAX;  // its quote's entry of Engine::quote_marks_
-  // This symbol's entry of Engine::positions_ (map nodes are stable), found once; cleared
-  // when import_state replaces the map.
-  EnginePosition* position = nullptr;
+  // This symbol's entry of Engine::positions_ (map nodes are stable), or kFlat while it has
+  // none, found once (non-null: it has decided); cleared when import_state replaces the map.
+  const EnginePosition* position = nullptr;
+  static const EnginePosition kFlat;           // no entry yet: nothing held
   static const SymbolState* const kFaceValue;  // marks' entry for the quote (never read)
 
   // "volume_<currency>", interned without a temporary string (short names: on the stack).
@@ -57,6 +58,7 @@ struct Engine::SymbolState {
   }
 };
 
+const EnginePosition Engine::SymbolState::kFlat{};
 const Engine::SymbolState* const Engine::SymbolState::kFaceValue =
     reinterpret_cast<const Engine::SymbolState*>(alignof(std::max_align_t));
 
@@ -479,6 +481,7 @@ std::size_t Engine::shared_marks(std::string_view quote) {
     const bool same = q.valid && q.currencies_epoch == currencies_epoch_;
     marks_into(quote, q.marks, same ? q.seen_traded : 0);
     q.used.clear();
+    q.used.reserve(q.marks.size());  // (one allocation, not one per doubling)
     for (std::size_t i = 0; i < q.marks.size(); ++i)
       if (q.marks[i]) q.used.emplace_back(i, q.marks[i]);
     q.currencies_epoch = currencies_epoch_;
@@ -552,7 +555,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   if (eq) risk_.observe_equity(now, *eq);
   if (!s.position) [[unlikely]]
     find_position(s);
-  EnginePosition& pos = *s.position;
+  const EnginePosition& pos = *s.position;
 
   static const OrderBook kEmpty;
   const OrderBook& book = s.book ? *s.book : kEmpty;
@@ -670,7 +673,10 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
 }
 
 [[gnu::noinline]] void Engine::find_position(SymbolState& s) {
-  s.position = &positions_[s.symbol];
+  // No entry made here (one map node per symbol): account_order makes it when an order
+  // executes, export_state lists the symbols that decided without one.
+  const auto it = positions_.find(s.symbol);
+  s.position = it != positions_.end() ? &it->second : &SymbolState::kFlat;
 }
 
 [[gnu::noinline]] void Engine::explain_no_signal(const SymbolState& s, std::string_view& reason,
@@ -692,7 +698,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   OrderRequest& order = *d.order;
   if (!exchange_) {
     reason = "no_exchange";
-    oc.detail_text = "no exchange configured: " + d.detail;
+    oc.detail_text.assign("no exchange configured: ").append(d.detail);
     detail = oc.detail_text;
     return;
   }
@@ -704,7 +710,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   ctx.now = now;
   // (ctx.equity left empty: decide() has just observed this equity at this time.)
   ctx.position = position;
-  oc.verdict = risk_.check(order, ctx);
+  risk_.check_into(order, ctx, oc.verdict);  // (into its kept strings)
   oc.checked = true;
   const RiskVerdict& v = oc.verdict;
   if (v.allowed) {
@@ -717,8 +723,9 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     return;
   }
   ++stats_.rejected_by_risk;
-  oc.reason_text = "risk_" + v.reason;
-  oc.detail_text = v.detail + " (wanted: " + d.detail + ")";
+  // Into the kept buffers: no temporaries per refusal.
+  oc.reason_text.assign("risk_").append(v.reason);
+  oc.detail_text.assign(v.detail).append(" (wanted: ").append(d.detail).append(1, ')');
   reason = oc.reason_text;
   detail = oc.detail_text;
 }
@@ -846,7 +853,13 @@ void Engine::account_order(const Order& ord) {
   Decimal fee_share = ord.fee - seen.fee;
   seen = Accounted{ord.executed_amount, notional, ord.fee};
 
-  EnginePosition& pos = positions_[ord.symbol];
+  const auto [pit, made] = positions_.try_emplace(ord.symbol);
+  EnginePosition& pos = pit->second;
+  if (made) {  // a symbol that read kFlat reads its entry from now on
+    const auto st = state_at(ord.symbol);
+    if (st != states_.end() && (*st)->symbol == ord.symbol && (*st)->position)
+      (*st)->position = &pos;
+  }
   if (ord.side == OrderSide::Buy) {
     // Entry price: weighted over what is held (one buy per position under the book's rules).
     Decimal held_cost = pos.last_buy_price && pos.entry_amount.is_positive()
@@ -900,6 +913,9 @@ void Engine::account_order(const Order& ord) {
 EngineState Engine::export_state() const {
   EngineState s;
   s.positions = positions_;
+  // A symbol that has decided is listed even with nothing held (flat, no entry of its own).
+  for (const auto& st : states_)
+    if (st->position) s.positions.try_emplace(st->symbol);
   s.risk = risk_.export_state();
   s.next_order_seq = next_order_seq_;
   return s;

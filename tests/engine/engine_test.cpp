@@ -430,6 +430,26 @@ TEST(Engine, ImportedPositionsReachLaterDecisions) {
   EXPECT_EQ(field<Decimal>(*d[1], "last_buy_price"), "55.5"_d);
 }
 
+// A decision reads a flat position without making an entry for it; export_state still lists
+// every symbol that decided (flat ones all zero), and a fill's entry reaches later decisions.
+TEST(Engine, FlatPositionsAreExportedAndAFillsEntryReachesLaterDecisions) {
+  Scenario s;
+  s.snapshot(kT0);
+  s.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS));
+  s.level(lc(Side::Ask, "101.5", "1", kT0 + 2 * kS));
+  EngineState before = s.engine->export_state();
+  EXPECT_TRUE(before.positions.empty()) << "no decision yet";
+  s.ex.reject_all = true;  // the buy is refused: nothing executes, the position stays flat
+  s.level(lc(Side::Ask, "102", "1", kT0 + 6 * kS));  // closes [0,5): a decision
+  ASSERT_EQ(s.sink.of("decision").size(), 1u);
+  EngineState flat = s.engine->export_state();
+  ASSERT_EQ(flat.positions.size(), 1u);
+  const EnginePosition& p = flat.positions.at("BTCUSD");
+  EXPECT_FALSE(p.last_buy_price);
+  EXPECT_EQ(p.entry_amount, "0"_d);
+  EXPECT_EQ(p.entry_fees, "0"_d);
+}
+
 // A decision's equity in its quote: the quote at face value, each base held marked at the
 // mid of the traded symbol that prices it in that quote; other currencies left out.
 TEST(Engine, EquityMarksEachHeldBaseInTheDecisionsQuote) {

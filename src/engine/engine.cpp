@@ -100,6 +100,16 @@ Engine::Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
   if (config_.window_length <= 0) config_.window_length = 60 * kNsPerSec;
   if (exchange_) exchange_->set_fill_listener([this](const Fill& f) { on_fill(f); });
   traded_.reserve(64);  // a recording's symbols, without regrowing as they appear
+  states_.reserve(64);
+  quote_marks_.reserve(8);
+  // The documents' fields as many as they get (a few spare): one allocation each, not one
+  // per doubling on their first fill.
+  for (Record& r : window_docs_) r.fields.reserve(16);
+  ticker_doc_.fields.reserve(8);
+  decision_doc_.fields.reserve(40);
+  order_doc_.fields.reserve(20);
+  balance_doc_.fields.reserve(8);
+  score_doc_.fields.reserve(8);
 }
 
 // The exchange is not touched here: it may already be gone (members of one context are

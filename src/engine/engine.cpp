@@ -76,6 +76,13 @@ std::string_view outcome_name(OutcomeKind k) {
   return "unknown";
 }
 
+// Room for n and as many again (at least 16): the account gains currencies one at a time,
+// and a rebuild per new currency should not reallocate each time.
+template <class V>
+void reserve_with_room(V& v, std::size_t n) {
+  if (v.capacity() < n) v.reserve(std::max<std::size_t>(2 * n, 16));
+}
+
 // Puts as calls for the order, score and balance records: they run once per order or fill
 // (cold code), where a compact body beats the few instructions a call adds. (decide's puts
 // stay inline: it runs on every window close, where those instructions count.)
@@ -464,7 +471,10 @@ void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>&
   // this equity). Symbol by symbol, only those in `quote` looking through the balances.
   // (traded_ only grows: symbols from `from` on overwrite the earlier ones' marks, not the
   // face value.)
-  if (from == 0) out.assign(balances_.size(), nullptr);
+  if (from == 0) {
+    reserve_with_room(out, balances_.size());
+    out.assign(balances_.size(), nullptr);
+  }
   for (std::size_t k = from; k < traded_.size(); ++k) {
     const SymbolState* st = traded_[k];
     if (st->pair.quote != quote) continue;
@@ -491,7 +501,7 @@ std::size_t Engine::shared_marks(std::string_view quote) {
     const bool same = q.valid && q.currencies_epoch == currencies_epoch_;
     marks_into(quote, q.marks, same ? q.seen_traded : 0);
     q.used.clear();
-    q.used.reserve(q.marks.size());  // (one allocation, not one per doubling)
+    reserve_with_room(q.used, q.marks.size());
     for (std::size_t i = 0; i < q.marks.size(); ++i)
       if (q.marks[i]) q.used.emplace_back(i, q.marks[i]);
     q.currencies_epoch = currencies_epoch_;

@@ -76,6 +76,16 @@ std::string_view outcome_name(OutcomeKind k) {
   return "unknown";
 }
 
+// Currency codes compared inline: a few letters, where a memcmp call costs more than the
+// compare (same_symbol calls it below 4 letters).
+inline bool same_currency(std::string_view a, std::string_view b) {
+  if (a.size() >= 4 || b.size() >= 4) return same_symbol(a, b);
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 // Room for n and as many again (at least 16): the account gains currencies one at a time,
 // and a rebuild per new currency should not reallocate each time.
 template <class V>
@@ -477,23 +487,23 @@ void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>&
   }
   for (std::size_t k = from; k < traded_.size(); ++k) {
     const SymbolState* st = traded_[k];
-    if (st->pair.quote != quote) continue;
+    if (!same_currency(st->pair.quote, quote)) continue;
     // (Sizes and first letters first: most currencies differ there, without a memcmp call.)
     const std::string& base = st->pair.base;
     for (std::size_t i = 0; i < balances_.size(); ++i) {
       const std::string& cur = balances_[i].currency;
       if (base.size() != cur.size() || (!cur.empty() && base[0] != cur[0])) continue;
-      if (base == cur && out[i] != SymbolState::kFaceValue) out[i] = st;
+      if (same_currency(base, cur) && out[i] != SymbolState::kFaceValue) out[i] = st;
     }
   }
   if (from != 0) return;
   for (std::size_t i = 0; i < balances_.size(); ++i)
-    if (balances_[i].currency == quote) out[i] = SymbolState::kFaceValue;
+    if (same_currency(balances_[i].currency, quote)) out[i] = SymbolState::kFaceValue;
 }
 
 std::size_t Engine::shared_marks(std::string_view quote) {
   std::size_t at = 0;
-  while (at < quote_marks_.size() && quote_marks_[at].quote != quote) ++at;
+  while (at < quote_marks_.size() && !same_currency(quote_marks_[at].quote, quote)) ++at;
   if (at == quote_marks_.size()) quote_marks_.emplace_back().quote = quote;
   QuoteMarks& q = quote_marks_[at];
   if (!q.valid || q.currencies_epoch != currencies_epoch_ || q.seen_traded != traded_.size()) {
@@ -683,8 +693,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   if (s.currencies_epoch != currencies_epoch_) {  // (indices move only with currencies)
     s.base_at = s.quote_at = SIZE_MAX;
     for (std::size_t i = 0; i < balances_.size(); ++i) {
-      if (balances_[i].currency == s.pair.base) s.base_at = i;
-      if (balances_[i].currency == s.pair.quote) s.quote_at = i;
+      if (same_currency(balances_[i].currency, s.pair.base)) s.base_at = i;
+      if (same_currency(balances_[i].currency, s.pair.quote)) s.quote_at = i;
     }
   }
   s.marks_at = shared_marks(s.pair.quote);

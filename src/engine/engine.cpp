@@ -40,9 +40,10 @@ struct Engine::SymbolState {
   std::size_t seen_traded = 0;
   std::size_t base_at = SIZE_MAX, quote_at = SIZE_MAX;
   std::size_t marks_at = SIZE_MAX;  // its quote's entry of Engine::quote_marks_
-  // This symbol's entry of Engine::positions_ (map nodes are stable), found once; cleared
-  // when import_state replaces the map.
-  EnginePosition* position = nullptr;
+  // This symbol's entry of Engine::positions_ (map nodes are stable), or kFlat while it has
+  // none, found once (non-null: it has decided); cleared when import_state replaces the map.
+  const EnginePosition* position = nullptr;
+  static const EnginePosition kFlat;           // no entry yet: nothing held
   static const SymbolState* const kFaceValue;  // marks' entry for the quote (never read)
 
   // "volume_<currency>", interned without a temporary string (short names: on the stack).
@@ -57,6 +58,7 @@ struct Engine::SymbolState {
   }
 };
 
+const EnginePosition Engine::SymbolState::kFlat{};
 const Engine::SymbolState* const Engine::SymbolState::kFaceValue =
     reinterpret_cast<const Engine::SymbolState*>(alignof(std::max_align_t));
 
@@ -72,6 +74,23 @@ std::string_view outcome_name(OutcomeKind k) {
       break;
   }
   return "unknown";
+}
+
+// Currency codes compared inline: a few letters, where a memcmp call costs more than the
+// compare (same_symbol calls it below 4 letters).
+inline bool same_currency(std::string_view a, std::string_view b) {
+  if (a.size() >= 4 || b.size() >= 4) return same_symbol(a, b);
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+// Room for n and as many again (at least 16): the account gains currencies one at a time,
+// and a rebuild per new currency should not reallocate each time.
+template <class V>
+void reserve_with_room(V& v, std::size_t n) {
+  if (v.capacity() < n) v.reserve(std::max<std::size_t>(2 * n, 16));
 }
 
 // Puts as calls for the order, score and balance records: they run once per order or fill
@@ -98,6 +117,16 @@ Engine::Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
   if (config_.window_length <= 0) config_.window_length = 60 * kNsPerSec;
   if (exchange_) exchange_->set_fill_listener([this](const Fill& f) { on_fill(f); });
   traded_.reserve(64);  // a recording's symbols, without regrowing as they appear
+  states_.reserve(64);
+  quote_marks_.reserve(8);
+  // The documents' fields as many as they get (a few spare): one allocation each, not one
+  // per doubling on their first fill.
+  for (Record& r : window_docs_) r.fields.reserve(16);
+  ticker_doc_.fields.reserve(8);
+  decision_doc_.fields.reserve(40);
+  order_doc_.fields.reserve(20);
+  balance_doc_.fields.reserve(8);
+  score_doc_.fields.reserve(8);
 }
 
 // The exchange is not touched here: it may already be gone (members of one context are
@@ -452,26 +481,29 @@ void Engine::marks_into(std::string_view quote, std::vector<const SymbolState*>&
   // this equity). Symbol by symbol, only those in `quote` looking through the balances.
   // (traded_ only grows: symbols from `from` on overwrite the earlier ones' marks, not the
   // face value.)
-  if (from == 0) out.assign(balances_.size(), nullptr);
+  if (from == 0) {
+    reserve_with_room(out, balances_.size());
+    out.assign(balances_.size(), nullptr);
+  }
   for (std::size_t k = from; k < traded_.size(); ++k) {
     const SymbolState* st = traded_[k];
-    if (st->pair.quote != quote) continue;
+    if (!same_currency(st->pair.quote, quote)) continue;
     // (Sizes and first letters first: most currencies differ there, without a memcmp call.)
     const std::string& base = st->pair.base;
     for (std::size_t i = 0; i < balances_.size(); ++i) {
       const std::string& cur = balances_[i].currency;
       if (base.size() != cur.size() || (!cur.empty() && base[0] != cur[0])) continue;
-      if (base == cur && out[i] != SymbolState::kFaceValue) out[i] = st;
+      if (same_currency(base, cur) && out[i] != SymbolState::kFaceValue) out[i] = st;
     }
   }
   if (from != 0) return;
   for (std::size_t i = 0; i < balances_.size(); ++i)
-    if (balances_[i].currency == quote) out[i] = SymbolState::kFaceValue;
+    if (same_currency(balances_[i].currency, quote)) out[i] = SymbolState::kFaceValue;
 }
 
 std::size_t Engine::shared_marks(std::string_view quote) {
   std::size_t at = 0;
-  while (at < quote_marks_.size() && quote_marks_[at].quote != quote) ++at;
+  while (at < quote_marks_.size() && !same_currency(quote_marks_[at].quote, quote)) ++at;
   if (at == quote_marks_.size()) quote_marks_.emplace_back().quote = quote;
   QuoteMarks& q = quote_marks_[at];
   if (!q.valid || q.currencies_epoch != currencies_epoch_ || q.seen_traded != traded_.size()) {
@@ -479,6 +511,7 @@ std::size_t Engine::shared_marks(std::string_view quote) {
     const bool same = q.valid && q.currencies_epoch == currencies_epoch_;
     marks_into(quote, q.marks, same ? q.seen_traded : 0);
     q.used.clear();
+    reserve_with_room(q.used, q.marks.size());
     for (std::size_t i = 0; i < q.marks.size(); ++i)
       if (q.marks[i]) q.used.emplace_back(i, q.marks[i]);
     q.currencies_epoch = currencies_epoch_;
@@ -552,7 +585,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   if (eq) risk_.observe_equity(now, *eq);
   if (!s.position) [[unlikely]]
     find_position(s);
-  EnginePosition& pos = *s.position;
+  const EnginePosition& pos = *s.position;
 
   static const OrderBook kEmpty;
   const OrderBook& book = s.book ? *s.book : kEmpty;
@@ -660,8 +693,8 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   if (s.currencies_epoch != currencies_epoch_) {  // (indices move only with currencies)
     s.base_at = s.quote_at = SIZE_MAX;
     for (std::size_t i = 0; i < balances_.size(); ++i) {
-      if (balances_[i].currency == s.pair.base) s.base_at = i;
-      if (balances_[i].currency == s.pair.quote) s.quote_at = i;
+      if (same_currency(balances_[i].currency, s.pair.base)) s.base_at = i;
+      if (same_currency(balances_[i].currency, s.pair.quote)) s.quote_at = i;
     }
   }
   s.marks_at = shared_marks(s.pair.quote);
@@ -670,7 +703,10 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
 }
 
 [[gnu::noinline]] void Engine::find_position(SymbolState& s) {
-  s.position = &positions_[s.symbol];
+  // No entry made here (one map node per symbol): account_order makes it when an order
+  // executes, export_state lists the symbols that decided without one.
+  const auto it = positions_.find(s.symbol);
+  s.position = it != positions_.end() ? &it->second : &SymbolState::kFlat;
 }
 
 [[gnu::noinline]] void Engine::explain_no_signal(const SymbolState& s, std::string_view& reason,
@@ -692,7 +728,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   OrderRequest& order = *d.order;
   if (!exchange_) {
     reason = "no_exchange";
-    oc.detail_text = "no exchange configured: " + d.detail;
+    oc.detail_text.assign("no exchange configured: ").append(d.detail);
     detail = oc.detail_text;
     return;
   }
@@ -704,7 +740,7 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
   ctx.now = now;
   // (ctx.equity left empty: decide() has just observed this equity at this time.)
   ctx.position = position;
-  oc.verdict = risk_.check(order, ctx);
+  risk_.check_into(order, ctx, oc.verdict);  // (into its kept strings)
   oc.checked = true;
   const RiskVerdict& v = oc.verdict;
   if (v.allowed) {
@@ -717,8 +753,9 @@ void Engine::decide(SymbolState& s, const WindowResult& w, TimeNs now) {
     return;
   }
   ++stats_.rejected_by_risk;
-  oc.reason_text = "risk_" + v.reason;
-  oc.detail_text = v.detail + " (wanted: " + d.detail + ")";
+  // Into the kept buffers: no temporaries per refusal.
+  oc.reason_text.assign("risk_").append(v.reason);
+  oc.detail_text.assign(v.detail).append(" (wanted: ").append(d.detail).append(1, ')');
   reason = oc.reason_text;
   detail = oc.detail_text;
 }
@@ -846,7 +883,13 @@ void Engine::account_order(const Order& ord) {
   Decimal fee_share = ord.fee - seen.fee;
   seen = Accounted{ord.executed_amount, notional, ord.fee};
 
-  EnginePosition& pos = positions_[ord.symbol];
+  const auto [pit, made] = positions_.try_emplace(ord.symbol);
+  EnginePosition& pos = pit->second;
+  if (made) {  // a symbol that read kFlat reads its entry from now on
+    const auto st = state_at(ord.symbol);
+    if (st != states_.end() && (*st)->symbol == ord.symbol && (*st)->position)
+      (*st)->position = &pos;
+  }
   if (ord.side == OrderSide::Buy) {
     // Entry price: weighted over what is held (one buy per position under the book's rules).
     Decimal held_cost = pos.last_buy_price && pos.entry_amount.is_positive()
@@ -900,6 +943,9 @@ void Engine::account_order(const Order& ord) {
 EngineState Engine::export_state() const {
   EngineState s;
   s.positions = positions_;
+  // A symbol that has decided is listed even with nothing held (flat, no entry of its own).
+  for (const auto& st : states_)
+    if (st->position) s.positions.try_emplace(st->symbol);
   s.risk = risk_.export_state();
   s.next_order_seq = next_order_seq_;
   return s;

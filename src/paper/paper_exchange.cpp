@@ -228,11 +228,10 @@ std::optional<PaperExchange::Rejection> PaperExchange::validate(const OrderReque
   return std::nullopt;
 }
 
-std::vector<PaperExchange::Planned> PaperExchange::plan_taker(std::string_view symbol,
-                                                              const OrderBook& book, OrderSide side,
-                                                              Decimal limit, Decimal amount,
-                                                              Decimal tick) {
-  std::vector<Planned> plan;
+void PaperExchange::plan_taker(std::string_view symbol, const OrderBook& book, OrderSide side,
+                               Decimal limit, Decimal amount, Decimal tick,
+                               std::vector<Planned>& plan) {
+  plan.clear();
   const Side opp = opposite_side(side);
   Decimal left = amount;
   for (std::size_t i = 0; i < book.depth(opp) && left.is_positive(); ++i) {
@@ -244,7 +243,6 @@ std::vector<PaperExchange::Planned> PaperExchange::plan_taker(std::string_view s
     plan.push_back(Planned{level.price, take, level.quantity});
     left -= take;
   }
-  return plan;
 }
 
 void PaperExchange::apply_fill(PaperOpenOrder& po, const CurrencyPair& pair, Decimal price,
@@ -337,7 +335,9 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
   o.order_id = std::to_string(seq);
   ++stats_.accepted;
   Order& ord = po.order;
-  std::vector<Fill> fills;
+  // The kept buffers, taken for this call (a callback that places again takes empty ones).
+  std::vector<Fill> fills = std::move(fills_buffer_);
+  fills.clear();
 
   const auto cancel_with = [&](const char* reason) {
     ord.is_cancelled = true;
@@ -349,8 +349,8 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
     const auto best = book->best(opposite_side(ord.side));
     if (best && crosses(ord.side, ord.price, best->price)) cancel_with("MakerOrCancelWouldTake");
   } else {
-    auto plan =
-        plan_taker(ord.symbol, *book, ord.side, ord.price, ord.original_amount, sr.tick_size);
+    std::vector<Planned> plan = std::move(plan_buffer_);
+    plan_taker(ord.symbol, *book, ord.side, ord.price, ord.original_amount, sr.tick_size, plan);
     Decimal fillable;
     for (const auto& p : plan) fillable += p.amount;
     if (ord.tif == TimeInForce::FillOrKill && fillable < ord.original_amount) {
@@ -361,6 +361,7 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
       apply_fill(po, pair, p.price, p.amount, p.displayed, p.price, /*maker=*/false, fills);
     if (ord.tif == TimeInForce::ImmediateOrCancel && ord.remaining_amount.is_positive())
       cancel_with("ImmediateOrCancelWouldPost");
+    plan_buffer_ = std::move(plan);
   }
 
   if (!ord.client_order_id.empty()) by_client_id_[ord.client_order_id] = seq;
@@ -376,6 +377,7 @@ void PaperExchange::place(const OrderRequest& request, OrderCallback done) {
 
   if (rests || !fills.empty()) ++epoch_;  // again: settled before anyone hears of it
   notify(fills);
+  fills_buffer_ = std::move(fills);
   if (done) done(out);
 }
 

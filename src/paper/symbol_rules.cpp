@@ -76,18 +76,14 @@ std::optional<SymbolRules> builtin_symbol_rules(std::string_view symbol) {
 }
 
 const SymbolRules* find_builtin_symbol_rules(std::string_view upper_symbol) {
-  // Sorted once (first entry of a symbol kept): the paper exchange asks on every decision.
-  using Entry = std::pair<std::string_view, const SymbolRules*>;
-  static const std::vector<Entry> kIndex = [] {
-    std::vector<Entry> index;
-    for (const auto& r : builtin_symbol_rules()) index.emplace_back(r.symbol, &r);
-    std::stable_sort(index.begin(), index.end(),
-                     [](const Entry& a, const Entry& b) { return a.first < b.first; });
-    return index;
-  }();
-  auto it = std::lower_bound(kIndex.begin(), kIndex.end(), upper_symbol,
-                             [](const Entry& e, std::string_view s) { return e.first < s; });
-  return it != kIndex.end() && it->first == upper_symbol ? it->second : nullptr;
+  // A scan in table order (the first entry of a symbol wins): a few entries, nearly all told
+  // apart by size and first letter without a compare call (asked per symbol, per engine).
+  const std::size_t n = upper_symbol.size();
+  for (const SymbolRules& r : builtin_symbol_rules()) {
+    const std::string& s = r.symbol;
+    if (s.size() == n && (n == 0 || s[0] == upper_symbol[0]) && s == upper_symbol) return &r;
+  }
+  return nullptr;
 }
 
 SymbolRules generic_symbol_rules(std::string_view symbol) {

@@ -1,14 +1,18 @@
 #include "rtcrypto/risk/risk_manager.hpp"
 
+#include <string_view>
+
 #include "rtcrypto/core/decimal_to_double.hpp"
 
 namespace rtcrypto {
 namespace {
 
 // Cold: the refusals' texts are built on paths the compiler keeps apart from check()'s
-// common one.
-[[gnu::cold]] RiskVerdict refuse(std::string reason, std::string detail) {
-  return RiskVerdict{false, std::move(reason), std::move(detail)};
+// common one. Written into the verdict's own buffers (no allocation once they are big enough).
+[[gnu::cold]] void refuse(RiskVerdict& out, std::string_view reason, std::string_view detail) {
+  out.allowed = false;
+  out.reason.assign(reason);
+  out.detail.assign(detail);
 }
 
 std::int64_t utc_day(TimeNs t) {
@@ -83,46 +87,55 @@ bool reduces_position(const OrderRequest& req, const RiskContext& ctx) {
 }  // namespace
 
 RiskVerdict RiskManager::check(const OrderRequest& req, const RiskContext& ctx) {
+  RiskVerdict v;
+  check_into(req, ctx, v);
+  return v;
+}
+
+void RiskManager::check_into(const OrderRequest& req, const RiskContext& ctx, RiskVerdict& out) {
   if (ctx.equity) observe_equity(ctx.now, *ctx.equity);
   if (state_.killed && !(limits_.kill_switch_allows_sells && reduces_position(req, ctx)))
-    return refuse("kill_switch", "kill switch tripped: " + state_.kill_reason);
+    return refuse(out, "kill_switch", "kill switch tripped: " + state_.kill_reason);
   // A second order next to one whose fate is unknown could double the position.
   if (ctx.orders_in_flight > 0) {
-    return refuse("order_in_flight",
+    return refuse(out, "order_in_flight",
                   std::to_string(ctx.orders_in_flight) + " order(s) of " + req.symbol +
                       " with no known outcome yet (waiting for the exchange's answer or a "
                       "lookup by client_order_id)");
   }
   if (!ctx.book_whole)
-    return refuse("book_not_whole", "the book is rebuilding (no complete snapshot)");
-  if (ctx.book_crossed) return refuse("book_crossed", "the book is crossed");
+    return refuse(out, "book_not_whole", "the book is rebuilding (no complete snapshot)");
+  if (ctx.book_crossed) return refuse(out, "book_crossed", "the book is crossed");
   if (limits_.max_book_age > 0 && ctx.book_age > limits_.max_book_age) {
-    return refuse("book_stale", "the book is " + std::to_string(ctx.book_age / kNsPerMs) +
-                                    " ms old (limit " +
-                                    std::to_string(limits_.max_book_age / kNsPerMs) + " ms)");
+    return refuse(out, "book_stale",
+                  "the book is " + std::to_string(ctx.book_age / kNsPerMs) + " ms old (limit " +
+                      std::to_string(limits_.max_book_age / kNsPerMs) + " ms)");
   }
   if (!req.amount.is_positive() || !req.price.is_positive())
-    return refuse("bad_order", "amount and price must be positive");
+    return refuse(out, "bad_order", "amount and price must be positive");
   auto notional = req.amount.checked_mul(req.price);
   if (limits_.max_order_notional && (!notional || *notional > *limits_.max_order_notional)) {
-    return refuse("max_order_notional", "order notional " +
-                                            (notional ? notional->to_string() : "overflow") +
-                                            " exceeds " + limits_.max_order_notional->to_string());
+    return refuse(out, "max_order_notional",
+                  "order notional " + (notional ? notional->to_string() : "overflow") +
+                      " exceeds " + limits_.max_order_notional->to_string());
   }
   if (limits_.max_position && req.side == OrderSide::Buy &&
       ctx.position + req.amount > *limits_.max_position) {
-    return refuse("max_position", "position would be " + (ctx.position + req.amount).to_string() +
-                                      " above the limit " + limits_.max_position->to_string());
+    return refuse(out, "max_position",
+                  "position would be " + (ctx.position + req.amount).to_string() +
+                      " above the limit " + limits_.max_position->to_string());
   }
   prune(ctx.now);
   if (limits_.max_orders_per_minute > 0 &&
       static_cast<int>(orders_.size()) >= limits_.max_orders_per_minute) {
-    return refuse("max_orders_per_minute", std::to_string(orders_.size()) +
-                                               " orders in the last minute (limit " +
-                                               std::to_string(limits_.max_orders_per_minute) + ")");
+    return refuse(out, "max_orders_per_minute",
+                  std::to_string(orders_.size()) + " orders in the last minute (limit " +
+                      std::to_string(limits_.max_orders_per_minute) + ")");
   }
   orders_.push_back(ctx.now);
-  return RiskVerdict{true, "ok", "within limits"};
+  out.allowed = true;
+  out.reason.assign("ok");
+  out.detail.assign("within limits");
 }
 
 RiskState RiskManager::export_state() const {

@@ -430,6 +430,26 @@ TEST(Engine, ImportedPositionsReachLaterDecisions) {
   EXPECT_EQ(field<Decimal>(*d[1], "last_buy_price"), "55.5"_d);
 }
 
+// A decision reads a flat position without making an entry for it; export_state still lists
+// every symbol that decided (flat ones all zero), and a fill's entry reaches later decisions.
+TEST(Engine, FlatPositionsAreExportedAndAFillsEntryReachesLaterDecisions) {
+  Scenario s;
+  s.snapshot(kT0);
+  s.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS));
+  s.level(lc(Side::Ask, "101.5", "1", kT0 + 2 * kS));
+  EngineState before = s.engine->export_state();
+  EXPECT_TRUE(before.positions.empty()) << "no decision yet";
+  s.ex.reject_all = true;  // the buy is refused: nothing executes, the position stays flat
+  s.level(lc(Side::Ask, "102", "1", kT0 + 6 * kS));  // closes [0,5): a decision
+  ASSERT_EQ(s.sink.of("decision").size(), 1u);
+  EngineState flat = s.engine->export_state();
+  ASSERT_EQ(flat.positions.size(), 1u);
+  const EnginePosition& p = flat.positions.at("BTCUSD");
+  EXPECT_FALSE(p.last_buy_price);
+  EXPECT_EQ(p.entry_amount, "0"_d);
+  EXPECT_EQ(p.entry_fees, "0"_d);
+}
+
 // A decision's equity in its quote: the quote at face value, each base held marked at the
 // mid of the traded symbol that prices it in that quote; other currencies left out.
 TEST(Engine, EquityMarksEachHeldBaseInTheDecisionsQuote) {
@@ -453,6 +473,29 @@ TEST(Engine, EquityMarksEachHeldBaseInTheDecisionsQuote) {
 // Symbols that appear after a decision mark their bases in the next ones (the marks of the
 // symbols seen before are kept, not worked out again): a base is part of the equity from
 // the first decision after a symbol in the quote prices it.
+// Quotes that share letters (USD, USDC) are told apart: each decision's equity counts its own
+// quote at face value and the base at its own symbol's mid.
+TEST(Engine, EquityTellsApartQuotesThatShareLetters) {
+  EngineConfig cfg = Scenario::defaults();
+  cfg.symbols = {"btcusd", "btcusdc"};
+  Scenario s(cfg);
+  s.ex.amounts = {{"USD", "1000"_d}, {"USDC", "40"_d}, {"BTC", "2"_d}};
+  for (const char* sym : {"BTCUSDC", "BTCUSD"}) s.snapshot(kT0, sym);  // mids 100.5
+  for (const char* sym : {"BTCUSDC", "BTCUSD"}) {
+    s.level(lc(Side::Bid, "99.9", "2", kT0 + 1 * kS, false, sym));
+    s.level(lc(Side::Ask, "101.5", "1", kT0 + 6 * kS, false, sym));  // closes [0,5)
+  }
+  auto d = s.sink.of("decision");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0]->symbol, "BTCUSDC");
+  EXPECT_EQ(field<std::string>(*d[0], "quote_currency"), "USDC");
+  EXPECT_EQ(field<Decimal>(*d[0], "quote_available"), "40"_d);
+  EXPECT_EQ(field<Decimal>(*d[0], "equity"), "241"_d);  // 40 + 2 x 100.5
+  EXPECT_EQ(d[1]->symbol, "BTCUSD");
+  EXPECT_EQ(field<Decimal>(*d[1], "quote_available"), "1000"_d);
+  EXPECT_EQ(field<Decimal>(*d[1], "equity"), "1201"_d);  // 1000 + 2 x 100.5
+}
+
 TEST(Engine, EquityMarksBasesOfSymbolsThatAppearLater) {
   EngineConfig cfg = Scenario::defaults();
   cfg.symbols = {"btcusd", "ethusd", "ethbtc"};

@@ -517,6 +517,32 @@ TEST_F(PaperExchangeTest, BalancesListEveryCurrencySorted) {
   EXPECT_EQ(ex->balance("BTC").amount, "0"_d);
 }
 
+// place() keeps its plan and fill buffers between orders: each order reports only its own
+// fills, after longer and shorter ones, and a killed order none.
+TEST_F(PaperExchangeTest, EachOrderReportsOnlyItsOwnFills) {
+  make("USD=100000,BTC=10");
+  auto a = sell("3", "98", TimeInForce::ImmediateOrCancel, "a");  // 99 x 1, 98 x 2
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(a.order.executed_amount, "3"_d);
+  fills.clear();
+  auto b = sell("0.5", "97", TimeInForce::ImmediateOrCancel, "b");  // 97 (the rest consumed)
+  ASSERT_EQ(fills.size(), 1u);
+  EXPECT_EQ(fills[0].client_order_id, "b");
+  EXPECT_EQ(fills[0].price, "97"_d);
+  EXPECT_EQ(fills[0].amount, "0.5"_d);
+  EXPECT_EQ(b.order.executed_amount, "0.5"_d);
+  fills.clear();
+  auto c = buy("100", "102", TimeInForce::FillOrKill, "c");  // 6 offered: killed whole
+  EXPECT_TRUE(fills.empty());
+  EXPECT_TRUE(c.order.is_cancelled);
+  EXPECT_EQ(c.order.executed_amount, "0"_d);
+  auto d = buy("1.5", "101", TimeInForce::ImmediateOrCancel, "d");  // 100 x 1, 101 x 0.5
+  ASSERT_EQ(fills.size(), 2u);
+  EXPECT_EQ(fills[0].client_order_id, "d");
+  EXPECT_EQ(fills[1].price, "101"_d);
+  EXPECT_EQ(d.order.executed_amount, "1.5"_d);
+}
+
 TEST_F(PaperExchangeTest, ListenersMayCallBackIn) {
   // A fill listener that places another order sees a consistent account.
   bool nested = false;

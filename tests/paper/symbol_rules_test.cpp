@@ -100,6 +100,16 @@ TEST(SymbolRules, FindBuiltinIsTheTableEntryWithoutACopy) {
   EXPECT_EQ(find_builtin_symbol_rules("NOSUCHUSD"), nullptr);
   EXPECT_EQ(find_builtin_symbol_rules(""), nullptr);
   EXPECT_EQ(find_builtin_symbol_rules("btcusd"), nullptr);  // upper case only
+  // Near misses: a prefix, one letter more, another first letter, another last letter.
+  for (const char* miss : {"BTCUS", "BTCUSDX", "ATCUSD", "BTCUSE", "B"})
+    EXPECT_EQ(find_builtin_symbol_rules(miss), nullptr) << miss;
+  // The table's own entry (its first for the symbol), not a copy.
+  const auto& table = builtin_symbol_rules();
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    std::size_t first = 0;
+    while (table[first].symbol != table[i].symbol) ++first;
+    EXPECT_EQ(find_builtin_symbol_rules(table[i].symbol), &table[first]) << table[i].symbol;
+  }
 }
 
 }  // namespace

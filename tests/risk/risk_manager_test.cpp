@@ -53,6 +53,32 @@ TEST(RiskManager, BookGuards) {
   EXPECT_TRUE(rm.check(buy(), c).allowed) << "exactly at the limit is still fresh";
 }
 
+// check_into writes the verdict check gives into a kept one, whatever it held before
+// (longer texts, another outcome): the same answers as fresh verdicts, in turn.
+TEST(RiskManager, CheckIntoAReusedVerdictMatchesCheck) {
+  RiskLimits l;
+  l.max_order_notional = "1000"_d;
+  RiskManager fresh(l), reused(l);
+  RiskContext stale = good(), not_whole = good(), in_flight = good(), crossed = good();
+  stale.book_age = 6000 * kNsPerMs;
+  not_whole.book_whole = false;
+  in_flight.orders_in_flight = 2;
+  crossed.book_crossed = true;
+  const std::pair<OrderRequest, RiskContext> cases[] = {
+      {buy(), in_flight}, {buy(), crossed},    {buy(), good()},         {buy(), stale},
+      {buy(), not_whole}, {buy("20"), good()}, {buy("0", "1"), good()}, {buy(), good()}};
+  RiskVerdict kept;
+  for (const auto& [req, ctx] : cases) {
+    const RiskVerdict want = fresh.check(req, ctx);
+    reused.check_into(req, ctx, kept);
+    EXPECT_EQ(kept.allowed, want.allowed) << want.reason;
+    EXPECT_EQ(kept.reason, want.reason);
+    EXPECT_EQ(kept.detail, want.detail);
+  }
+  EXPECT_EQ(kept.reason, "ok");
+  EXPECT_EQ(kept.detail, "within limits");
+}
+
 TEST(RiskManager, MaxOrderNotional) {
   RiskLimits l;
   l.max_order_notional = "1000"_d;

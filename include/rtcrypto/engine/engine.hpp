@@ -255,6 +255,7 @@ class Engine final : public MarketEventSink {
   Record order_doc_;
   Record balance_doc_;
   Record score_doc_;
+  // Entries made when an order of the symbol executes (a flat symbol reads a shared zero).
   std::map<std::string, EnginePosition> positions_;
   // What each order had executed when last accounted, so a later update of the same
   // order (a resting order filling) only adds what is new.

@@ -103,8 +103,9 @@ class PaperExchange : public Exchange {
   std::optional<Rejection> validate(const OrderRequest& r, const std::string& sym,
                                     const CurrencyPair& pair, const SymbolRules& rules,
                                     const OrderBook*& book) const;
-  std::vector<Planned> plan_taker(std::string_view symbol, const OrderBook& book, OrderSide side,
-                                  Decimal limit, Decimal amount, Decimal tick);
+  // The levels a taker order takes, written over `plan`.
+  void plan_taker(std::string_view symbol, const OrderBook& book, OrderSide side, Decimal limit,
+                  Decimal amount, Decimal tick, std::vector<Planned>& plan);
   void apply_fill(PaperOpenOrder& o, const CurrencyPair& pair, Decimal price, Decimal amount,
                   Decimal displayed, Decimal level_price, bool maker, std::vector<Fill>& fills);
   Decimal fee_for(Decimal notional, bool maker) const;
@@ -140,6 +141,9 @@ class PaperExchange : public Exchange {
   };
   std::unordered_map<std::string, SymbolInfo> place_info_;
   std::uint64_t epoch_ = 1;  // balances_epoch(); never 0
+  // place()'s plan and fills, kept between orders (no allocation per order once grown).
+  std::vector<Planned> plan_buffer_;
+  std::vector<Fill> fills_buffer_;
 };
 
 }  // namespace rtcrypto

@@ -87,6 +87,9 @@ class RiskManager {
 
   // Checks an order. Observes ctx.equity first. An allowed order counts toward the rate limit.
   RiskVerdict check(const OrderRequest& request, const RiskContext& ctx);
+  // The same verdict written into `out` (its strings reused: a caller that keeps one
+  // verdict allocates nothing for the fixed texts).
+  void check_into(const OrderRequest& request, const RiskContext& ctx, RiskVerdict& out);
 
   bool killed() const { return state_.killed; }
   const std::string& kill_reason() const { return state_.kill_reason; }

@@ -10,14 +10,14 @@
 #
 # Usage: bench/run_pipeline.sh [BUILD_DIR] [PAIRS]
 #   BUILD_DIR  where bench/bench_pipeline was built (default: build)
-#   PAIRS      C++/Python runs per window length, alternated (default 3); best of each counts
+#   PAIRS      C++/Python runs per window length, alternated (default 5); best of each counts
 # Env: RTCRYPTO_SHARED_DATA (default ../shared/data beside the project), PYTHON (python3).
 # Exit: 0 PASS, 1 FAIL (or a failed determinism check), 2 missing binary or data.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 build=${1:-build}
-pairs=${2:-3}
+pairs=${2:-5}
 [[ $build = /* ]] || build="$root/$build"
 bin="$build/bench/bench_pipeline"
 data=${RTCRYPTO_SHARED_DATA:-$root/../shared/data}

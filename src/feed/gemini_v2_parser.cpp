@@ -202,9 +202,11 @@ struct GeminiV2Parser::Impl {
     if (key.valid()) {
       if (SymbolEntry* e = cache.find(key)) return *e;
     }
-    return intern(raw, key);
+    return intern(raw);
   }
-  [[gnu::noinline]] SymbolEntry& intern(std::string_view raw, const SymbolKey& key) {
+  // (The key is taken again here: passed by reference, it was stored on every frame.)
+  [[gnu::noinline]] SymbolEntry& intern(std::string_view raw) {
+    const SymbolKey key = SymbolKey::of(raw);
     upper_symbol(raw, upper);
     auto it = symbols.find(upper);
     if (it == symbols.end()) it = symbols.emplace(upper, SymbolState{}).first;

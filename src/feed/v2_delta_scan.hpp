@@ -157,8 +157,12 @@ struct DeltaText {
 }
 
 // The last kTail bytes of a delta frame, kPad zeros after them (16-byte aligned: more
-// realigned the stack of a caller that holds it).
+// realigned the stack of a caller that holds it). Reused frame after frame.
 struct DeltaTail {
+  // The padding is zeroed once: only the kTail bytes are ever written again.
+  DeltaTail() { zero_pad(bytes + kTail); }
+  DeltaTail(const DeltaTail&) = delete;
+  DeltaTail& operator=(const DeltaTail&) = delete;
   alignas(16) char bytes[kTail + kPad];
 };
 
@@ -180,7 +184,6 @@ constexpr bool delta_frame_size(std::size_t n) {
   const char* const end = begin + n;
   // The copy first: its stores are done by the time the kernel reaches it.
   std::memcpy(tail.bytes, end - kTail, kTail);
-  zero_pad(tail.bytes + kTail);
   levels.clear();
   L2Scan out;
   if (!scan_delta({begin, end, end - 63, end - kTail, tail.bytes}, out, levels, run)) return false;

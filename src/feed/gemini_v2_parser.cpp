@@ -208,8 +208,10 @@ struct GeminiV2Parser::Impl {
   [[gnu::noinline]] SymbolEntry& intern(std::string_view raw) {
     const SymbolKey key = SymbolKey::of(raw);
     upper_symbol(raw, upper);
-    auto it = symbols.find(upper);
-    if (it == symbols.end()) it = symbols.emplace(upper, SymbolState{}).first;
+    // One search: a new symbol goes in where it was not found.
+    auto it = symbols.lower_bound(upper);
+    if (it == symbols.end() || it->first != upper)
+      it = symbols.emplace_hint(it, upper, SymbolState{});
     if (key.valid()) cache.put(key, &*it);
     return *it;
   }

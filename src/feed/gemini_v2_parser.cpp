@@ -8,6 +8,7 @@
 
 #include "json_util.hpp"
 #include "rtcrypto/feed/gemini_parsers.hpp"
+#include "v2_delta_scan.hpp"
 #include "v2_l2_scanner.hpp"
 #include "v2_symbol_cache.hpp"
 
@@ -155,7 +156,8 @@ struct GeminiV2Parser::Impl {
   std::map<std::string, SymbolState, std::less<>> symbols;
   std::string upper;  // scratch for symbol normalization
   LevelBuffer levels;
-  L2Scan scan;       // parse()'s
+  L2Scan scan;       // parse_scanned()'s
+  DeltaTail tail;    // parse()'s copy of a delta frame's end
   LevelBatch delta;  // parse()'s batch of a delta frame
   std::vector<PendingTrade> trades;
   std::vector<TradeEvent> trade_events;  // emit_l2's scratch
@@ -184,18 +186,32 @@ struct GeminiV2Parser::Impl {
     return true;
   }
 
+  // A delta frame parse() read whose book is not live (or that has no changes). Out of
+  // line, as scan_event().
+  [[gnu::noinline]] void emit_delta(SymbolEntry& entry, TimeNs recv_ts, FeedStats& stats,
+                                    std::vector<std::string_view>& new_symbols,
+                                    MarketEventSink& out) {
+    trades.clear();
+    emit_l2(entry, !entry.second.seen, levels, trades, trade_events, recv_ts, stats, new_symbols,
+            out);
+  }
+
   // The interned (upper-case) symbol and its state (map nodes are stable until reset()).
   SymbolEntry& state(std::string_view raw) {
     const SymbolKey key = SymbolKey::of(raw);
     if (key.valid()) {
       if (SymbolEntry* e = cache.find(key)) return *e;
     }
-    return intern(raw, key);
+    return intern(raw);
   }
-  [[gnu::noinline]] SymbolEntry& intern(std::string_view raw, const SymbolKey& key) {
+  // (The key is taken again here: passed by reference, it was stored on every frame.)
+  [[gnu::noinline]] SymbolEntry& intern(std::string_view raw) {
+    const SymbolKey key = SymbolKey::of(raw);
     upper_symbol(raw, upper);
-    auto it = symbols.find(upper);
-    if (it == symbols.end()) it = symbols.emplace(upper, SymbolState{}).first;
+    // One search: a new symbol goes in where it was not found.
+    auto it = symbols.lower_bound(upper);
+    if (it == symbols.end() || it->first != upper)
+      it = symbols.emplace_hint(it, upper, SymbolState{});
     if (key.valid()) cache.put(key, &*it);
     return *it;
   }
@@ -222,26 +238,23 @@ void GeminiV2Parser::resync(std::string_view symbol) {
   st.reported = reported;
 }
 
-// Only the scanned l2_updates frame is here (a small stack frame, few registers saved);
-// everything else goes to parse_other(). The sink's calls are not speculated on: the sink
-// is rarely the one override GCC sees.
+// Only the delta frame as the exchange sends it is here (read inline: a small stack frame,
+// few registers saved); everything else goes to parse_scanned(). The sink's calls are not
+// speculated on: the sink is rarely the one override GCC sees.
 RTC_FEED_NO_SPECULATION void GeminiV2Parser::parse(std::string_view frame, TimeNs recv_ts,
                                                    MarketEventSink& out) {
   if (!admit_frame(frame)) [[unlikely]]
     return;
   Impl& m = *impl_;
-  // Frames as the exchange sends them skip the DOM; anything else takes the checks below.
-  // The scan result and the batch live in Impl, not on the stack: no local's address
-  // escapes, so the frame end is a tail call and few registers are saved.
-  L2Scan& scan = m.scan;
-  if (!scan_l2_updates(frame, recv_ts, scan, m.levels, m.trades)) [[unlikely]]
-    return parse_other(frame, recv_ts, out);
-  SymbolEntry& entry = m.state(scan.symbol);
-  // live implies seen; only snapshots carry trades or auction events.
-  if (entry.second.live && !(scan.has_trades | scan.has_auction_events) && !m.levels.empty())
-      [[likely]] {
+  // The tail copy and the batch live in Impl, not on the stack: no local's address escapes,
+  // so the frame end is a tail call and few registers are saved.
+  std::string_view raw;
+  if (!scan_delta_frame(frame, m.tail, raw, m.levels, kBestChangeRun)) [[unlikely]]
+    return parse_scanned(frame, recv_ts, out);
+  SymbolEntry& entry = m.state(raw);
+  if (entry.second.live && !m.levels.empty()) [[likely]] {
     // A delta of a live book, emitted as emit_l2() does without its call and its snapshot
-    // and trade steps.
+    // step (a delta has no trades).
     LevelBatch& b = m.delta;  // snapshot and reason stay those of a delta
     b.symbol = entry.first;
     b.symbol_id = entry.second.id;
@@ -251,6 +264,17 @@ RTC_FEED_NO_SPECULATION void GeminiV2Parser::parse(std::string_view frame, TimeN
     out.on_level_batch(b);
     return out.on_time(recv_ts);
   }
+  m.emit_delta(entry, recv_ts, stats_, new_symbols_, out);
+}
+
+// Any l2_updates frame the scanner reads (snapshots, other shapes), else parse_other().
+void GeminiV2Parser::parse_scanned(std::string_view frame, TimeNs recv_ts, MarketEventSink& out) {
+  Impl& m = *impl_;
+  L2Scan& scan = m.scan;
+  if (!scan_l2_updates_not_delta(frame, recv_ts, scan, m.levels, m.trades))
+    return parse_other(frame, recv_ts, out);
+  SymbolEntry& entry = m.state(scan.symbol);
+  // Only snapshots carry trades or auction events.
   const bool snapshot = !entry.second.seen || scan.has_trades || scan.has_auction_events;
   emit_l2(entry, snapshot, m.levels, m.trades, m.trade_events, recv_ts, stats_, new_symbols_, out);
 }

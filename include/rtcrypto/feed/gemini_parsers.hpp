@@ -23,7 +23,10 @@ class GeminiV2Parser final : public FeedParser {
   FeedKind kind() const override { return FeedKind::V2; }
 
  private:
-  // parse() for every frame but a scanned l2_updates one (out of line).
+  // parse() for every frame but a delta of the exchange's shape (out of line).
+  [[gnu::noinline]] void parse_scanned(std::string_view frame, TimeNs recv_ts,
+                                       MarketEventSink& out);
+  // parse_scanned() for every frame the scanner does not read.
   [[gnu::noinline]] void parse_other(std::string_view frame, TimeNs recv_ts, MarketEventSink& out);
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -1,19 +1,16 @@
 #include "rtcrypto/book/book_builder.hpp"
 
 #include <algorithm>
-#include <tuple>
 
 namespace rtcrypto {
 
 OrderBook* BookBuilder::find(std::string_view symbol) {
   if (last_ && same_symbol(last_->symbol(), symbol)) return last_;
-  auto it = books_.find(symbol);
-  return it == books_.end() ? nullptr : &it->second;
+  return books_.find(symbol);
 }
 
 const OrderBook* BookBuilder::find(std::string_view symbol) const {
-  auto it = books_.find(symbol);
-  return it == books_.end() ? nullptr : &it->second;
+  return books_.find(symbol);
 }
 
 OrderBook& BookBuilder::get(std::string_view symbol) {
@@ -22,13 +19,9 @@ OrderBook& BookBuilder::get(std::string_view symbol) {
   if (slot.data == symbol.data() && slot.book && same_symbol(slot.book->symbol(), symbol)) {
     return *(last_ = slot.book);
   }
-  auto it = books_.lower_bound(symbol);  // one search: the book, or where it goes
-  if (it == books_.end() || it->first != symbol)
-    it = books_.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(symbol),
-                             std::forward_as_tuple(std::string(symbol)));
-  last_ = &it->second;
+  last_ = &books_.get(symbol);
   slot = BookSlot{symbol.data(), last_};
-  return it->second;
+  return *last_;
 }
 
 OrderBook& BookBuilder::book_for_miss(const LevelBatch& b) {

@@ -1,16 +1,19 @@
 #include "rtcrypto/book/book_builder.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace rtcrypto {
 
 OrderBook* BookBuilder::find(std::string_view symbol) {
   if (last_ && same_symbol(last_->symbol(), symbol)) return last_;
-  return books_.find(symbol);
+  auto it = books_.find(symbol);
+  return it == books_.end() ? nullptr : &it->second;
 }
 
 const OrderBook* BookBuilder::find(std::string_view symbol) const {
-  return books_.find(symbol);
+  auto it = books_.find(symbol);
+  return it == books_.end() ? nullptr : &it->second;
 }
 
 OrderBook& BookBuilder::get(std::string_view symbol) {
@@ -19,9 +22,13 @@ OrderBook& BookBuilder::get(std::string_view symbol) {
   if (slot.data == symbol.data() && slot.book && same_symbol(slot.book->symbol(), symbol)) {
     return *(last_ = slot.book);
   }
-  last_ = &books_.get(symbol);
+  auto it = books_.lower_bound(symbol);  // one search: the book, or where it goes
+  if (it == books_.end() || it->first != symbol)
+    it = books_.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(symbol),
+                             std::forward_as_tuple(std::string(symbol)));
+  last_ = &it->second;
   slot = BookSlot{symbol.data(), last_};
-  return *last_;
+  return it->second;
 }
 
 OrderBook& BookBuilder::book_for_miss(const LevelBatch& b) {

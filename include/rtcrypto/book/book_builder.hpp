@@ -6,12 +6,12 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "rtcrypto/book/book_table.hpp"
 #include "rtcrypto/book/order_book.hpp"
 #include "rtcrypto/core/events.hpp"
 
@@ -68,13 +68,12 @@ class BookBuilder : public MarketEventSink {
   OrderBook* find(std::string_view symbol);
   const OrderBook* find(std::string_view symbol) const;
   OrderBook& get(std::string_view symbol);
-  // (symbol, book) pairs in symbol order.
-  const BookTable& books() const { return books_; }
+  const std::map<std::string, OrderBook, std::less<>>& books() const { return books_; }
   const BookBuilderStats& stats() const { return stats_; }
   void set_next(MarketEventSink* next) { next_ = next; }
 
  private:
-  BookTable books_;
+  std::map<std::string, OrderBook, std::less<>> books_;
   OrderBook* last_ = nullptr;  // cache: consecutive changes are nearly always one symbol
   // Frames alternate symbols: books by the address of the event's symbol text (checked by
   // content; books are never erased).

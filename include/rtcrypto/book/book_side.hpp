@@ -5,7 +5,6 @@
 // loads make no library call for short moves, and growing does not first zero the new
 // room (a snapshot overwrites it at once).
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -146,45 +145,18 @@ class BookSide {
   static constexpr std::size_t kTailPad = 17;
 
  private:
-  // A side up to kOneBlockBytes keeps its levels and keys in one block (levels first, keys
-  // after the levels' tail pad): one malloc and one free instead of two. Larger sides
-  // keep two blocks, so that no block grows into glibc's mmap range (128 KiB) earlier.
-  static constexpr std::size_t kOneBlockBytes = 64 * 1024;
-  static constexpr std::size_t level_bytes(std::size_t cap) {
-    return (cap + 1 + kTailPad) * sizeof(BookLevel);
+  static BookLevel* allocate_levels(std::size_t cap) {
+    return static_cast<BookLevel*>(::operator new((cap + 1 + kTailPad) * sizeof(BookLevel))) + 1;
   }
-  static constexpr std::size_t key_bytes(std::size_t cap) {
-    return (cap + kKeyFrontPad + kTailPad) * sizeof(Key);
-  }
-  static constexpr bool one_block(std::size_t cap) {
-    return level_bytes(cap) + key_bytes(cap) <= kOneBlockBytes;
-  }
-  // The key front pads set by one fixed-size copy (a fill loop cost a store a pad).
-  static Key* init_keys(void* block) {
-    static constexpr auto kPads = [] {
-      std::array<Key, kKeyFrontPad> a{};
-      a.fill(std::numeric_limits<Key>::min());
-      return a;
-    }();
-    std::memcpy(block, kPads.data(), sizeof kPads);
-    return static_cast<Key*>(block) + kKeyFrontPad;
-  }
-  void allocate(std::size_t cap) {
-    const std::size_t lb = level_bytes(cap);
-    if (one_block(cap)) {
-      auto* block = static_cast<unsigned char*>(::operator new(lb + key_bytes(cap)));
-      levels_ = reinterpret_cast<BookLevel*>(block) + 1;
-      keys_ = init_keys(block + lb);
-    } else {
-      levels_ = static_cast<BookLevel*>(::operator new(lb)) + 1;
-      keys_ = init_keys(::operator new(key_bytes(cap)));
-    }
-    cap_ = cap;
+  static Key* allocate_keys(std::size_t cap) {
+    Key* k = static_cast<Key*>(::operator new((cap + kKeyFrontPad + kTailPad) * sizeof(Key)));
+    std::fill(k, k + kKeyFrontPad, std::numeric_limits<Key>::min());
+    return k + kKeyFrontPad;
   }
   void release() {
     if (levels_) {
       ::operator delete(levels_ - 1);
-      if (!one_block(cap_)) ::operator delete(keys_ - kKeyFrontPad);
+      ::operator delete(keys_ - kKeyFrontPad);
     }
   }
   // Out of line: the short moves inline into the callers' loops without its registers.
@@ -193,14 +165,16 @@ class BookSide {
     std::memmove(keys_ + to, keys_ + from, k * sizeof(Key));
   }
   [[gnu::noinline]] void grow(std::size_t cap) {
-    BookSide old;
-    swap(old);
-    allocate(cap);
-    if (const std::size_t n = old.n_) {
-      std::memcpy(static_cast<void*>(levels_), old.levels_, n * sizeof(BookLevel));
-      std::memcpy(keys_, old.keys_, n * sizeof(Key));
-      n_ = n;
+    BookLevel* levels = allocate_levels(cap);
+    Key* keys = allocate_keys(cap);
+    if (n_) {
+      std::memcpy(static_cast<void*>(levels), levels_, n_ * sizeof(BookLevel));
+      std::memcpy(keys, keys_, n_ * sizeof(Key));
     }
+    release();
+    levels_ = levels;
+    keys_ = keys;
+    cap_ = cap;
   }
 
   std::size_t cap_ = 0;

@@ -60,9 +60,10 @@ constexpr std::size_t kPad = 64;
 constexpr std::size_t kTail = 64;
 
 #if defined(__SSE2__)
-// The symbol of a delta frame at p (after its quote): as plain_string() reads it, within
-// 16 bytes. Returns its closing quote, or nullptr.
-[[gnu::always_inline]] inline const char* delta_symbol(const char* p) {
+// A symbol at p (after its opening quote; 16 bytes readable), as plain_string() reads it:
+// plain ASCII, not empty, its closing quote within 16 bytes. Returns that quote, or nullptr.
+// (Delta frames' and flat trades' symbols.)
+[[gnu::always_inline]] inline const char* plain_symbol(const char* p) {
   const PlainBlock b = plain_block(p);
   if (b.quote == 0) return nullptr;
   const int len = __builtin_ctz(b.quote);
@@ -122,14 +123,14 @@ struct DeltaText {
   const char *sym, *sym_end, *q;
   if (starts(p, "{\"type\":\"l2_updates\",\"symbol\":\"")) {
     sym = p + 31;
-    if (!(sym_end = delta_symbol(sym)) || !starts(sym_end, "\",\"changes\":[") ||
+    if (!(sym_end = plain_symbol(sym)) || !starts(sym_end, "\",\"changes\":[") ||
         !(q = changes(sym_end + 13)) || !starts(q, "]}") || q + 2 != tail_end) {
       return false;
     }
   } else if (starts(p, "{\"changes\":[")) {
     if (!(q = changes(p + 12)) || !starts(q, "],\"symbol\":\"")) return false;
     sym = q + 12;
-    if (!(sym_end = delta_symbol(sym)) || !starts(sym_end, "\",\"type\":\"l2_updates\"}") ||
+    if (!(sym_end = plain_symbol(sym)) || !starts(sym_end, "\",\"type\":\"l2_updates\"}") ||
         sym_end + 22 != tail_end) {
       return false;
     }

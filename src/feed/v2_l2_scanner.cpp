@@ -275,19 +275,6 @@ inline const char* short_change_run(const char* p, const char* limit, LevelBuffe
 #endif
 
 #if defined(__SSE2__)
-
-// A trade's symbol from p (after its opening quote; 16 bytes readable): plain ASCII, not
-// empty, its closing quote within 16 bytes. Returns the position of that quote, or nullptr.
-[[gnu::always_inline]] inline const char* short_symbol(const char* p) {
-  const PlainBlock b = plain_block(p);
-  if (b.quote == 0) return nullptr;
-  const int len = __builtin_ctz(b.quote);
-  if (len == 0 || (b.bad & ((1u << len) - 1)) != 0) return nullptr;
-  return p + len;
-}
-#endif
-
-#if defined(__SSE2__)
 // Literal text of 1..16 bytes, padded to 16, matched with one compare.
 struct Lit16 {
   alignas(16) char text[16];
@@ -339,29 +326,6 @@ constexpr std::uint64_t kSellEnd = le_word("sell\"}\0\0");
 constexpr std::size_t kTradeReadable = 224;
 static_assert(kTradeRunReadable <= kTradeReadable);
 
-// Fills t from a flat trade's fields; false when the time has no nanosecond value.
-[[gnu::always_inline]] inline bool fill_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
-                                              OrderSide taker, std::uint64_t ms, std::uint64_t id) {
-  // epoch_to_ns() inline for the exchange's milliseconds (a call per trade otherwise).
-  constexpr std::uint64_t kMinMs = 100'000'000'000;  // below: seconds
-  constexpr std::uint64_t kMaxMs = std::numeric_limits<TimeNs>::max() / kNsPerMs;
-  TimeNs ts;
-  if (ms - kMinMs <= kMaxMs - kMinMs) [[likely]] {
-    ts = static_cast<TimeNs>(ms) * kNsPerMs;
-  } else {
-    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
-    if (!ns) return false;
-    ts = *ns;
-  }
-  t.price = Decimal::from_raw(price);
-  t.quantity = Decimal::from_raw(qty);
-  t.taker = taker;
-  t.has_taker = true;
-  t.ts = ts;
-  t.id = static_cast<std::int64_t>(id);
-  return true;
-}
-
 // A trade exactly as the exchange writes them (a snapshot's, or a trade frame):
 // {"type":"trade","symbol":"S","event_id":N,"timestamp":N,"price":"D","quantity":"D",
 //  "side":"buy|sell"}, at p with kTradeReadable readable bytes. Fills t (and *symbol, when
@@ -371,7 +335,7 @@ static_assert(kTradeRunReadable <= kTradeReadable);
                                                          std::string_view* symbol) {
   if (!starts(p, "{\"type\":\"trade\",\"symbol\":\"")) return nullptr;
   const char* const sym = p + 26;
-  const char* q = short_symbol(sym);
+  const char* q = plain_symbol(sym);
   if (!q || !matches(q, kTradeEventId)) return nullptr;
   if (symbol) *symbol = std::string_view(sym, static_cast<std::size_t>(q - sym));
   // The literal after each integer also checks it ends there (no point or exponent).
@@ -432,7 +396,7 @@ static_assert(kTradeRunReadable <= kTradeReadable);
   } else {
     return nullptr;
   }
-  if (!(q = short_symbol(q)) || !matches(q, kTradeTid)) return nullptr;
+  if (!(q = plain_symbol(q)) || !matches(q, kTradeTid)) return nullptr;
   const char* const tid_at = q + 8;
   const int tid_n = leading_digits16(tid_at);
   if (!integer_digits(tid_at, tid_n) || !matches(tid_at + tid_n, kTradeTimestamp)) return nullptr;

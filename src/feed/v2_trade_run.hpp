@@ -3,11 +3,37 @@
 // cursor (as v2_change_run.hpp's kernels read changes). The scanner's SSE2 reader takes them
 // where this CPU has no AVX2.
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
+#include "rtcrypto/feed/feed_parser.hpp"  // epoch_to_ns
 #include "v2_l2_scanner.hpp"
 
 namespace rtcrypto::feed_detail {
+
+// Fills t from a flat trade's fields; false when the time has no nanosecond value.
+[[gnu::always_inline]] inline bool fill_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
+                                              OrderSide taker, std::uint64_t ms, std::uint64_t id) {
+  // epoch_to_ns() inline for the exchange's milliseconds (a call per trade otherwise).
+  constexpr std::uint64_t kMinMs = 100'000'000'000;  // below: seconds
+  constexpr std::uint64_t kMaxMs = std::numeric_limits<TimeNs>::max() / kNsPerMs;
+  TimeNs ts;
+  if (ms - kMinMs <= kMaxMs - kMinMs) [[likely]] {
+    ts = static_cast<TimeNs>(ms) * kNsPerMs;
+  } else {
+    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
+    if (!ns) return false;
+    ts = *ns;
+  }
+  t.price = Decimal::from_raw(price);
+  t.quantity = Decimal::from_raw(qty);
+  t.taker = taker;
+  t.has_taker = true;
+  t.ts = ts;
+  t.id = static_cast<std::int64_t>(id);
+  return true;
+}
 
 // The readable bytes (padding counts) a trade kernel needs from a trade's start.
 inline constexpr std::size_t kTradeRunReadable = 224;

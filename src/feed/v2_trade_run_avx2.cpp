@@ -157,28 +157,6 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* plain_symbol(const char* p, c
   return p + len;
 }
 
-// Fills t; false when the time has no nanosecond value.
-[[gnu::always_inline]] inline bool fill(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
-                                        OrderSide taker, std::uint64_t ms, std::uint64_t id) {
-  constexpr std::uint64_t kMinMs = 100'000'000'000;  // below: seconds
-  constexpr std::uint64_t kMaxMs = std::numeric_limits<TimeNs>::max() / kNsPerMs;
-  TimeNs ts;
-  if (ms - kMinMs <= kMaxMs - kMinMs) [[likely]] {
-    ts = static_cast<TimeNs>(ms) * kNsPerMs;
-  } else {
-    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
-    if (!ns) return false;
-    ts = *ns;
-  }
-  t.price = Decimal::from_raw(price);
-  t.quantity = Decimal::from_raw(qty);
-  t.taker = taker;
-  t.has_taker = true;
-  t.ts = ts;
-  t.id = static_cast<std::int64_t>(id);
-  return true;
-}
-
 // {"type":"trade","symbol":"S","event_id":N,"timestamp":N,"price":"D","quantity":"D",
 //  "side":"buy|sell"} at p: fills t and returns the position after its `}`, or nullptr.
 RTC_AVX2 [[gnu::always_inline]] inline const char* exchange_trade(const char* p, PendingTrade& t,
@@ -207,7 +185,7 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* exchange_trade(const char* p,
   }
   std::uint64_t id, ms;
   two_rows(digit_row(id_at, id_n, k), digit_row(ms_at, ms_n, k), k, id, ms);
-  return fill(t, price, qty, taker, ms, id) ? q : nullptr;
+  return fill_trade(t, price, qty, taker, ms, id) ? q : nullptr;
 }
 
 // {"event_id":N,"price":"D","quantity":"D","side":"buy|sell","symbol":"S","tid":N,
@@ -239,7 +217,7 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* sorted_trade(const char* p, P
   if (ms_n == 0 || !matches(ms_at + ms_n, kTypeEnd)) return nullptr;
   std::uint64_t tid, ms;
   two_rows(digit_row(tid_at, tid_n, k), digit_row(ms_at, ms_n, k), k, tid, ms);
-  return fill(t, price, qty, taker, ms, tid) ? ms_at + ms_n + 16 : nullptr;
+  return fill_trade(t, price, qty, taker, ms, tid) ? ms_at + ms_n + 16 : nullptr;
 }
 
 RTC_AVX2 const char* trades_avx2(const char* p, const char* readable_end,

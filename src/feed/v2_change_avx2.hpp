@@ -136,6 +136,38 @@ RTC_AVX2 inline __m128i load128(const void* v) {
   return _mm_loadu_si128(static_cast<const __m128i*>(v));
 }
 
+// Two numbers' digit values, 16 lanes each, right-aligned around their points: the price's
+// n1 characters from w + 1, the quantity's n2 from w + s2 (`price_points` and `qty_points`
+// hold each one's points from its first character). Sets x1 and x2 (32 + the digits after
+// each number's first point, < 17 when it has none); false where a lane is not a digit.
+RTC_AVX2 [[gnu::always_inline]] inline bool digit_rows(const char* w, std::size_t s2,
+                                                       std::size_t n1, std::size_t n2,
+                                                       std::uint32_t price_points,
+                                                       std::uint32_t qty_points, const Consts& k,
+                                                       std::size_t& x1, std::size_t& x2,
+                                                       __m128i& d1, __m128i& d2) {
+  x1 = 32 + n1 - 1 - tz(_bzhi_u32(price_points, static_cast<std::uint32_t>(n1)));
+  x2 = 32 + n2 - 1 - tz(_bzhi_u32(qty_points, static_cast<std::uint32_t>(n2)));
+  d1 = _mm_shuffle_epi8(_mm_sub_epi8(load128(w + 1), vec128(&k.zero)),
+                        _mm_add_epi8(load128(k.shift + n1), load128(k.point_shift + x1)));
+  d2 = _mm_shuffle_epi8(_mm_sub_epi8(load128(w + s2), vec128(&k.zero)),
+                        _mm_add_epi8(load128(k.shift + n2), load128(k.point_shift + x2)));
+  return _mm_movemask_epi8(_mm_adds_epu8(_mm_max_epu8(d1, d2), vec128(&k.over9))) == 0;
+}
+
+// Two rows of 16 digit values as integers: pairs, then fours ([10, 1], [100, 1]); both
+// rows' fours packed as u16s, then eights ([10^4, 1]): a high, a low, b high, b low; then
+// 16 digits each.
+RTC_AVX2 [[gnu::always_inline]] inline void two_rows(__m128i a, __m128i b, const Consts& k,
+                                                     std::uint64_t& va, std::uint64_t& vb) {
+  const __m128i a4 = _mm_madd_epi16(_mm_maddubs_epi16(a, vec128(k.w10)), vec128(k.w100));
+  const __m128i b4 = _mm_madd_epi16(_mm_maddubs_epi16(b, vec128(k.w10)), vec128(k.w100));
+  const __m128i d8 = _mm_madd_epi16(_mm_packus_epi32(a4, b4), vec128(k.w10k));
+  const __m128i d16 = _mm_add_epi64(_mm_mul_epu32(d8, vec128(k.e8)), _mm_srli_epi64(d8, 32));
+  va = static_cast<std::uint64_t>(_mm_cvtsi128_si64(d16));
+  vb = static_cast<std::uint64_t>(_mm_extract_epi64(d16, 1));
+}
+
 // One change at p (64 readable bytes); writes it to `out` and returns the position after
 // its `]`, or nullptr when it is not of the shape this kernel takes.
 //
@@ -173,27 +205,11 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* one_change(const char* p, std
       static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(b, vec(&k.point))));
   const std::uint32_t qty_points = points >> s2;
   if (qty_points & 1u) return nullptr;
-  // 32 + the digits after each number's first point (< 17 when it has none).
-  const std::size_t x1 = 32 + n1 - 1 - tz(_bzhi_u32(points >> 1, n1));
-  const std::size_t x2 = 32 + n2 - 1 - tz(_bzhi_u32(qty_points, n2));
-  // Digit values, right-aligned (16 lanes each).
-  const __m128i d1 =
-      _mm_shuffle_epi8(_mm_sub_epi8(load128(w + 1), vec128(&k.zero)),
-                       _mm_add_epi8(load128(k.shift + n1), load128(k.point_shift + x1)));
-  const __m128i d2 =
-      _mm_shuffle_epi8(_mm_sub_epi8(load128(w + s2), vec128(&k.zero)),
-                       _mm_add_epi8(load128(k.shift + n2), load128(k.point_shift + x2)));
-  if (_mm_movemask_epi8(_mm_adds_epu8(_mm_max_epu8(d1, d2), vec128(&k.over9))) != 0) {
-    return nullptr;
-  }
-  // Pairs, then fours ([10, 1], [100, 1]); both numbers' fours packed as u16s, then eights
-  // ([10^4, 1]): price high, price low, quantity high, quantity low; then 16 digits each.
-  const __m128i p4 = _mm_madd_epi16(_mm_maddubs_epi16(d1, vec128(k.w10)), vec128(k.w100));
-  const __m128i q4 = _mm_madd_epi16(_mm_maddubs_epi16(d2, vec128(k.w10)), vec128(k.w100));
-  const __m128i d8 = _mm_madd_epi16(_mm_packus_epi32(p4, q4), vec128(k.w10k));
-  const __m128i d16 = _mm_add_epi64(_mm_mul_epu32(d8, vec128(k.e8)), _mm_srli_epi64(d8, 32));
-  const auto price = static_cast<std::uint64_t>(_mm_cvtsi128_si64(d16));
-  const auto qty = static_cast<std::uint64_t>(_mm_extract_epi64(d16, 1));
+  std::size_t x1, x2;
+  __m128i d1, d2;
+  if (!digit_rows(w, s2, n1, n2, points >> 1, qty_points, k, x1, x2, d1, d2)) return nullptr;
+  std::uint64_t price, qty;
+  two_rows(d1, d2, k, price, qty);
   if (price == 0) return nullptr;  // the general reader rejects it
   // Mantissas < 10^16 and factors <= 10^18: one 64x64->128 multiply each. The side rides
   // in the sign of the price.

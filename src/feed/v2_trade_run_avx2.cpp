@@ -80,17 +80,6 @@ RTC_AVX2 [[gnu::always_inline]] inline __m128i digit_row(const char* q, std::siz
   return _mm_shuffle_epi8(_mm_sub_epi8(load128(q), vec128(&k.zero)), load128(k.shift + n));
 }
 
-// The values of two rows of 16 digit values (the first lane the most significant).
-RTC_AVX2 [[gnu::always_inline]] inline void two_rows(__m128i a, __m128i b, const Consts& k,
-                                                     std::uint64_t& va, std::uint64_t& vb) {
-  const __m128i a4 = _mm_madd_epi16(_mm_maddubs_epi16(a, vec128(k.w10)), vec128(k.w100));
-  const __m128i b4 = _mm_madd_epi16(_mm_maddubs_epi16(b, vec128(k.w10)), vec128(k.w100));
-  const __m128i d8 = _mm_madd_epi16(_mm_packus_epi32(a4, b4), vec128(k.w10k));
-  const __m128i d16 = _mm_add_epi64(_mm_mul_epu32(d8, vec128(k.e8)), _mm_srli_epi64(d8, 32));
-  va = static_cast<std::uint64_t>(_mm_cvtsi128_si64(d16));
-  vb = static_cast<std::uint64_t>(_mm_extract_epi64(d16, 1));
-}
-
 // Bit i set where byte i of lo, then hi (64 bytes) is c.
 RTC_AVX2 [[gnu::always_inline]] inline std::uint64_t mask64(__m256i lo, __m256i hi,
                                                             const Bytes32& c) {
@@ -119,16 +108,10 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* decimal_pair(const char* w, D
   const std::uint64_t points = mask64(b0, b1, k.point);
   const auto qty_points = static_cast<std::uint32_t>(points >> s2);
   if (qty_points & 1u) return nullptr;
-  // 32 + the digits after each number's first point (< 17 when it has none).
-  const std::size_t x1 = 32 + n1 - 1 - tz(_bzhi_u32(static_cast<std::uint32_t>(points >> 1), n1));
-  const std::size_t x2 = 32 + n2 - 1 - tz(_bzhi_u32(qty_points, n2));
-  const __m128i d1 =
-      _mm_shuffle_epi8(_mm_sub_epi8(load128(w + 1), vec128(&k.zero)),
-                       _mm_add_epi8(load128(k.shift + n1), load128(k.point_shift + x1)));
-  const __m128i d2 =
-      _mm_shuffle_epi8(_mm_sub_epi8(load128(w + s2), vec128(&k.zero)),
-                       _mm_add_epi8(load128(k.shift + n2), load128(k.point_shift + x2)));
-  if (_mm_movemask_epi8(_mm_adds_epu8(_mm_max_epu8(d1, d2), vec128(&k.over9))) != 0) {
+  std::size_t x1, x2;
+  __m128i d1, d2;
+  if (!digit_rows(w, s2, n1, n2, static_cast<std::uint32_t>(points >> 1), qty_points, k, x1, x2, d1,
+                  d2)) {
     return nullptr;
   }
   std::uint64_t pm, qm;

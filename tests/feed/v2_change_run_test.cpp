@@ -566,6 +566,92 @@ TEST(V2ChangeRun, LongSpansOfSwitchingRunsReadAsDecimalParseDoes) {
   EXPECT_GT(long_numbers, 10'000u);
 }
 
+// A long span (the loops per side) of valid changes with one change made unreadable at each
+// position in turn: a `[` inside its price, a bad digit, a side of neither kind, a price of
+// 0, or no `]` after it. Each kernel takes exactly the changes before it, as Decimal::parse
+// reads them, and stops before its comma (nothing at all when it is the first). The numbers
+// have 1..16 characters (two of at most 28), so the changes' starts fall at every offset.
+TEST(V2ChangeRun, LongSpansStopBeforeARefusedChangeAtEveryPosition) {
+  std::vector<Kernel> all = kernels();
+  all.erase(all.begin());  // the baseline (SSE2) one is the scanner's, tested with it
+  if (all.empty()) GTEST_SKIP() << "no AVX2 on this CPU";
+  std::mt19937_64 rng(41);
+  const auto number = [&](bool price) {
+    const int len = 1 + static_cast<int>(rng() % 16);
+    std::string s = std::to_string(1 + rng() % 9);  // > 0, and never starts with a point
+    for (int i = 1; i < len; ++i) s += static_cast<char>('0' + rng() % 10);
+    if (len >= 3 && rng() % 3) s[1 + rng() % (len - 2)] = '.';  // a point inside
+    if (!price && rng() % 5 == 0) s = "0";
+    return s;
+  };
+  std::size_t positions = 0;
+  for (int round = 0; round < 12; ++round) {
+    std::vector<std::string> changes;
+    std::size_t size = 0;
+    bool sell = round % 2;
+    while (size < 1100 + 400 * static_cast<std::size_t>(round % 3)) {
+      if (rng() % (round < 6 ? 40 : 5) == 0) sell = !sell;  // long runs, then short ones
+      // Both numbers within the 32 bytes read from the price's quote (longer ones are the
+      // general reader's).
+      std::string price = number(true), qty = number(false);
+      while (price.size() + qty.size() > 28) qty = number(false);
+      changes.push_back(std::string("[\"") + (sell ? "sell" : "buy") + "\",\"" + price + "\",\"" +
+                        qty + "\"]");
+      size += changes.back().size() + 1;
+    }
+    for (std::size_t bad = 0; bad < changes.size(); ++bad) {
+      std::string text, before;
+      for (std::size_t i = 0; i < changes.size(); ++i) {
+        std::string c = changes[i];
+        if (i == bad) {
+          const std::size_t price = c.find("\",\"") + 3;
+          switch ((bad + static_cast<std::size_t>(round)) % 5) {
+            case 0:
+              c.insert(price + 1, "[");
+              break;
+            case 1:
+              c[price] = 'x';
+              break;
+            case 2:
+              c[2] = 'x';  // "xuy" / "xell"
+              break;
+            case 3:
+              c.replace(price, c.find('"', price) - price, "0.00");
+              break;
+            default:
+              c.back() = '}';
+          }
+        }
+        if (i) text += ',';
+        if (i == bad) before = text;
+        text += c;
+      }
+      const std::string buffer = text + "]}" + std::string(80, ' ');
+      const char* const b = buffer.data();
+      // What must be taken: the changes before `bad`, ending before the comma in front of it.
+      const std::size_t taken_end = bad == 0 ? 0 : before.size() - 1;
+      const auto want = parse_changes({b, taken_end}, nullptr);
+      ASSERT_TRUE(want.has_value());
+      ASSERT_EQ(want->size(), bad);
+      for (const Kernel& k : all) {
+        const std::string what = std::string(k.name) + " round " + std::to_string(round) +
+                                 " refused change " + std::to_string(bad);
+        LevelBuffer levels;
+        const char* const d = k.run(b, b + text.size(), levels);
+        ASSERT_EQ(d, bad == 0 ? nullptr : b + taken_end) << what;
+        ASSERT_EQ(levels.size(), bad) << what;
+        for (std::size_t i = 0; i < bad; ++i) {
+          ASSERT_TRUE(levels.levels()[i].signed_price == (*want)[i].signed_price &&
+                      levels.levels()[i].quantity == (*want)[i].quantity)
+              << what << " level " << i;
+        }
+      }
+      ++positions;
+    }
+  }
+  EXPECT_GT(positions, 500u);  // every position of every span
+}
+
 // Every kernel gives the baseline's scan of every shared frame and of mutated ones.
 TEST(V2ChangeRun, KernelsAgreeOnSharedAndMutatedFrames) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");

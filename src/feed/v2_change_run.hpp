@@ -31,7 +31,14 @@ bool avx512_usable();
 // share one scale; the rest read as change_run_avx2 does. Only where avx512_usable().
 const char* change_run_avx512(const char* p, const char* limit, LevelBuffer& levels);
 
+// The same kernels' short-span loops (the ones they run for a delta frame's span), entered
+// directly: same results for any span, but slower on snapshots' long runs of one side.
+const char* delta_run_avx2(const char* p, const char* limit, LevelBuffer& levels);
+const char* delta_run_avx512(const char* p, const char* limit, LevelBuffer& levels);
+
 // The kernel the scanner uses: the best one this CPU runs, picked once.
 ChangeRunFn best_change_run();
+// Its short-span loop (the baseline kernel has one loop), for spans of delta frames.
+ChangeRunFn best_delta_run();
 
 }  // namespace rtcrypto::feed_detail

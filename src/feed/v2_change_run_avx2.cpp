@@ -124,6 +124,10 @@ const char* change_run_avx2(const char* p, const char* limit, LevelBuffer& level
   return run_avx2(p, limit, levels);
 }
 
+RTC_AVX2 const char* delta_run_avx2(const char* p, const char* limit, LevelBuffer& levels) {
+  return delta_run(p, limit, levels);
+}
+
 #else
 
 bool avx2_usable() {
@@ -134,11 +138,22 @@ const char* change_run_avx2(const char* p, const char* limit, LevelBuffer& level
   return change_run_baseline(p, limit, levels);
 }
 
+const char* delta_run_avx2(const char* p, const char* limit, LevelBuffer& levels) {
+  return change_run_baseline(p, limit, levels);
+}
+
 #endif
 
 ChangeRunFn best_change_run() {
   static const ChangeRunFn best = avx512_usable() ? change_run_avx512
                                   : avx2_usable() ? change_run_avx2
+                                                  : change_run_baseline;
+  return best;
+}
+
+ChangeRunFn best_delta_run() {
+  static const ChangeRunFn best = avx512_usable() ? delta_run_avx512
+                                  : avx2_usable() ? delta_run_avx2
                                                   : change_run_baseline;
   return best;
 }

@@ -306,6 +306,10 @@ const char* change_run_avx512(const char* p, const char* limit, LevelBuffer& lev
   return run_avx512(p, limit, levels);
 }
 
+const char* delta_run_avx512(const char* p, const char* limit, LevelBuffer& levels) {
+  return delta_run(p, limit, levels);
+}
+
 #else
 
 bool avx512_usable() {
@@ -313,6 +317,10 @@ bool avx512_usable() {
 }
 
 const char* change_run_avx512(const char* p, const char* limit, LevelBuffer& levels) {
+  return change_run_baseline(p, limit, levels);
+}
+
+const char* delta_run_avx512(const char* p, const char* limit, LevelBuffer& levels) {
   return change_run_baseline(p, limit, levels);
 }
 

@@ -194,6 +194,8 @@ constexpr bool delta_frame_size(std::size_t n) {
 
 // The kernel scan_l2_updates() uses: the best this CPU runs, picked at load.
 extern const ChangeRunFn kBestChangeRun;
+// Its short-span loop, entered directly (a delta frame's spans are all short).
+extern const ChangeRunFn kBestDeltaRun;
 
 // scan_l2_updates() for a frame scan_delta_frame() did not take.
 bool scan_l2_updates_not_delta(std::string_view frame, TimeNs recv_ts, L2Scan& out,

@@ -36,9 +36,6 @@ std::vector<Kernel> kernels() {
   std::vector<Kernel> k = {{"baseline", feed_detail::change_run_baseline}};
   if (feed_detail::avx2_usable()) k.push_back({"avx2", feed_detail::change_run_avx2});
   if (feed_detail::avx512_usable()) k.push_back({"avx512", feed_detail::change_run_avx512});
-  // The short-span loops entered directly (the delta path's): the same results on any span.
-  if (feed_detail::avx2_usable()) k.push_back({"avx2_delta", feed_detail::delta_run_avx2});
-  if (feed_detail::avx512_usable()) k.push_back({"avx512_delta", feed_detail::delta_run_avx512});
   return k;
 }
 

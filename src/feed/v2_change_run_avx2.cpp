@@ -30,6 +30,14 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* delta_run(const char* p, cons
   // A position in place to the copy's (one value kept through the loop, not two).
   const std::uintptr_t shift =
       reinterpret_cast<std::uintptr_t>(tail) - reinterpret_cast<std::uintptr_t>(tail_begin);
+  // Changes that all start past the part in place (the short half of the frames, at random)
+  // are read in the copy from the start: chosen by masks, not by a branch on the length.
+  const std::uintptr_t late = 0 - static_cast<std::uintptr_t>(p >= limit);
+  p = reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(p) + (shift & late));
+  limit = reinterpret_cast<const char*>(
+      reinterpret_cast<std::uintptr_t>(limit) ^
+      ((reinterpret_cast<std::uintptr_t>(limit) ^ reinterpret_cast<std::uintptr_t>(tail_limit)) &
+       late));
   ScannedLevel* out = first;
   const char* done = nullptr;
   for (;;) {

@@ -7,7 +7,6 @@
 
 #include "apply_avx2.hpp"
 
-
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -139,7 +138,10 @@ template <bool kAsk>
       w_lo = load512(ks + n - 16), w_hi = load512(ks + n - 8);
       continue;
     }
-    std::size_t positive = l->quantity > 0;
+    // quantity > 0 in 64-bit halves: the high half, with a bit for a low half not 0, > 0.
+    const auto q_lo = static_cast<std::uint64_t>(l->quantity);
+    const auto q_hi = static_cast<std::int64_t>(l->quantity >> 64);
+    std::size_t positive = (q_hi | static_cast<std::int64_t>(q_lo != 0)) > 0;
     opaque(positive);  // computed once (GCC derived it twice, in two ways)
     const std::size_t erase = same_key & (positive ^ 1);
     const std::size_t insert = (same_key ^ 1) & positive;

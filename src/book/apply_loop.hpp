@@ -77,7 +77,11 @@ template <class Kernel>
     BookSide& v = hi < 0 ? asks : bids;
     const auto m64 = static_cast<std::uint64_t>(hi >> 63);
     const auto key = static_cast<std::int64_t>((lo >> 29) | (static_cast<std::uint64_t>(hi) << 35));
-    const bool positive = l->quantity > 0;
+    // quantity > 0 in 64-bit halves (as apply_avx512.cpp): the high half, with a bit for a
+    // low half not 0, > 0.
+    const bool positive =
+        (static_cast<std::int64_t>(l->quantity >> 64) |
+         static_cast<std::int64_t>(static_cast<std::uint64_t>(l->quantity) != 0)) > 0;
     if ((static_cast<std::uint64_t>(hi) + (std::uint64_t{1} << 28)) >> 29) [[unlikely]] {
       set_level_general(v, l->signed_price, l->remaining());
       continue;

@@ -415,11 +415,6 @@ void Engine::on_time(TimeNs ts) {
   }
 }
 
-void Engine::end_of_frame(TimeNs ts) {
-  builder_.end_of_frame(ts);
-  if (config_.decide_every_update) decide_updated();
-}
-
 void Engine::decide_updated() {
   for (SymbolState* s : traded_) {
     if (!s->updated) continue;

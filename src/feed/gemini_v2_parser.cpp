@@ -249,7 +249,7 @@ RTC_FEED_NO_SPECULATION void GeminiV2Parser::parse(std::string_view frame, TimeN
   // The tail copy and the batch live in Impl, not on the stack: no local's address escapes,
   // so the frame end is a tail call and few registers are saved.
   std::string_view raw;
-  if (!scan_delta_frame(frame, m.tail, raw, m.levels, kBestChangeRun)) [[unlikely]]
+  if (!scan_delta_frame(frame, m.tail, raw, m.levels, kBestDeltaRun)) [[unlikely]]
     return parse_scanned(frame, recv_ts, out);
   SymbolEntry& entry = m.state(raw);
   if (entry.second.live && !m.levels.empty()) [[likely]] {

@@ -31,7 +31,27 @@ bool avx512_usable();
 // share one scale; the rest read as change_run_avx2 does. Only where avx512_usable().
 const char* change_run_avx512(const char* p, const char* limit, LevelBuffer& levels);
 
+// A kernel's short-span loop for a delta frame's changes (scan_delta_frame()): it reads them
+// in place while they start before `limit`, then in the frame's tail copy (`tail` holds the
+// frame's bytes from `tail_begin` <= limit) while they start before `tail_limit`, in one
+// call; 64 bytes are readable from every start, as for the kernels. Returns the position
+// after the last change's `]` (in the copy once it went there), or nullptr when the first
+// change is not taken. With tail_begin == tail == tail_limit == limit: the kernel's reading
+// of [p, limit).
+using DeltaRunFn = const char* (*)(const char* p, const char* limit, const char* tail_begin,
+                                   const char* tail, const char* tail_limit, LevelBuffer& levels);
+// By change_run_baseline, called once for each part.
+const char* delta_run_baseline(const char* p, const char* limit, const char* tail_begin,
+                               const char* tail, const char* tail_limit, LevelBuffer& levels);
+// By the kernels' own short-span loops. Only where the kernel runs.
+const char* delta_run_avx2(const char* p, const char* limit, const char* tail_begin,
+                           const char* tail, const char* tail_limit, LevelBuffer& levels);
+const char* delta_run_avx512(const char* p, const char* limit, const char* tail_begin,
+                             const char* tail, const char* tail_limit, LevelBuffer& levels);
+
 // The kernel the scanner uses: the best one this CPU runs, picked once.
 ChangeRunFn best_change_run();
+// Its short-span loop for delta frames.
+DeltaRunFn best_delta_run();
 
 }  // namespace rtcrypto::feed_detail

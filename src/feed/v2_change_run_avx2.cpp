@@ -12,18 +12,42 @@ namespace {
 
 using namespace avx2_change;
 
-// Short (delta) spans: sides at random, read as data.
+// Short (delta) spans: sides at random, read as data. A DeltaRunFn (v2_change_run.hpp): a
+// delta frame's changes in place, then in its tail copy, in one call.
 RTC_AVX2 [[gnu::always_inline]] inline const char* delta_run(const char* p, const char* limit,
+                                                             const char* tail_begin,
+                                                             const char* tail,
+                                                             const char* tail_limit,
                                                              LevelBuffer& levels) {
   const Consts* kp = &kConsts;
   asm("" : "+r"(kp));
   const Consts& k = *kp;
-  // Room for every change that can start before limit: each takes 15 bytes and a comma, so
-  // they start 16 or more bytes apart (a shift, where / 15 took a multiply).
-  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(limit - p) / 16 + 1);
+  // Room for every change that can start before limit, then in the copy before tail_limit:
+  // each takes 15 bytes and a comma, so they start 16 or more bytes apart (a shift, where
+  // / 15 took a multiply), and one more for each part.
+  const std::ptrdiff_t span = std::max<std::ptrdiff_t>(limit - p, 0) + (tail_limit - tail);
+  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(span) / 16 + 2);
+  // A position in place to the copy's (one value kept through the loop, not two).
+  const std::uintptr_t shift =
+      reinterpret_cast<std::uintptr_t>(tail) - reinterpret_cast<std::uintptr_t>(tail_begin);
+  // Changes that all start past the part in place (the short half of the frames, at random)
+  // are read in the copy from the start: chosen by masks, not by a branch on the length.
+  const std::uintptr_t late = 0 - static_cast<std::uintptr_t>(p >= limit);
+  p = reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(p) + (shift & late));
+  limit = reinterpret_cast<const char*>(
+      reinterpret_cast<std::uintptr_t>(limit) ^
+      ((reinterpret_cast<std::uintptr_t>(limit) ^ reinterpret_cast<std::uintptr_t>(tail_limit)) &
+       late));
   ScannedLevel* out = first;
   const char* done = nullptr;
-  while (p < limit) {
+  for (;;) {
+    // Past the part in place: on in the copy, once (tail_limit == limit: no copy).
+    if (p >= limit) [[unlikely]] {
+      if (limit == tail_limit) break;
+      p = reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(p) + shift);
+      limit = tail_limit;
+      if (p >= limit) break;
+    }
     // The next change's `[`, found apart from this change's reading so the next iteration's
     // loads need not wait for it: a change takes 15 to 46 bytes, and has no `[` after its
     // first byte, so the next starts at the first `[` in [p + 16, p + 48) or is not there.
@@ -109,7 +133,8 @@ RTC_AVX2 [[gnu::noinline]] const char* side_runs(const char* p, const char* limi
 }
 
 RTC_AVX2 const char* run_avx2(const char* p, const char* limit, LevelBuffer& levels) {
-  return limit - p > kSideRunSpan ? side_runs(p, limit, levels) : delta_run(p, limit, levels);
+  return limit - p > kSideRunSpan ? side_runs(p, limit, levels)
+                                  : delta_run(p, limit, limit, limit, limit, levels);
 }
 
 }  // namespace
@@ -124,6 +149,11 @@ const char* change_run_avx2(const char* p, const char* limit, LevelBuffer& level
   return run_avx2(p, limit, levels);
 }
 
+RTC_AVX2 const char* delta_run_avx2(const char* p, const char* limit, const char* tail_begin,
+                                    const char* tail, const char* tail_limit, LevelBuffer& levels) {
+  return delta_run(p, limit, tail_begin, tail, tail_limit, levels);
+}
+
 #else
 
 bool avx2_usable() {
@@ -134,12 +164,38 @@ const char* change_run_avx2(const char* p, const char* limit, LevelBuffer& level
   return change_run_baseline(p, limit, levels);
 }
 
+const char* delta_run_avx2(const char* p, const char* limit, const char* tail_begin,
+                           const char* tail, const char* tail_limit, LevelBuffer& levels) {
+  return delta_run_baseline(p, limit, tail_begin, tail, tail_limit, levels);
+}
+
 #endif
 
 ChangeRunFn best_change_run() {
   static const ChangeRunFn best = avx512_usable() ? change_run_avx512
                                   : avx2_usable() ? change_run_avx2
                                                   : change_run_baseline;
+  return best;
+}
+
+// Each part by the kernel, as scan_delta() does with a ChangeRunFn: the part in place, and
+// the copy's from the `[` of a `,[` the first part stopped at for starting past limit.
+const char* delta_run_baseline(const char* p, const char* limit, const char* tail_begin,
+                               const char* tail, const char* tail_limit, LevelBuffer& levels) {
+  if (p < limit) {
+    const char* const d = change_run_baseline(p, limit, levels);
+    if (!d || limit == tail_limit || d[0] != ',' || d[1] != '[' || d + 1 < limit) return d;
+    p = d + 1;
+  } else if (limit == tail_limit) {
+    return nullptr;
+  }
+  return change_run_baseline(tail + (p - tail_begin), tail_limit, levels);
+}
+
+DeltaRunFn best_delta_run() {
+  static const DeltaRunFn best = avx512_usable() ? delta_run_avx512
+                                 : avx2_usable() ? delta_run_avx2
+                                                 : delta_run_baseline;
   return best;
 }
 

@@ -2,12 +2,15 @@
 // The delta frame's path of the v2 scanner, inline so that GeminiV2Parser::parse() reads a
 // delta frame without a call, and the text helpers the scanner shares with it.
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
+#include "v2_change_run.hpp"
 #include "v2_l2_scanner.hpp"
 
 namespace rtcrypto::feed_detail {
@@ -90,9 +93,13 @@ struct DeltaText {
 // A delta frame as the exchange sends them, `{"type":"l2_updates","symbol":"S","changes":
 // [...]}` or `{"changes":[...],"symbol":"S","type":"l2_updates"}`, read straight through:
 // what scan_frame() gives for it (the symbol a view of [t.p, t.end)), or false for anything
-// else (the caller then runs scan_frame()). The kernel must take every change.
+// else (the caller then runs scan_frame()). The kernel must take every change: a
+// ChangeRunFn (called for the changes in place, then for those in the copy) or a DeltaRunFn
+// (v2_change_run.hpp: one call for both; only where the copy and the frame are apart, as
+// scan_delta_frame's).
+template <class Run>
 [[gnu::always_inline]] inline bool scan_delta(const DeltaText& t, L2Scan& out, LevelBuffer& levels,
-                                              ChangeRunFn run) {
+                                              Run run) {
 #if defined(__SSE2__)
   const char* const tail_end = t.to_tail(t.end);
   const char* const tail_limit = tail_end + kPad - 63;  // 64 readable bytes before it
@@ -100,24 +107,38 @@ struct DeltaText {
   // copy. Returns the position of their closing `]` in the copy, or nullptr. (A `]` before
   // the copy leaves more than kTail bytes after it: too many for either frame shape.)
   const auto changes = [&](const char* q) -> const char* {
-    if (q < t.in_limit) {
-      const char* d = q;
-      if (*q != ']') {
-        if (!(d = run(q, t.in_limit, levels))) return nullptr;
-        // A `,[` whose next change starts too late for the kernel to read in place.
-        if (d[0] == ',' && d[1] == '[' && d + 1 >= t.in_limit) {
-          q = d + 1;
-          goto in_tail;
-        }
-        if (*d != ']') return nullptr;
+    if constexpr (std::is_same_v<Run, DeltaRunFn>) {
+      const char* d = q < t.in_limit ? q : t.to_tail(q);
+      if (*d != ']' && !(d = run(q, t.in_limit, t.tail_begin, t.tail, tail_limit, levels)))
+        return nullptr;
+      // Still in place (nothing read in the copy): the closing `]` lies in the copy's bytes.
+      const auto in_copy =
+          reinterpret_cast<std::uintptr_t>(d) - reinterpret_cast<std::uintptr_t>(t.tail);
+      if (in_copy >= kTail + kPad) {
+        if (d < t.tail_begin) return nullptr;
+        d = t.to_tail(d);
       }
-      return d >= t.tail_begin ? t.to_tail(d) : nullptr;
+      return *d == ']' ? d : nullptr;
+    } else {
+      if (q < t.in_limit) {
+        const char* d = q;
+        if (*q != ']') {
+          if (!(d = run(q, t.in_limit, levels))) return nullptr;
+          // A `,[` whose next change starts too late for the kernel to read in place.
+          if (d[0] == ',' && d[1] == '[' && d + 1 >= t.in_limit) {
+            q = d + 1;
+            goto in_tail;
+          }
+          if (*d != ']') return nullptr;
+        }
+        return d >= t.tail_begin ? t.to_tail(d) : nullptr;
+      }
+    in_tail:
+      q = t.to_tail(q);
+      if (*q == ']') return q;
+      q = run(q, tail_limit, levels);
+      return q && *q == ']' ? q : nullptr;
     }
-  in_tail:
-    q = t.to_tail(q);
-    if (*q == ']') return q;
-    q = run(q, tail_limit, levels);
-    return q && *q == ']' ? q : nullptr;
   };
   const char* const p = t.p;
   const char *sym, *sym_end, *q;
@@ -175,9 +196,10 @@ constexpr bool delta_frame_size(std::size_t n) {
 // A delta frame as the exchange sends them (see scan_delta()), of kTail to kCopyMax bytes,
 // read in place: its levels (cleared first) and its symbol (a view of the frame), or false
 // for anything else (levels then hold anything).
+template <class Run>
 [[gnu::always_inline]] inline bool scan_delta_frame(std::string_view frame, DeltaTail& tail,
                                                     std::string_view& symbol, LevelBuffer& levels,
-                                                    ChangeRunFn run) {
+                                                    Run run) {
   const std::size_t n = frame.size();
   if (!delta_frame_size(n)) [[unlikely]]
     return false;
@@ -194,6 +216,8 @@ constexpr bool delta_frame_size(std::size_t n) {
 
 // The kernel scan_l2_updates() uses: the best this CPU runs, picked at load.
 extern const ChangeRunFn kBestChangeRun;
+// Its short-span loop for a delta frame's changes, in place and in the copy in one call.
+extern const DeltaRunFn kBestDeltaRun;
 
 // scan_l2_updates() for a frame scan_delta_frame() did not take.
 bool scan_l2_updates_not_delta(std::string_view frame, TimeNs recv_ts, L2Scan& out,

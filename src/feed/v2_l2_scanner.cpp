@@ -1084,6 +1084,7 @@ const char* change_run_baseline(const char* p, const char* limit, LevelBuffer& l
 
 // Picked at load: a function-local static would check its guard on every frame.
 const ChangeRunFn kBestChangeRun = best_change_run();
+const DeltaRunFn kBestDeltaRun = best_delta_run();
 
 bool scan_l2_updates(std::string_view frame, TimeNs recv_ts, L2Scan& out, LevelBuffer& levels,
                      std::vector<PendingTrade>& trades) {

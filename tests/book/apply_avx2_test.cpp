@@ -118,6 +118,11 @@ PackedLevel random_change(std::mt19937_64& rng, const Model& m, int mix) {
   const unsigned q = static_cast<unsigned>(rng() % 10);
   Decimal::Rep qty = q < 4 ? 0 : static_cast<Decimal::Rep>(q) * kOne / 3;
   if (q == 9) qty = -kOne;  // negative: removes, as zero does
+  // Whole multiples of 2^64 (a low half of 0): positive or negative by the high half alone.
+  if (q >= 8 && rng() % 4 == 0) {
+    qty = static_cast<Decimal::Rep>(static_cast<std::int64_t>(rng() % 3 + 1)) << 64;
+    if (q == 9) qty = -qty;
+  }
   return PackedLevel{ask ? -price : price, qty};
 }
 

@@ -120,7 +120,12 @@ class Engine final : public MarketEventSink {
 
   // Once per frame: drops books found crossed (BookBuilder::end_of_frame); with
   // decide_every_update, then decides for each traded symbol whose book the frame changed.
-  void end_of_frame(TimeNs ts);
+  // Inline: the frame-end callback runs it without a call of its own.
+  void end_of_frame(TimeNs ts) {
+    builder_.end_of_frame(ts);
+    if (config_.decide_every_update) [[unlikely]]
+      decide_updated();
+  }
   // Closes every open window (end of a replay), taking its decision at max(ts, now()).
   void flush(TimeNs ts);
   // An order that changed later (a resting order filled): emits its `order` record (and a

@@ -1,6 +1,8 @@
 // The v2 scanner's level buffer keeps every committed level across growth (raw storage,
-// reallocated), and clear() keeps its room.
+// reallocated), clear() keeps its room, and its levels start on a cache line.
 #include <gtest/gtest.h>
+
+#include <cstdint>
 
 #include "../../src/feed/v2_l2_scanner.hpp"
 
@@ -33,6 +35,17 @@ TEST(LevelBuffer, KeepsLevelsAcrossGrowth) {
       ASSERT_EQ(levels[static_cast<std::size_t>(i)].signed_price, level(i).signed_price) << i;
       ASSERT_EQ(levels[static_cast<std::size_t>(i)].quantity, level(i).quantity) << i;
     }
+  }
+}
+
+// Every level on its own half of a cache line, whatever sizes the buffer grew through (odd
+// ones included), so no level's 32-byte store or load splits a line.
+TEST(LevelBuffer, LevelsStartOnACacheLine) {
+  LevelBuffer b;
+  for (std::size_t k : {1u, 65u, 7u, 129u, 1001u, 3u}) {
+    b.reserve(k);
+    b.commit(k);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(b.levels().data()) % 64, 0u) << k;
   }
 }
 

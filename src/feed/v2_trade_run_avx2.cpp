@@ -203,17 +203,38 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* sorted_trade(const char* p, P
   return fill_trade(t, price, qty, taker, ms, tid) ? ms_at + ms_n + 16 : nullptr;
 }
 
+// Where the trade after the one at p must start: the first `{` in [p + 96, p + 224) (a taken
+// trade is 96 to 216 bytes), or p + 224 where there is none. Found from p alone, so the next
+// trade's reading need not wait for this one's field-by-field walk to its end; the walk's
+// end then only confirms it (a `{` in a symbol may mislead it: the run stops there).
+RTC_AVX2 [[gnu::always_inline]] inline const char* next_open(const char* p, const Bytes32& brace) {
+  const char* const w = p + 96;
+  const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+  const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32));
+  const __m256i b2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 64));
+  const __m256i b3 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 96));
+  const std::uint64_t lo = mask64(b0, b1, brace), hi = mask64(b2, b3, brace);
+  // Without a branch: where a trade's length spans the halves' boundary it is unpredictable.
+  const std::uint64_t in_hi = _tzcnt_u64(hi) & (lo == 0 ? ~std::uint64_t{0} : 0);
+  return w + _tzcnt_u64(lo) + in_hi;
+}
+
+inline constexpr Bytes32 kBrace = splat('{');
+
 RTC_AVX2 const char* trades_avx2(const char* p, const char* readable_end,
                                  std::vector<PendingTrade>& trades) {
   const Consts* kp = &kConsts;
   asm("" : "+r"(kp));
   const Consts& k = *kp;
+  const Bytes32* bp = &kBrace;
+  asm("" : "+r"(bp));  // (as kp)
   const char* done = nullptr;
   while (readable_end - p >= static_cast<std::ptrdiff_t>(kTradeRunReadable)) {
     // The text three trades on: a snapshot's trades are read once a loop, not from near caches
     // (measured: a fifth less time in this loop; prefetches do not fault past the end).
     _mm_prefetch(p + 384, _MM_HINT_T0);
     _mm_prefetch(p + 448, _MM_HINT_T0);
+    const char* next = next_open(p, *bp);
     PendingTrade& t = trades.emplace_back();
     const char* const e = p[2] == 't' ? exchange_trade(p, t, k) : sorted_trade(p, t, k);
     if (!e) {
@@ -221,8 +242,10 @@ RTC_AVX2 const char* trades_avx2(const char* p, const char* readable_end,
       break;
     }
     done = e;
-    if (e[0] != ',' || e[1] != '{') break;
-    p = e + 1;
+    // Not taken from e (equal here): the next trade's loads wait only for next_open's.
+    if (e + 1 != next || e[0] != ',') break;
+    asm("" : "+r"(next));
+    p = next;
   }
   return done;
 }

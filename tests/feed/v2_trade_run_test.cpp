@@ -259,5 +259,53 @@ TEST(V2TradeRun, KernelReadsValuesAndStopsAtTheReadableEnd) {
   EXPECT_TRUE(trades.empty());
 }
 
+// The kernel finds each next trade's start ahead (the first `{` far enough on); a `{` in a
+// symbol there misleads it: the run stops after that trade and the scanner goes on from it,
+// so every trade is still read, as the DOM path reads it.
+TEST(V2TradeRun, BraceInASymbolStopsTheRunAndLosesNoTrade) {
+  if (!feed_detail::avx2_usable()) GTEST_SKIP() << "no AVX2 on this CPU";
+  const auto sorted = [](const std::string& sym, int id) {
+    return R"({"event_id":1234567890123,"price":"58947.123456","quantity":"0.00123456",)"
+           R"("side":"buy","symbol":")" +
+           sym + R"(","tid":)" + std::to_string(id) +
+           R"(,"timestamp":1617577029092,"type":"trade"})";
+  };
+  const std::string a = sorted("BTC{USD", 11), b = sorted("ETHUSD", 12), c = sorted("{", 13);
+  ASSERT_GE(a.find("{USD"), 96u);  // where the kernel looks for the next start
+  ASSERT_GE(c.find("{", 1), 96u);
+  std::string text = a + "," + b + "," + c + "," + b + "]";
+  text.resize(text.size() + feed_detail::kTradeRunReadable, '\0');
+  std::vector<PendingTrade> trades;
+  const char* const p = text.data();
+  EXPECT_EQ(feed_detail::trade_run_avx2(p, p + text.size(), trades), p + a.size());
+  ASSERT_EQ(trades.size(), 1u);
+  EXPECT_EQ(trades[0].id, 11);
+  trades.clear();
+  const char* const second = p + a.size() + 1;
+  const char* const third = second + b.size() + 1;
+  EXPECT_EQ(feed_detail::trade_run_avx2(second, p + text.size(), trades), third + c.size());
+  ASSERT_EQ(trades.size(), 2u);  // b, then c, whose symbol's `{` stops the run
+  EXPECT_EQ(trades[0].id, 12);
+  EXPECT_EQ(trades[1].id, 13);
+
+  const std::string frame = R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","1"]],)"
+                            R"("trades":[)" +
+                            a + "," + b + "," + c + "," + b + "]}";
+  TradeRunScope scope(feed_detail::trade_run_avx2);
+  GeminiV2Parser fast, dom;
+  test::EventRecorder x, y;
+  fast.parse(frame, 5, x);
+  dom.parse(" " + frame, 5, y);
+  EXPECT_EQ(fast.stats().parse_errors, 0u);
+  ASSERT_EQ(x.trades.size(), 4u);
+  ASSERT_EQ(y.trades.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(x.trades[i].id, y.trades[i].id);
+    EXPECT_EQ(x.trades[i].price, y.trades[i].price);
+    EXPECT_EQ(x.trades[i].quantity, y.trades[i].quantity);
+  }
+  EXPECT_EQ(x.trades[2].id, 13);
+}
+
 }  // namespace
 }  // namespace rtcrypto

@@ -140,9 +140,17 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* plain_symbol(const char* p, c
   return p + len;
 }
 
+// A flat trade's values, kept in registers until the trade is taken whole (then stored
+// once, in place: no defaults written first).
+struct Fields {
+  Decimal::Rep price, qty;
+  OrderSide taker;
+  std::uint64_t ms, id;
+};
+
 // {"type":"trade","symbol":"S","event_id":N,"timestamp":N,"price":"D","quantity":"D",
-//  "side":"buy|sell"} at p: fills t and returns the position after its `}`, or nullptr.
-RTC_AVX2 [[gnu::always_inline]] inline const char* exchange_trade(const char* p, PendingTrade& t,
+//  "side":"buy|sell"} at p: fills f and returns the position after its `}`, or nullptr.
+RTC_AVX2 [[gnu::always_inline]] inline const char* exchange_trade(const char* p, Fields& f,
                                                                   const Consts& k) {
   const char* q;
   if (!matches(p, kExchangeHead) || !(q = plain_symbol(p + 26, k)) || !matches(q, kEventId)) {
@@ -166,14 +174,14 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* exchange_trade(const char* p,
   } else {
     return nullptr;
   }
-  std::uint64_t id, ms;
-  two_rows(digit_row(id_at, id_n, k), digit_row(ms_at, ms_n, k), k, id, ms);
-  return fill_trade(t, price, qty, taker, ms, id) ? q : nullptr;
+  two_rows(digit_row(id_at, id_n, k), digit_row(ms_at, ms_n, k), k, f.id, f.ms);
+  f.price = price, f.qty = qty, f.taker = taker;
+  return q;
 }
 
 // {"event_id":N,"price":"D","quantity":"D","side":"buy|sell","symbol":"S","tid":N,
 //  "timestamp":N,"type":"trade"} at p (the id is the tid, as the general reader takes it).
-RTC_AVX2 [[gnu::always_inline]] inline const char* sorted_trade(const char* p, PendingTrade& t,
+RTC_AVX2 [[gnu::always_inline]] inline const char* sorted_trade(const char* p, Fields& f,
                                                                 const Consts& k) {
   if (!matches(p, kSortedHead)) return nullptr;
   const std::size_t n = integer_at(p + 12, 18, k);  // only checked
@@ -198,9 +206,9 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* sorted_trade(const char* p, P
   const char* const ms_at = tid_at + tid_n + 13;
   const std::size_t ms_n = integer_at(ms_at, 16, k);
   if (ms_n == 0 || !matches(ms_at + ms_n, kTypeEnd)) return nullptr;
-  std::uint64_t tid, ms;
-  two_rows(digit_row(tid_at, tid_n, k), digit_row(ms_at, ms_n, k), k, tid, ms);
-  return fill_trade(t, price, qty, taker, ms, tid) ? ms_at + ms_n + 16 : nullptr;
+  two_rows(digit_row(tid_at, tid_n, k), digit_row(ms_at, ms_n, k), k, f.id, f.ms);
+  f.price = price, f.qty = qty, f.taker = taker;
+  return ms_at + ms_n + 16;
 }
 
 // Where the trade after the one at p likely starts: the first `{` in the 64 bytes from
@@ -234,12 +242,12 @@ RTC_AVX2 const char* trades_avx2(const char* p, const char* readable_end,
     _mm_prefetch(p + 448, _MM_HINT_T0);
     const bool exchange = p[2] == 't';
     const char* next = next_open(p + kNextFrom[exchange], *bp);
-    PendingTrade& t = trades.emplace_back();
-    const char* e = exchange ? exchange_trade(p, t, k) : sorted_trade(p, t, k);
-    if (!e) {
-      trades.pop_back();
-      break;
-    }
+    Fields f;
+    const char* const e = exchange ? exchange_trade(p, f, k) : sorted_trade(p, f, k);
+    TimeNs ts;
+    if (!e || !trade_time(f.ms, ts)) break;
+    trades.emplace_back(Decimal::from_raw(f.price), Decimal::from_raw(f.qty), f.taker, true, ts,
+                        static_cast<std::int64_t>(f.id));
     done = e;
     if (e + 1 != next) [[unlikely]] {
       if (e[0] != ',' || e[1] != '{') break;

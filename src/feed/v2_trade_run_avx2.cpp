@@ -233,12 +233,12 @@ RTC_AVX2 [[gnu::always_inline]] inline const char* sorted_trade(const char* p, F
 }
 
 // Where the trade after the one at p likely starts: the first `{` in the 64 bytes from
-// w = p + kExchangeNext or p + kSortedNext, or those bytes' end where there is none. Found from p
-// alone, so the next trade's reading need not wait for this one's field-by-field walk to its end;
-// the walk only confirms it. The windows take all trades from 112 bytes in the exchange's shape (at
-// most 171; with an 11-digit id and a 13-digit time, 115 and the symbol and values) and from
-// 136 in the sorted one (at most 196; 133 with two such ids and the time); shorter ones,
-// and a `{` in a symbol, cost a mispredicted branch.
+// w = p + kExchangeNext (or kSortedNext), or those bytes' end where there is none. Found
+// from p alone, so the next trade's reading need not wait for this one's walk to its end;
+// the walk only confirms it. The windows take all trades from 112 bytes in the exchange's
+// shape (at most 171; with an 11-digit id and a 13-digit time, 115 and the symbol and
+// values) and from 136 in the sorted one (at most 196; 133 with two such ids and the
+// time); shorter ones, and a `{` in a symbol, cost a mispredicted branch.
 inline constexpr std::size_t kExchangeNext = 112, kSortedNext = 136;
 RTC_AVX2 [[gnu::always_inline]] inline const char* next_open(const char* w, const Bytes32& brace) {
   const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));

@@ -12,20 +12,26 @@
 
 namespace rtcrypto::feed_detail {
 
-// Fills t from a flat trade's fields; false when the time has no nanosecond value.
-[[gnu::always_inline]] inline bool fill_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
-                                              OrderSide taker, std::uint64_t ms, std::uint64_t id) {
+// A flat trade's time (the exchange's milliseconds) in nanoseconds; false when it has none.
+[[gnu::always_inline]] inline bool trade_time(std::uint64_t ms, TimeNs& ts) {
   // epoch_to_ns() inline for the exchange's milliseconds (a call per trade otherwise).
   constexpr std::uint64_t kMinMs = 100'000'000'000;  // below: seconds
   constexpr std::uint64_t kMaxMs = std::numeric_limits<TimeNs>::max() / kNsPerMs;
-  TimeNs ts;
   if (ms - kMinMs <= kMaxMs - kMinMs) [[likely]] {
     ts = static_cast<TimeNs>(ms) * kNsPerMs;
-  } else {
-    const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
-    if (!ns) return false;
-    ts = *ns;
+    return true;
   }
+  const auto ns = epoch_to_ns(static_cast<std::int64_t>(ms));
+  if (!ns) return false;
+  ts = *ns;
+  return true;
+}
+
+// Fills t from a flat trade's fields; false when the time has no nanosecond value.
+[[gnu::always_inline]] inline bool fill_trade(PendingTrade& t, Decimal::Rep price, Decimal::Rep qty,
+                                              OrderSide taker, std::uint64_t ms, std::uint64_t id) {
+  TimeNs ts;
+  if (!trade_time(ms, ts)) return false;
   t.price = Decimal::from_raw(price);
   t.quantity = Decimal::from_raw(qty);
   t.taker = taker;

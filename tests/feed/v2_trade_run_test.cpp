@@ -259,5 +259,78 @@ TEST(V2TradeRun, KernelReadsValuesAndStopsAtTheReadableEnd) {
   EXPECT_TRUE(trades.empty());
 }
 
+// The kernel guesses each next trade's start ahead (the first `{` in a window past the
+// trade's start). Trades too short or too long for the windows, and a `{` in a symbol inside
+// them, make it guess wrong: it still reads on, one run, every trade with its values.
+TEST(V2TradeRun, TradesTheNextStartWindowsMissAreReadInTheSameRun) {
+  if (!feed_detail::avx2_usable()) GTEST_SKIP() << "no AVX2 on this CPU";
+  const auto sorted = [](const std::string& sym, const std::string& tid, const std::string& qty) {
+    return R"({"event_id":1234567890123,"price":"58947.123456","quantity":")" + qty +
+           R"(","side":"buy","symbol":")" + sym + R"(","tid":)" + tid +
+           R"(,"timestamp":1617577029092,"type":"trade"})";
+  };
+  const auto exchange = [](const std::string& sym, const std::string& id, const std::string& price,
+                           const std::string& qty) {
+    return R"({"type":"trade","symbol":")" + sym + R"(","event_id":)" + id +
+           R"(,"timestamp":1617577029092,"price":")" + price + R"(","quantity":")" + qty +
+           R"(","side":"sell"})";
+  };
+  const std::vector<std::string> list = {
+      sorted("BTC{USD", "11", "0.00123456"),  // a `{` in its window
+      sorted("ETHUSD", "12", "1"),
+      sorted("{", "13", "1"),
+      exchange("X", "14", "1", "1"),  // 110 bytes: below its window
+      exchange("ETH{USD", "15", "58947.12", "0.1"),
+      exchange("BTCUSDTESTLONG1", "1234567890123456", "1234567.12345678", "0.00000000000001"),
+      R"({"event_id":123456789012345678,"price":"1234567.12345678","quantity":"0.00000000000001",)"
+      R"("side":"buy","symbol":"BTCUSDTESTLONG1","tid":1234567890123416,"timestamp":1617577029092,)"
+      R"("type":"trade"})",  // the longest sorted shape with a 13-digit time
+      R"({"event_id":1,"price":"1","quantity":"1","side":"buy","symbol":"X","tid":16,)"
+      R"("timestamp":1617577029092,"type":"trade"})",  // below its window
+      exchange("BTCUSD", "31931954246", "58947.12", "0.5"),
+      sorted("ETHUSD", "17", "1"),
+  };
+  const std::vector<std::int64_t> ids = {
+      11, 12, 13, 14, 15, 1234567890123456, 1234567890123416, 16, 31931954246, 17};
+  ASSERT_LT(list[3].size(), 111u);
+  ASSERT_EQ(list[5].size(), 168u);
+  ASSERT_EQ(list[6].size(), 192u);
+  ASSERT_LT(list[7].size(), 135u);
+  std::string text;
+  for (const std::string& t : list) text += (text.empty() ? "" : ",") + t;
+  const std::size_t end = text.size();
+  text += "]";
+  text.resize(text.size() + feed_detail::kTradeRunReadable, '\0');
+  std::vector<PendingTrade> trades;
+  const char* const p = text.data();
+  EXPECT_EQ(feed_detail::trade_run_avx2(p, p + text.size(), trades), p + end);
+  ASSERT_EQ(trades.size(), list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    EXPECT_EQ(trades[i].id, ids[i]) << i;
+    EXPECT_EQ(trades[i].ts, 1617577029092 * kNsPerMs) << i;
+  }
+  EXPECT_EQ(trades[5].quantity, *Decimal::parse("0.00000000000001"));
+  EXPECT_EQ(trades[8].quantity, *Decimal::parse("0.5"));
+
+  // Through the scanner, as the DOM path reads them.
+  const std::string frame = R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","1","1"]],)"
+                            R"("trades":[)" +
+                            text.substr(0, end) + "]}";
+  TradeRunScope scope(feed_detail::trade_run_avx2);
+  GeminiV2Parser fast, dom;
+  test::EventRecorder x, y;
+  fast.parse(frame, 5, x);
+  dom.parse(" " + frame, 5, y);
+  EXPECT_EQ(fast.stats().parse_errors, 0u);
+  ASSERT_EQ(x.trades.size(), list.size());
+  ASSERT_EQ(y.trades.size(), list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    EXPECT_EQ(x.trades[i].id, y.trades[i].id);
+    EXPECT_EQ(x.trades[i].price, y.trades[i].price);
+    EXPECT_EQ(x.trades[i].quantity, y.trades[i].quantity);
+    EXPECT_EQ(x.trades[i].taker, y.trades[i].taker);
+  }
+}
+
 }  // namespace
 }  // namespace rtcrypto

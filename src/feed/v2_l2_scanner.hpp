@@ -38,7 +38,7 @@ class LevelBuffer {
   LevelBuffer() = default;
   LevelBuffer(const LevelBuffer&) = delete;
   LevelBuffer& operator=(const LevelBuffer&) = delete;
-  ~LevelBuffer() { std::free(v_); }
+  ~LevelBuffer() { std::free(block_); }
 
   void clear() { n_ = 0; }
   void push(const ScannedLevel& l) { *reserve(1) = l, ++n_; }
@@ -54,19 +54,25 @@ class LevelBuffer {
 
  private:
   [[gnu::noinline]] void grow(std::size_t need) {
-    // Even: aligned_alloc takes whole 64-byte blocks.
-    const std::size_t cap = (std::max<std::size_t>({need, 2 * cap_, 64}) + 1) & ~std::size_t{1};
-    // On a 64-byte boundary (malloc gives 16): a level's 32-byte stores and the book's and
-    // the window sums' 32-byte loads of it then never split a cache line.
+    const std::size_t cap = std::max<std::size_t>({need, 2 * cap_, 64});
+    // The levels from a 64-byte boundary in a malloc'd block (malloc gives 16; aligned_alloc
+    // cost page faults as glibc trimmed around it): a level's 32-byte stores and the book's
+    // and window sums' 32-byte loads of it then never split a cache line.
+    // Empty (a frame's start): nothing to keep, so the old block goes first (and no copy).
+    if (n_ == 0) std::free(std::exchange(block_, nullptr));
+    void* const block = std::malloc(cap * sizeof(ScannedLevel) + 48);
+    if (!block) throw std::bad_alloc();
     // PackedLevel is an implicit-lifetime aggregate: raw storage holds it as it is.
-    auto* v = static_cast<ScannedLevel*>(std::aligned_alloc(64, cap * sizeof(ScannedLevel)));
-    if (!v) throw std::bad_alloc();
+    auto* v = reinterpret_cast<ScannedLevel*>((reinterpret_cast<std::uintptr_t>(block) + 63) &
+                                              ~std::uintptr_t{63});
     if (n_) std::memcpy(static_cast<void*>(v), v_, n_ * sizeof(ScannedLevel));
-    std::free(v_);
+    std::free(block_);
+    block_ = block;
     v_ = v;
     cap_ = cap;
   }
 
+  void* block_ = nullptr;  // v_ lies in it
   ScannedLevel* v_ = nullptr;
   std::size_t cap_ = 0;
   std::size_t n_ = 0;

@@ -199,7 +199,7 @@ inline void Engine::advance(SymbolState& s, TimeNs t) {
 }
 
 void Engine::close_window(SymbolState& s, TimeNs t) {
-  if (auto w = s.window.advance(t, s.book)) on_window(s, *w, std::max(t, now_));
+  if (s.window.close_due_into(t, s.book, closed_)) on_window(s, closed_, std::max(t, now_));
 }
 
 inline void Engine::note_window(const SymbolState& s) {
@@ -427,7 +427,7 @@ void Engine::decide_updated() {
 void Engine::flush(TimeNs ts) {
   if (ts > now_) now_ = ts;
   for (SymbolState* s : traded_) {
-    if (auto w = s->window.flush(s->book)) on_window(*s, *w, now_);
+    if (s->window.flush_into(s->book, closed_)) on_window(*s, closed_, now_);
   }
   for (RecordSink* sink : sinks_) sink->flush();
 }

@@ -225,6 +225,7 @@ class Engine final : public MarketEventSink {
   // Their doc types are set once, their symbol only when it is another symbol's turn (the
   // state they were last named for): no text compared per close.
   std::array<Record, 3> window_docs_;
+  WindowResult closed_;  // the window being closed, rewritten per close (nothing re-enters)
   Record ticker_doc_;
   Record decision_doc_;
   const SymbolState* window_docs_for_ = nullptr;  // window docs and ticker

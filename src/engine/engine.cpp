@@ -147,13 +147,9 @@ bool Engine::trades_symbol(std::string_view symbol) const {
 }
 
 Engine::SymbolState* Engine::state_for_slow(std::string_view symbol) {
-  StateSlot& slot = state_slots_[(reinterpret_cast<std::uintptr_t>(symbol.data()) >> 4) % 64];
-  if (slot.data == symbol.data() && slot.state && same_symbol(slot.state->symbol, symbol)) {
-    return last_ = slot.state;
-  }
-  SymbolState* s = lookup(symbol);  // states are never erased
-  slot = StateSlot{symbol.data(), s};
-  return s;
+  SymbolState*& slot = state_slots_[symbol_slot64(symbol)];
+  if (slot && same_symbol(slot->symbol, symbol)) return last_ = slot;
+  return slot = lookup(symbol);  // (states are never erased)
 }
 
 inline Engine::SymbolState* Engine::state_for(const LevelBatch& b) {

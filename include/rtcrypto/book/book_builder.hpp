@@ -75,13 +75,9 @@ class BookBuilder : public MarketEventSink {
  private:
   std::map<std::string, OrderBook, std::less<>> books_;
   OrderBook* last_ = nullptr;  // cache: consecutive changes are nearly always one symbol
-  // Frames alternate symbols: books by the address of the event's symbol text (checked by
-  // content; books are never erased).
-  struct BookSlot {
-    const char* data = nullptr;
-    OrderBook* book = nullptr;
-  };
-  std::array<BookSlot, 64> book_slots_{};
+  // Frames alternate symbols: books by a hash of the symbol's text (checked by content;
+  // books are never erased), whatever text the event's view points into.
+  std::array<OrderBook*, 64> book_slots_{};
   // The same by the batch's symbol id (ids are never reused; see LevelBatch): on_level_batch
   // looks in id_slots_ inline; a miss (or a batch without an id) goes by name.
   OrderBook& book_for_miss(const LevelBatch& b);

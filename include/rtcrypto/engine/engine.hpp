@@ -195,13 +195,9 @@ class Engine final : public MarketEventSink {
   const SymbolState* find_state(std::string_view symbol) const;  // null: never seen
   std::vector<SymbolState*> traded_;                             // in order of first appearance
   SymbolState* last_ = nullptr;
-  // Symbols alternate frame by frame; events name them with views into the parser's
-  // interned strings, so a cache keyed by that address (checked by content) finds them.
-  struct StateSlot {
-    const char* data = nullptr;
-    SymbolState* state = nullptr;
-  };
-  std::array<StateSlot, 64> state_slots_{};
+  // Symbols alternate frame by frame: states by a hash of the symbol's text (checked by
+  // content), whatever text the event's view points into.
+  std::array<SymbolState*, 64> state_slots_{};
   // A batch's state by its symbol id (ids are never reused; see LevelBatch).
   SymbolState* state_for(const LevelBatch& b);
   void on_level_batch_slow(const LevelBatch& b);          // a new id, a close due, no levels

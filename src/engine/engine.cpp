@@ -116,6 +116,10 @@ Engine::Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
   for (auto& s : config_.symbols) s = normalize_symbol(s);
   if (config_.window_length <= 0) config_.window_length = 60 * kNsPerSec;
   if (exchange_) exchange_->set_fill_listener([this](const Fill& f) { on_fill(f); });
+  // An empty slot holds an id of another slot (i + 1 is not i modulo 64): no batch finds
+  // it, not even one without an id (0), so the hit needs no test of the id itself.
+  for (std::size_t i = 0; i < id_slots_.size(); ++i)
+    id_slots_[i].id = static_cast<std::uint32_t>(i + 1);
   traded_.reserve(64);  // a recording's symbols, without regrowing as they appear
   states_.reserve(64);
   quote_marks_.reserve(8);
@@ -249,8 +253,7 @@ void Engine::on_levels(std::span<const LevelChange> cs) {
 void Engine::on_level_batch(const LevelBatch& b) {
   const IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
   SymbolState* s = slot.state;
-  if (slot.id != b.symbol_id || b.symbol_id == 0 || b.levels.empty() || s->window.due(b.ts))
-      [[unlikely]] {
+  if (slot.id != b.symbol_id || b.levels.empty() || s->window.due(b.ts)) [[unlikely]] {
     on_level_batch_slow(b);
     return;
   }

@@ -201,3 +201,33 @@ TEST(EngineBatches, HandMadeBatchesGiveWhatOnLevelGives) {
 
 }  // namespace
 }  // namespace rtcrypto
+
+namespace rtcrypto {
+namespace {
+
+// Batches without an id (0) and with ids of every slot residue, first thing on a fresh
+// engine (every id slot still empty): each goes by its symbol, none finds an empty slot.
+TEST(EngineBatches, BatchesIntoEmptyIdSlotsGoByName) {
+  for (std::uint32_t first : {0u, 1u, 63u, 64u, 65u, 127u}) {
+    EngineConfig cfg;
+    cfg.window_length = 5 * kNsPerSec;
+    Engine engine(cfg, nullptr, nullptr);
+    const auto one = Decimal::from_int(1);
+    const std::vector<PackedLevel> levels = {
+        PackedLevel::make(Side::Bid, Decimal::from_int(100), one),
+        PackedLevel::make(Side::Ask, Decimal::from_int(101), one)};
+    const TimeNs t = 1'617'645'245'000'000'000;
+    engine.on_level_batch(LevelBatch{"BTCUSD", first, t, false, ChangeReason::Update, levels});
+    engine.on_level_batch(LevelBatch{"BTCUSD", first, t + 1, false, ChangeReason::Update, levels});
+    engine.on_level_batch(LevelBatch{"ETHUSD", 0, t + 2, false, ChangeReason::Update, levels});
+    EXPECT_EQ(engine.stats().changes, 6u) << first;
+    ASSERT_NE(engine.book("BTCUSD"), nullptr);
+    ASSERT_NE(engine.book("ETHUSD"), nullptr);
+    EXPECT_EQ(engine.book("BTCUSD")->depth(Side::Bid), 1u);
+    EXPECT_EQ(engine.book("ETHUSD")->depth(Side::Ask), 1u);
+    EXPECT_EQ(engine.book("BTCUSD")->last_update(), t + 1);
+  }
+}
+
+}  // namespace
+}  // namespace rtcrypto

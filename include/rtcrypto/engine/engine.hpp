@@ -212,7 +212,7 @@ class Engine final : public MarketEventSink {
     std::uint32_t id = 0;
     SymbolState* state = nullptr;
   };
-  std::array<IdSlot, 64> id_slots_{};
+  std::array<IdSlot, 64> id_slots_{};  // empty: an id that maps to another slot (ctor)
   // No open window ends before this: on_time skips its sweep over the symbols until then.
   TimeNs next_close_ = std::numeric_limits<TimeNs>::max();
   std::vector<RecordSink*> sinks_;

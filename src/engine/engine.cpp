@@ -276,7 +276,7 @@ void Engine::on_level_batch(const LevelBatch& b) {
 }
 
 // After the close check: the window's sums (it ignores snapshot levels), then the book as a
-// tail call (the sums do not read the book).
+// tail call (the sums do not read the book). Both callers have returned on an empty batch.
 [[gnu::always_inline]] inline void Engine::apply_batch(SymbolState& s, const LevelBatch& b) {
   s.updated = true;
   s.suspect = false;

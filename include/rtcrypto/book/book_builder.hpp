@@ -4,6 +4,7 @@
 // crossed book (which means a missed update). Forwards every event to an optional next
 // sink after the book has been updated.
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -35,10 +36,11 @@ class BookBuilder : public MarketEventSink {
   void on_levels(std::span<const LevelChange> cs) override;
   // The same for a batch; without a next sink the book takes the batch whole.
   void on_level_batch(const LevelBatch& b) override;
-  // on_level_batch for a caller that holds the batch's book (from get()): no lookup.
-  // Inline: the caller's tail call goes straight to the book.
+  // on_level_batch for a caller that holds the batch's book (from get()) and a batch with
+  // levels (it has checked: no second test here): no lookup. Inline: the caller's tail
+  // call goes straight to the book.
   void on_level_batch_of(OrderBook& book, const LevelBatch& b) {
-    if (b.levels.empty()) return;
+    assert(!b.levels.empty());
     if (next_) [[unlikely]]
       return MarketEventSink::on_level_batch(b);
     apply_batch(*(last_ = &book), b);

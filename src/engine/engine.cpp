@@ -371,8 +371,12 @@ void Engine::on_trades(std::span<const TradeEvent> ts) {
 [[gnu::always_inline]] inline void Engine::add_trade(SymbolState& s, const TradeEvent& t) {
   // Converted once for the window and the signal (inline: Decimal::to_double's doubles).
   const double price = decimal_to_double(t.price), quantity = decimal_to_double(t.quantity);
+  // Only an opening can move the earliest window end (an open window's end is never before
+  // next_close_): note_window for that alone, not per trade.
+  const bool opens = !s.window.is_open();
   s.window.add(t, price, quantity);
-  note_window(s);
+  if (opens) [[unlikely]]
+    note_window(s);
   s.last_trade = t.price;
   if (signal_) signal_->on_trade(t.symbol, t.ts, price, quantity);
 }

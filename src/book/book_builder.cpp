@@ -18,17 +18,13 @@ const OrderBook* BookBuilder::find(std::string_view symbol) const {
 
 OrderBook& BookBuilder::get(std::string_view symbol) {
   if (last_ && same_symbol(last_->symbol(), symbol)) return *last_;
-  BookSlot& slot = book_slots_[(reinterpret_cast<std::uintptr_t>(symbol.data()) >> 4) % 64];
-  if (slot.data == symbol.data() && slot.book && same_symbol(slot.book->symbol(), symbol)) {
-    return *(last_ = slot.book);
-  }
+  OrderBook*& slot = book_slots_[symbol_slot64(symbol)];
+  if (slot && same_symbol(slot->symbol(), symbol)) return *(last_ = slot);
   auto it = books_.lower_bound(symbol);  // one search: the book, or where it goes
   if (it == books_.end() || it->first != symbol)
     it = books_.emplace_hint(it, std::piecewise_construct, std::forward_as_tuple(symbol),
                              std::forward_as_tuple(std::string(symbol)));
-  last_ = &it->second;
-  slot = BookSlot{symbol.data(), last_};
-  return it->second;
+  return *(last_ = slot = &it->second);
 }
 
 OrderBook& BookBuilder::book_for_miss(const LevelBatch& b) {

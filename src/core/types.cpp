@@ -11,6 +11,10 @@ std::string normalize_symbol(std::string_view s) {
   return out;
 }
 
+std::size_t symbol_slot_slow(std::string_view s) {
+  return symbol_hash(s) % 64;
+}
+
 CurrencyPair split_symbol(std::string_view symbol) {
   // Upper-cased inline: ASCII, as std::toupper in the C locale the program runs in (one
   // engine builds this per symbol; a call per character showed).

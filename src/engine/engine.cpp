@@ -116,6 +116,10 @@ Engine::Engine(EngineConfig config, SignalSource* signal, Exchange* exchange,
   for (auto& s : config_.symbols) s = normalize_symbol(s);
   if (config_.window_length <= 0) config_.window_length = 60 * kNsPerSec;
   if (exchange_) exchange_->set_fill_listener([this](const Fill& f) { on_fill(f); });
+  // An empty slot holds an id of another slot (i + 1 is not i modulo 64): no batch finds
+  // it, not even one without an id (0), so the hit needs no test of the id itself.
+  for (std::size_t i = 0; i < id_slots_.size(); ++i)
+    id_slots_[i].id = static_cast<std::uint32_t>(i + 1);
   traded_.reserve(64);  // a recording's symbols, without regrowing as they appear
   states_.reserve(64);
   quote_marks_.reserve(8);
@@ -147,13 +151,9 @@ bool Engine::trades_symbol(std::string_view symbol) const {
 }
 
 Engine::SymbolState* Engine::state_for_slow(std::string_view symbol) {
-  StateSlot& slot = state_slots_[(reinterpret_cast<std::uintptr_t>(symbol.data()) >> 4) % 64];
-  if (slot.data == symbol.data() && slot.state && same_symbol(slot.state->symbol, symbol)) {
-    return last_ = slot.state;
-  }
-  SymbolState* s = lookup(symbol);  // states are never erased
-  slot = StateSlot{symbol.data(), s};
-  return s;
+  SymbolState*& slot = state_slots_[symbol_slot64(symbol)];
+  if (slot && same_symbol(slot->symbol, symbol)) return last_ = slot;
+  return slot = lookup(symbol);  // (states are never erased)
 }
 
 inline Engine::SymbolState* Engine::state_for(const LevelBatch& b) {
@@ -199,7 +199,7 @@ inline void Engine::advance(SymbolState& s, TimeNs t) {
 }
 
 void Engine::close_window(SymbolState& s, TimeNs t) {
-  if (auto w = s.window.advance(t, s.book)) on_window(s, *w, std::max(t, now_));
+  if (s.window.close_due_into(t, s.book, closed_)) on_window(s, closed_, std::max(t, now_));
 }
 
 inline void Engine::note_window(const SymbolState& s) {
@@ -253,8 +253,7 @@ void Engine::on_levels(std::span<const LevelChange> cs) {
 void Engine::on_level_batch(const LevelBatch& b) {
   const IdSlot& slot = id_slots_[b.symbol_id % id_slots_.size()];
   SymbolState* s = slot.state;
-  if (slot.id != b.symbol_id || b.symbol_id == 0 || b.levels.empty() || s->window.due(b.ts))
-      [[unlikely]] {
+  if (slot.id != b.symbol_id || b.levels.empty() || s->window.due(b.ts)) [[unlikely]] {
     on_level_batch_slow(b);
     return;
   }
@@ -277,7 +276,7 @@ void Engine::on_level_batch(const LevelBatch& b) {
 }
 
 // After the close check: the window's sums (it ignores snapshot levels), then the book as a
-// tail call (the sums do not read the book).
+// tail call (the sums do not read the book). Both callers have returned on an empty batch.
 [[gnu::always_inline]] inline void Engine::apply_batch(SymbolState& s, const LevelBatch& b) {
   s.updated = true;
   s.suspect = false;
@@ -372,8 +371,12 @@ void Engine::on_trades(std::span<const TradeEvent> ts) {
 [[gnu::always_inline]] inline void Engine::add_trade(SymbolState& s, const TradeEvent& t) {
   // Converted once for the window and the signal (inline: Decimal::to_double's doubles).
   const double price = decimal_to_double(t.price), quantity = decimal_to_double(t.quantity);
+  // Only an opening can move the earliest window end (an open window's end is never before
+  // next_close_): note_window for that alone, not per trade.
+  const bool opens = !s.window.is_open();
   s.window.add(t, price, quantity);
-  note_window(s);
+  if (opens) [[unlikely]]
+    note_window(s);
   s.last_trade = t.price;
   if (signal_) signal_->on_trade(t.symbol, t.ts, price, quantity);
 }
@@ -427,7 +430,7 @@ void Engine::decide_updated() {
 void Engine::flush(TimeNs ts) {
   if (ts > now_) now_ = ts;
   for (SymbolState* s : traded_) {
-    if (auto w = s->window.flush(s->book)) on_window(*s, *w, now_);
+    if (s->window.flush_into(s->book, closed_)) on_window(*s, closed_, now_);
   }
   for (RecordSink* sink : sinks_) sink->flush();
 }

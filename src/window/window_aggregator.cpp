@@ -59,13 +59,27 @@ std::optional<WindowResult> WindowAggregator::close(const OrderBook* book) {
   return result(book);
 }
 
+bool WindowAggregator::close_into(const OrderBook* book, WindowResult& out) {
+  open_ = false;
+  if (sums_.asks + sums_.bids == 0) return false;
+  ++emitted_;
+  result_into(book, out);
+  return true;
+}
+
 WindowResult WindowAggregator::result(const OrderBook* book) const {
   WindowResult w;
-  w.symbol = symbol_;
+  result_into(book, w);
+  return w;
+}
+
+void WindowAggregator::result_into(const OrderBook* book, WindowResult& w) const {
+  rewrite_text(w.symbol, symbol_);
   w.start = start_;
   w.end = end_;
   w.ask_sum = sums_.ask;
   w.bid_sum = sums_.bid;
+  w.ratio.reset();  // (every field written: `w` may hold another window's)
   if (sums_.ask != 0 && sums_.bid != 0) {
     w.ratio =
         config_.ratio_mode == RatioMode::AskOverBid ? sums_.ask / sums_.bid : sums_.bid / sums_.ask;
@@ -75,8 +89,12 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
   w.trades = trades_;
   w.trade_volume = trade_volume_;
   w.trade_notional = trade_notional_;
+  w.vwap.reset();
   if (trade_volume_ > 0) w.vwap = trade_notional_ / trade_volume_;
   w.last_trade_price = last_trade_price_;
+  w.best_bid.reset(), w.best_ask.reset(), w.mid.reset(), w.spread.reset();
+  w.depth_bid = w.depth_ask = 0;
+  w.book_whole = w.book_crossed = false;
   if (book) {
     // The best levels read once, inline: OrderBook::best, mid and spread's figures.
     const bool bid = book->depth(Side::Bid) != 0, ask = book->depth(Side::Ask) != 0;
@@ -94,7 +112,6 @@ WindowResult WindowAggregator::result(const OrderBook* book) const {
     w.book_whole = book->whole();
     w.book_crossed = book->crossed();
   }
-  return w;
 }
 
 void fill_window_records(const WindowResult& w, std::array<Record, 3>& out) {

@@ -201,3 +201,70 @@ TEST(EngineBatches, HandMadeBatchesGiveWhatOnLevelGives) {
 
 }  // namespace
 }  // namespace rtcrypto
+
+namespace rtcrypto {
+namespace {
+
+// A window opened by a trade (a level batch follows into it) closes on on_time alone: the
+// trade's opening set the earliest window end; later trades into it change nothing there.
+TEST(EngineBatches, WindowOpenedByATradeClosesOnTime) {
+  EngineConfig cfg;
+  cfg.window_length = 5 * kNsPerSec;
+  Engine engine(cfg, nullptr, nullptr);
+  Lines sink;
+  engine.add_sink(&sink);
+  const auto one = Decimal::from_int(1);
+  const std::vector<PackedLevel> levels = {
+      PackedLevel::make(Side::Bid, Decimal::from_int(100), one),
+      PackedLevel::make(Side::Ask, Decimal::from_int(101), one)};
+  const TimeNs t0 = 1'617'645'245'000'000'000;  // a multiple of 5 s
+  const std::uint32_t id = new_symbol_id();
+  engine.on_snapshot_begin("BTCUSD", t0);
+  engine.on_level_batch(LevelBatch{"BTCUSD", id, t0, true, ChangeReason::Snapshot, levels});
+  engine.on_snapshot_end("BTCUSD", t0);
+  for (int w = 0; w < 3; ++w) {  // three windows, each opened by a trade
+    const TimeNs t = t0 + w * 5 * kNsPerSec + kNsPerMs;
+    for (int k = 0; k < 3; ++k) {
+      TradeEvent tr;
+      tr.symbol = "BTCUSD";
+      tr.price = Decimal::from_int(100);
+      tr.quantity = one;
+      tr.ts = t + k;
+      engine.on_trade(tr);
+    }
+    engine.on_level_batch(LevelBatch{"BTCUSD", id, t + 5, false, ChangeReason::Update, levels});
+    const std::size_t before = sink.lines.size();
+    engine.on_time(t + 4 * kNsPerSec);  // before its end: nothing closes
+    EXPECT_EQ(sink.lines.size(), before) << w;
+    engine.on_time(t0 + (w + 1) * 5 * kNsPerSec);   // its end: the window's records
+    EXPECT_EQ(sink.lines.size(), before + 5) << w;  // ask, bid, price_volume, ticker, decision
+    EXPECT_EQ(engine.stats().windows, static_cast<std::uint64_t>(w + 1));
+  }
+}
+
+// Batches without an id (0) and with ids of every slot residue, first thing on a fresh
+// engine (every id slot still empty): each goes by its symbol, none finds an empty slot.
+TEST(EngineBatches, BatchesIntoEmptyIdSlotsGoByName) {
+  for (std::uint32_t first : {0u, 1u, 63u, 64u, 65u, 127u}) {
+    EngineConfig cfg;
+    cfg.window_length = 5 * kNsPerSec;
+    Engine engine(cfg, nullptr, nullptr);
+    const auto one = Decimal::from_int(1);
+    const std::vector<PackedLevel> levels = {
+        PackedLevel::make(Side::Bid, Decimal::from_int(100), one),
+        PackedLevel::make(Side::Ask, Decimal::from_int(101), one)};
+    const TimeNs t = 1'617'645'245'000'000'000;
+    engine.on_level_batch(LevelBatch{"BTCUSD", first, t, false, ChangeReason::Update, levels});
+    engine.on_level_batch(LevelBatch{"BTCUSD", first, t + 1, false, ChangeReason::Update, levels});
+    engine.on_level_batch(LevelBatch{"ETHUSD", 0, t + 2, false, ChangeReason::Update, levels});
+    EXPECT_EQ(engine.stats().changes, 6u) << first;
+    ASSERT_NE(engine.book("BTCUSD"), nullptr);
+    ASSERT_NE(engine.book("ETHUSD"), nullptr);
+    EXPECT_EQ(engine.book("BTCUSD")->depth(Side::Bid), 1u);
+    EXPECT_EQ(engine.book("ETHUSD")->depth(Side::Ask), 1u);
+    EXPECT_EQ(engine.book("BTCUSD")->last_update(), t + 1);
+  }
+}
+
+}  // namespace
+}  // namespace rtcrypto

@@ -243,6 +243,17 @@ TEST(BookStrategy, ConfigurableBandAndClosedSymbol) {
   EXPECT_EQ(s.decide({w, sig, {}, "1000"_d, std::nullopt, book, rules}).action, Action::Buy);
   rules.status = "closed";
   EXPECT_EQ(s.decide({w, sig, {}, "1000"_d, std::nullopt, book, rules}).reason, "symbol_not_open");
+  // Only "open" (or no status) is open: texts near it are not.
+  for (const char* near : {"ope", "opens", "OPEN", "opeN", "xpen"}) {
+    rules.status = near;
+    EXPECT_EQ(s.decide({w, sig, {}, "1000"_d, std::nullopt, book, rules}).reason, "symbol_not_open")
+        << near;
+  }
+  for (const char* open : {"open", ""}) {
+    rules.status = open;
+    EXPECT_EQ(s.decide({w, sig, {}, "1000"_d, std::nullopt, book, rules}).action, Action::Buy)
+        << open;
+  }
 }
 
 // The band's words are written once, at construction, as `ostream << double` writes them.

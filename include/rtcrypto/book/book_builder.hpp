@@ -4,6 +4,7 @@
 // crossed book (which means a missed update). Forwards every event to an optional next
 // sink after the book has been updated.
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -35,10 +36,11 @@ class BookBuilder : public MarketEventSink {
   void on_levels(std::span<const LevelChange> cs) override;
   // The same for a batch; without a next sink the book takes the batch whole.
   void on_level_batch(const LevelBatch& b) override;
-  // on_level_batch for a caller that holds the batch's book (from get()): no lookup.
-  // Inline: the caller's tail call goes straight to the book.
+  // on_level_batch for a caller that holds the batch's book (from get()) and a batch with
+  // levels (it has checked: no second test here): no lookup. Inline: the caller's tail
+  // call goes straight to the book.
   void on_level_batch_of(OrderBook& book, const LevelBatch& b) {
-    if (b.levels.empty()) return;
+    assert(!b.levels.empty());
     if (next_) [[unlikely]]
       return MarketEventSink::on_level_batch(b);
     apply_batch(*(last_ = &book), b);
@@ -75,13 +77,9 @@ class BookBuilder : public MarketEventSink {
  private:
   std::map<std::string, OrderBook, std::less<>> books_;
   OrderBook* last_ = nullptr;  // cache: consecutive changes are nearly always one symbol
-  // Frames alternate symbols: books by the address of the event's symbol text (checked by
-  // content; books are never erased).
-  struct BookSlot {
-    const char* data = nullptr;
-    OrderBook* book = nullptr;
-  };
-  std::array<BookSlot, 64> book_slots_{};
+  // Frames alternate symbols: books by a hash of the symbol's text (checked by content;
+  // books are never erased), whatever text the event's view points into.
+  std::array<OrderBook*, 64> book_slots_{};
   // The same by the batch's symbol id (ids are never reused; see LevelBatch): on_level_batch
   // looks in id_slots_ inline; a miss (or a batch without an id) goes by name.
   OrderBook& book_for_miss(const LevelBatch& b);

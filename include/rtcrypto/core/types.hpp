@@ -12,9 +12,15 @@ enum class Side : std::uint8_t { Bid = 0, Ask = 1 };
 // Direction of an order or of a trade's taker.
 enum class OrderSide : std::uint8_t { Buy = 0, Sell = 1 };
 
-constexpr std::string_view to_string(Side s) { return s == Side::Bid ? "bid" : "ask"; }
-constexpr std::string_view to_string(OrderSide s) { return s == OrderSide::Buy ? "buy" : "sell"; }
-constexpr Side book_side_of(OrderSide s) { return s == OrderSide::Buy ? Side::Bid : Side::Ask; }
+constexpr std::string_view to_string(Side s) {
+  return s == Side::Bid ? "bid" : "ask";
+}
+constexpr std::string_view to_string(OrderSide s) {
+  return s == OrderSide::Buy ? "buy" : "sell";
+}
+constexpr Side book_side_of(OrderSide s) {
+  return s == OrderSide::Buy ? Side::Bid : Side::Ask;
+}
 
 // Symbols are upper-case strings ("BTCUSD"); Gemini accepts any case.
 std::string normalize_symbol(std::string_view s);
@@ -51,6 +57,28 @@ inline bool same_symbol(std::string_view a, std::string_view b) {
     return ((x0 ^ y0) | (x1 ^ y1)) == 0;
   }
   return a == b;
+}
+
+// The slot of a 64-entry cache of symbols, by content (events name a symbol with views
+// of many texts: the parser's names, a frame's own text): symbols of 4 to 16 bytes with
+// same_symbol's two word loads, mixed by multiplication, the rest by symbol_hash.
+std::size_t symbol_slot_slow(std::string_view s);
+inline std::size_t symbol_slot64(std::string_view s) {
+  const std::size_t n = s.size();
+  std::uint64_t a, b;
+  if (n >= 8 && n <= 16) {
+    std::memcpy(&a, s.data(), 8);
+    std::memcpy(&b, s.data() + n - 8, 8);
+  } else if (n >= 4 && n < 8) {
+    std::uint32_t a4, b4;
+    std::memcpy(&a4, s.data(), 4);
+    std::memcpy(&b4, s.data() + n - 4, 4);
+    a = a4, b = b4;
+  } else {
+    return symbol_slot_slow(s);
+  }
+  return static_cast<std::size_t>(((a ^ (b * 0xff51afd7ed558ccdULL) ^ n) * 0x9E3779B97F4A7C15ULL) >>
+                                  58);
 }
 
 // A cheap hash of a symbol for small lookup caches in front of the symbol maps.

@@ -195,13 +195,9 @@ class Engine final : public MarketEventSink {
   const SymbolState* find_state(std::string_view symbol) const;  // null: never seen
   std::vector<SymbolState*> traded_;                             // in order of first appearance
   SymbolState* last_ = nullptr;
-  // Symbols alternate frame by frame; events name them with views into the parser's
-  // interned strings, so a cache keyed by that address (checked by content) finds them.
-  struct StateSlot {
-    const char* data = nullptr;
-    SymbolState* state = nullptr;
-  };
-  std::array<StateSlot, 64> state_slots_{};
+  // Symbols alternate frame by frame: states by a hash of the symbol's text (checked by
+  // content), whatever text the event's view points into.
+  std::array<SymbolState*, 64> state_slots_{};
   // A batch's state by its symbol id (ids are never reused; see LevelBatch).
   SymbolState* state_for(const LevelBatch& b);
   void on_level_batch_slow(const LevelBatch& b);          // a new id, a close due, no levels
@@ -216,7 +212,7 @@ class Engine final : public MarketEventSink {
     std::uint32_t id = 0;
     SymbolState* state = nullptr;
   };
-  std::array<IdSlot, 64> id_slots_{};
+  std::array<IdSlot, 64> id_slots_{};  // empty: an id that maps to another slot (ctor)
   // No open window ends before this: on_time skips its sweep over the symbols until then.
   TimeNs next_close_ = std::numeric_limits<TimeNs>::max();
   std::vector<RecordSink*> sinks_;
@@ -225,6 +221,7 @@ class Engine final : public MarketEventSink {
   // Their doc types are set once, their symbol only when it is another symbol's turn (the
   // state they were last named for): no text compared per close.
   std::array<Record, 3> window_docs_;
+  WindowResult closed_;  // the window being closed, rewritten per close (nothing re-enters)
   Record ticker_doc_;
   Record decision_doc_;
   const SymbolState* window_docs_for_ = nullptr;  // window docs and ticker

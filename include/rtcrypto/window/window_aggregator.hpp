@@ -135,6 +135,17 @@ class WindowAggregator {
 
   // Closes the open window regardless of time (end of a replay); nullopt when it had no change.
   std::optional<WindowResult> flush(const OrderBook* book);
+  // advance (on a due window: due(t)) and flush, the closed window written over `out`
+  // (every field; its symbol's buffer kept) instead of returned: false, `out` untouched,
+  // when nothing closed or the window had no change. A closer that keeps one WindowResult
+  // builds, moves and frees none per close.
+  bool close_due_into(TimeNs t, const OrderBook* book, WindowResult& out) {
+    if (!open_ || t < end_) return false;
+    return close_into(book, out);
+  }
+  bool flush_into(const OrderBook* book, WindowResult& out) {
+    return open_ && close_into(book, out);
+  }
   // The open window as it stands (book metrics from `book` now), without closing it; nullopt
   // when no window is open or it has no change yet. For decisions taken between closes.
   std::optional<WindowResult> peek(const OrderBook* book) const;
@@ -155,7 +166,9 @@ class WindowAggregator {
   }
   void start_window(TimeNs t);
   std::optional<WindowResult> close(const OrderBook* book);
-  WindowResult result(const OrderBook* book) const;  // the open window's figures
+  bool close_into(const OrderBook* book, WindowResult& out);
+  WindowResult result(const OrderBook* book) const;                  // the open window's figures
+  void result_into(const OrderBook* book, WindowResult& out) const;  // the same, over `out`
 
   std::string symbol_;
   WindowConfig config_;

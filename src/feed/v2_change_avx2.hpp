@@ -3,7 +3,9 @@
 // falls back to it for the changes its own layout does not take). Only functions marked
 // RTC_AVX2 use AVX2; callers compile them inline into functions with the same or more
 // target features.
+#include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -109,6 +111,44 @@ alignas(32) inline constexpr Consts kConsts = [] {
   }
   return c;
 }();
+
+// Where a DeltaRunFn (v2_change_run.hpp) reads: a delta frame's changes in place
+// [p, limit), then in its tail copy up to tail_limit. Shared by the AVX2 and AVX-512 loops.
+struct DeltaSpan {
+  const char* p;
+  const char* limit;
+  const char* tail_limit;
+  std::uintptr_t shift;  // a position in place to the copy's (one value, not two)
+
+  // Changes that all start past the part in place (the short half of the frames, at random)
+  // are read in the copy from the start: chosen by masks, not by a branch on the length.
+  [[gnu::always_inline]] DeltaSpan(const char* from, const char* to, const char* tail_begin,
+                                   const char* tail, const char* tail_end)
+      : p(from), limit(to), tail_limit(tail_end) {
+    shift = reinterpret_cast<std::uintptr_t>(tail) - reinterpret_cast<std::uintptr_t>(tail_begin);
+    const std::uintptr_t late = 0 - static_cast<std::uintptr_t>(p >= limit);
+    p = reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(p) + (shift & late));
+    limit = reinterpret_cast<const char*>(
+        reinterpret_cast<std::uintptr_t>(limit) ^
+        ((reinterpret_cast<std::uintptr_t>(limit) ^ reinterpret_cast<std::uintptr_t>(tail_limit)) &
+         late));
+  }
+  // Room for every change that can start before limit, then in the copy before tail_limit:
+  // each takes 15 bytes and a comma, so they start 16 or more bytes apart (a shift, where
+  // / 15 took a multiply), and one more for each part. (Measured before the masks above.)
+  [[gnu::always_inline]] static std::size_t room(const char* from, const char* to, const char* tail,
+                                                 const char* tail_end) {
+    const std::ptrdiff_t span = std::max<std::ptrdiff_t>(to - from, 0) + (tail_end - tail);
+    return static_cast<std::size_t>(span) / 16 + 2;
+  }
+  // At p >= limit: on in the copy, once (tail_limit == limit: no copy). False: no more.
+  [[gnu::always_inline]] bool cross() {
+    if (limit == tail_limit) return false;
+    p = reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(p) + shift);
+    limit = tail_limit;
+    return p < limit;
+  }
+};
 
 // Which of kBuyOpen (0) and kSellOpen (1) a change's first 8 bytes must be: the low bit of
 // its third byte ('b' or 's'). One compare with the one it names then checks them, with no

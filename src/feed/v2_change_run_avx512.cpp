@@ -167,7 +167,7 @@ RTC_AVX2 [[gnu::noinline]] const char* avx2_change(const char* p, ScannedLevel& 
 // prologue made short calls ~3% slower.) A DeltaRunFn: a delta frame's changes in place,
 // then in its tail copy, in one call (each part a call of its own cost the entry and exit
 // twice in half the frames).
-RTC_AVX512 [[gnu::noinline]] const char* delta_run(const char* p, const char* limit,
+RTC_AVX512 [[gnu::noinline]] const char* delta_run(const char* p_in, const char* limit_in,
                                                    const char* tail_begin, const char* tail,
                                                    const char* tail_limit, LevelBuffer& levels) {
   const Consts* kp = &kConsts;
@@ -175,31 +175,14 @@ RTC_AVX512 [[gnu::noinline]] const char* delta_run(const char* p, const char* li
   asm("" : "+r"(kp), "+r"(k5p));
   const Consts& k = *kp;
   const Consts512& k5 = *k5p;
-  // Room for every change that can start before limit, then in the copy before tail_limit:
-  // each takes 15 bytes and a comma, so they start 16 or more bytes apart (a shift, where
-  // / 15 took a multiply), and one more for each part.
-  const std::ptrdiff_t span = std::max<std::ptrdiff_t>(limit - p, 0) + (tail_limit - tail);
-  ScannedLevel* const first = levels.reserve(static_cast<std::size_t>(span) / 16 + 2);
-  // A position in place to the copy's (one value kept through the loop, not two).
-  const std::uintptr_t shift =
-      reinterpret_cast<std::uintptr_t>(tail) - reinterpret_cast<std::uintptr_t>(tail_begin);
-  // Changes that all start past the part in place (the short half of the frames, at random)
-  // are read in the copy from the start: chosen by masks, not by a branch on the length.
-  const std::uintptr_t late = 0 - static_cast<std::uintptr_t>(p >= limit);
-  p = reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(p) + (shift & late));
-  limit = reinterpret_cast<const char*>(
-      reinterpret_cast<std::uintptr_t>(limit) ^
-      ((reinterpret_cast<std::uintptr_t>(limit) ^ reinterpret_cast<std::uintptr_t>(tail_limit)) &
-       late));
+  ScannedLevel* const first = levels.reserve(DeltaSpan::room(p_in, limit_in, tail, tail_limit));
+  DeltaSpan d(p_in, limit_in, tail_begin, tail, tail_limit);
+  const char*& p = d.p;
   ScannedLevel* out = first;
   const char* done = nullptr;
   for (;;) {
-    // Past the part in place: on in the copy, once (tail_limit == limit: no copy).
-    if (p >= limit) [[unlikely]] {
-      if (limit == tail_limit) break;
-      p = reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(p) + shift);
-      limit = tail_limit;
-      if (p >= limit) break;
+    if (p >= d.limit) [[unlikely]] {
+      if (!d.cross()) break;  // past the part in place: on in the copy, once
     }
     // The next change's `[`, found apart from this change's reading so the next iteration's
     // loads need not wait for it: a change takes 15 to 46 bytes, and has no `[` after its

@@ -3,6 +3,7 @@
 // and temporary directories.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +30,25 @@ inline std::vector<std::string> read_lines(const std::filesystem::path& path) {
   std::ifstream in(path);
   for (std::string line; std::getline(in, line);) out.push_back(line);
   return out;
+}
+
+// Bytes a mutation writes into a recorded frame: JSON's structure, digits, letters of its keys
+// and sides, and two bytes that are never valid.
+inline const std::string kMutationBytes = "{}[],:\"\\ 0123456789.-eEabuysl\x01\xff";
+
+// The frames, then `count` copies of random ones (empty ones skipped) with one byte replaced
+// from kMutationBytes.
+inline std::vector<std::string> with_byte_mutations(std::vector<std::string> frames, int count,
+                                                    std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const std::size_t recorded = frames.size();
+  for (int i = 0; i < count && recorded > 0; ++i) {
+    std::string f = frames[rng() % recorded];
+    if (f.empty()) continue;
+    f[rng() % f.size()] = kMutationBytes[rng() % kMutationBytes.size()];
+    frames.push_back(f);
+  }
+  return frames;
 }
 
 // A fresh directory under the system temp dir, removed with the object.

@@ -196,17 +196,9 @@ TEST(V2DeltaRun, NoReadPastTheEndOfAFrame) {
 
 TEST(V2DeltaRun, SharedAndMutatedFramesReadAsTheParts) {
   RTC_SHARED_FILE_OR_SKIP(path, "gemini/v2-marketdata-frames.ndjson");
-  std::vector<std::string> frames = test::read_lines(path);
-  ASSERT_EQ(frames.size(), 4038u);
-  std::mt19937_64 rng(23);
-  const std::string bytes = "{}[],:\"\\ 0123456789.-eEabuysl\x01\xff";
-  const std::size_t shared = frames.size();
-  for (int i = 0; i < 5000; ++i) {
-    std::string f = frames[rng() % shared];
-    if (f.empty()) continue;
-    f[rng() % f.size()] = bytes[rng() % bytes.size()];
-    frames.push_back(f);
-  }
+  const std::vector<std::string> recorded = test::read_lines(path);
+  ASSERT_EQ(recorded.size(), 4038u);
+  const std::vector<std::string> frames = test::with_byte_mutations(recorded, 5000, 23);
   for (const Pair& k : pairs()) {
     std::size_t taken = 0;
     for (const std::string& f : frames) taken += expect_same(f, k);

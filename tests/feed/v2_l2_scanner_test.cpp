@@ -341,7 +341,7 @@ TEST(V2L2Scanner, MutatedSnapshotTradesMatchTheDomPath) {
   }
   ASSERT_GT(snapshots.size(), 20u);
   std::mt19937_64 rng(11);
-  const std::string bytes = "{}[],:\"\\ 0123456789.-eEabuysl\x01\xff";
+  const std::string& bytes = test::kMutationBytes;
   std::vector<std::string> frames;
   int mutated = 0;
   for (int n = 0; n < 4000; ++n) {
@@ -557,7 +557,7 @@ TEST(V2L2Scanner, MalformedVariantsOfSharedFramesMatchTheDomPath) {
   const std::vector<std::string> frames = test::read_lines(path);
   ASSERT_FALSE(frames.empty());
   std::mt19937_64 rng(42);
-  const std::string bytes = "{}[],:\"\\ 0123456789.-eEabuysl\x01\xff";
+  const std::string& bytes = test::kMutationBytes;
   // Small frames (deltas) mutated many ways; each variant after a clean snapshot+delta run.
   std::vector<std::string> small;
   for (const std::string& f : frames) {

@@ -71,7 +71,7 @@ std::vector<std::string> snapshots_and_mutations() {
   }
   const std::size_t recorded = frames.size();
   std::mt19937_64 rng(17);
-  const std::string bytes = "{}[],:\"\\ 0123456789.-eEabuysl\x01\xff";
+  const std::string& bytes = test::kMutationBytes;
   for (int n = 0; n < 6000 && recorded > 0; ++n) {
     std::string f = frames[rng() % recorded];
     const std::size_t begin = f.find("\"trades\":[{") + 10;

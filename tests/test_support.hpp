@@ -2,9 +2,12 @@
 // Helpers shared by the test suites: where ../shared/data is, reading its files by line,
 // and temporary directories.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -50,6 +53,41 @@ inline std::vector<std::string> with_byte_mutations(std::vector<std::string> fra
   }
   return frames;
 }
+
+// `pages` writable pages followed by an unreadable one: bytes placed at the end are the last
+// readable ones, so a read past them faults (kernels that read ahead must stop at an end).
+class GuardedPages {
+ public:
+  explicit GuardedPages(std::size_t pages = 1) {
+    const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    size_ = pages * page;
+    void* m =
+        mmap(nullptr, size_ + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return;
+    base_ = static_cast<char*>(m);
+    if (mprotect(base_ + size_, page, PROT_NONE) != 0) {
+      munmap(base_, size_ + page);
+      base_ = nullptr;
+    }
+  }
+  GuardedPages(const GuardedPages&) = delete;
+  GuardedPages& operator=(const GuardedPages&) = delete;
+  ~GuardedPages() {
+    if (base_) munmap(base_, size_ + static_cast<std::size_t>(sysconf(_SC_PAGESIZE)));
+  }
+  bool ok() const { return base_ != nullptr; }
+  std::size_t size() const { return size_; }
+  // Copies n <= size() bytes to end at the guard page; returns where they start.
+  char* place(const void* data, std::size_t n) {
+    char* const at = base_ + size_ - n;
+    if (n) std::memcpy(at, data, n);
+    return at;
+  }
+
+ private:
+  std::size_t size_ = 0;
+  char* base_ = nullptr;
+};
 
 // A fresh directory under the system temp dir, removed with the object.
 class TempDir {

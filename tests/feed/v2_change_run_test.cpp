@@ -4,8 +4,6 @@
 // frames of every size (padded copies and in-place with a tail copy), frames ending at a
 // guard page, and the shared frames, on which all kernels must agree.
 #include <gtest/gtest.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <fstream>
@@ -250,13 +248,8 @@ TEST(V2ChangeRun, EveryLengthAroundTheLayoutReadsAsDecimalParseDoes) {
 
 // A frame read in place ends right before an unreadable page: nothing reads past it.
 TEST(V2ChangeRun, NoReadPastTheEndOfAFrame) {
-  const long page = sysconf(_SC_PAGESIZE);
-  const std::size_t size = 16 * static_cast<std::size_t>(page);
-  void* mem =
-      mmap(nullptr, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  ASSERT_NE(mem, MAP_FAILED);
-  char* const base = static_cast<char*>(mem);
-  ASSERT_EQ(mprotect(base + size, page, PROT_NONE), 0);
+  test::GuardedPages guarded(16);
+  ASSERT_TRUE(guarded.ok());
   std::mt19937_64 rng(11);
   for (const Kernel& k : kernels()) {
     for (int round = 0; round < 600; ++round) {
@@ -276,9 +269,8 @@ TEST(V2ChangeRun, NoReadPastTheEndOfAFrame) {
       }
       std::string f = frame_of(changes, round % 2 == 1);
       if (round % 3 == 0) f.resize(f.size() - 1 - rng() % 40);  // truncated
-      ASSERT_LE(f.size(), size);
-      char* at = base + size - f.size();
-      std::memcpy(at, f.data(), f.size());
+      ASSERT_LE(f.size(), guarded.size());
+      char* const at = guarded.place(f.data(), f.size());
       L2Scan scan;
       LevelBuffer levels;
       std::vector<PendingTrade> trades;
@@ -291,7 +283,6 @@ TEST(V2ChangeRun, NoReadPastTheEndOfAFrame) {
       }
     }
   }
-  munmap(mem, size + page);
 }
 
 // The changes `[...],[...]` of text (a kernel's taken span) as Decimal::parse reads them;

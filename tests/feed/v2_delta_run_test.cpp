@@ -3,8 +3,6 @@
 // part (ChangeRunFn): same answer, symbol and levels, and the levels are Decimal::parse's.
 // Frames of every length, so that their changes straddle the copy at every point.
 #include <gtest/gtest.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstring>
 
@@ -158,13 +156,8 @@ TEST(V2DeltaRun, RandomFramesOfEveryLengthReadAsThePartsAndDecimalParse) {
 // A frame read in place ends right before an unreadable page: the one-call loops read
 // nothing past it (the part in place stops 63 bytes before the end; the rest is the copy).
 TEST(V2DeltaRun, NoReadPastTheEndOfAFrame) {
-  const long page = sysconf(_SC_PAGESIZE);
-  const std::size_t size = 4 * static_cast<std::size_t>(page);
-  void* mem =
-      mmap(nullptr, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  ASSERT_NE(mem, MAP_FAILED);
-  char* const base = static_cast<char*>(mem);
-  ASSERT_EQ(mprotect(base + size, page, PROT_NONE), 0);
+  test::GuardedPages guarded(4);
+  ASSERT_TRUE(guarded.ok());
   std::mt19937_64 rng(29);
   std::size_t taken = 0;
   for (int round = 0; round < 4000; ++round) {
@@ -172,8 +165,7 @@ TEST(V2DeltaRun, NoReadPastTheEndOfAFrame) {
     for (Change& c : changes) c = {rng() % 2 == 0, decimal(rng), decimal(rng)};
     std::string f = frame_of("BTCUSD", changes, round % 2 == 0);
     if (round % 3 == 0) f.resize(f.size() - 1 - rng() % 30);  // cut short: not taken
-    char* const at = base + size - f.size();
-    std::memcpy(at, f.data(), f.size());
+    char* const at = guarded.place(f.data(), f.size());
     const std::string_view frame(at, f.size());
     for (const Pair& k : pairs()) {
       DeltaTail tail;
@@ -191,7 +183,6 @@ TEST(V2DeltaRun, NoReadPastTheEndOfAFrame) {
     }
   }
   EXPECT_GT(taken, 2000u);
-  munmap(mem, size + page);
 }
 
 TEST(V2DeltaRun, SharedAndMutatedFramesReadAsTheParts) {

@@ -4,9 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -15,6 +12,7 @@
 #include <vector>
 
 #include "rtcrypto/window/window_aggregator.hpp"
+#include "test_support.hpp"
 
 namespace rtcrypto {
 namespace {
@@ -124,30 +122,14 @@ TEST(LevelValueSums, Avx2KernelMatchesScalarBitForBit) {
 // the last level faults.
 class GuardedLevels {
  public:
-  GuardedLevels() {
-    page_ = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-    void* m = mmap(nullptr, 2 * page_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return;
-    base_ = static_cast<char*>(m);
-    if (mprotect(base_ + page_, page_, PROT_NONE) != 0) {
-      munmap(base_, 2 * page_);
-      base_ = nullptr;
-    }
-  }
-  ~GuardedLevels() {
-    if (base_) munmap(base_, 2 * page_);
-  }
-  bool ok() const { return base_ != nullptr; }
+  bool ok() const { return pages_.ok(); }
   std::span<const PackedLevel> place(const std::vector<PackedLevel>& levels) {
-    const std::size_t bytes = levels.size() * sizeof(PackedLevel);
-    char* at = base_ + page_ - bytes;
-    if (bytes) std::memcpy(at, levels.data(), bytes);
+    const char* at = pages_.place(levels.data(), levels.size() * sizeof(PackedLevel));
     return {reinterpret_cast<const PackedLevel*>(at), levels.size()};
   }
 
  private:
-  std::size_t page_ = 0;
-  char* base_ = nullptr;
+  test::GuardedPages pages_;
 };
 
 // Batch sizes around the four-level steps and the masked last step (1-4 levels), the

@@ -15,6 +15,7 @@
 #include "../../src/feed/v2_change_run.hpp"
 #include "rtcrypto/core/decimal.hpp"
 #include "test_support.hpp"
+#include "v2_test_frames.hpp"
 
 namespace rtcrypto {
 namespace {
@@ -37,21 +38,10 @@ std::vector<Kernel> kernels() {
   return k;
 }
 
-struct Change {
-  bool sell;
-  std::string price, quantity;
-};
+using Change = test::V2Change;
 
 std::string frame_of(const std::vector<Change>& changes, bool sorted_keys = false) {
-  std::string body = "[";
-  for (std::size_t i = 0; i < changes.size(); ++i) {
-    if (i) body += ',';
-    body += std::string("[\"") + (changes[i].sell ? "sell" : "buy") + "\",\"" + changes[i].price +
-            "\",\"" + changes[i].quantity + "\"]";
-  }
-  body += "]";
-  return sorted_keys ? R"({"changes":)" + body + R"(,"symbol":"BTCUSD","type":"l2_updates"})"
-                     : R"({"type":"l2_updates","symbol":"BTCUSD","changes":)" + body + "}";
+  return test::l2_frame("BTCUSD", changes, sorted_keys);
 }
 
 // What the scanner must give: every change's decimals as Decimal::parse reads them (price

@@ -15,6 +15,7 @@
 #include "../../src/feed/v2_delta_scan.hpp"
 #include "rtcrypto/core/decimal.hpp"
 #include "test_support.hpp"
+#include "v2_test_frames.hpp"
 
 namespace rtcrypto {
 namespace {
@@ -92,23 +93,11 @@ std::string decimal(std::mt19937_64& rng) {
   return digits(rng, whole) + (rng() % 4 ? "." + digits(rng, 1 + static_cast<int>(rng() % 8)) : "");
 }
 
-struct Change {
-  bool sell;
-  std::string price, quantity;
-};
+using Change = test::V2Change;
 
 std::string frame_of(const std::string& symbol, const std::vector<Change>& changes,
                      bool type_first) {
-  std::string body = "[";
-  for (std::size_t i = 0; i < changes.size(); ++i) {
-    if (i) body += ',';
-    body += std::string("[\"") + (changes[i].sell ? "sell" : "buy") + "\",\"" + changes[i].price +
-            "\",\"" + changes[i].quantity + "\"]";
-  }
-  body += "]";
-  return type_first
-             ? R"({"type":"l2_updates","symbol":")" + symbol + R"(","changes":)" + body + "}"
-             : R"({"changes":)" + body + R"(,"symbol":")" + symbol + R"(","type":"l2_updates"})";
+  return test::l2_frame(symbol, changes, !type_first);
 }
 
 // Decimal::parse's reading of the changes, or nullopt where one is not a level.

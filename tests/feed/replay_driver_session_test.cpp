@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "event_recorder.hpp"
@@ -14,17 +15,22 @@ namespace {
 constexpr const char* kSnap =
     R"({"type":"l2_updates","symbol":"BTCUSD","changes":[["buy","100","1"],["sell","101","1"]],"trades":[],"auction_events":[]})";
 
+// A v2 frame of a session received at ts.
+ReplayFrame frame_at(TimeNs ts, std::string session, std::string text) {
+  ReplayFrame f;
+  f.recv_ts = ts;
+  f.session = std::move(session);
+  f.frame = std::move(text);
+  return f;
+}
+
 // The number of "new session" gaps the driver reports over frames with these sessions.
 std::size_t new_sessions(const std::vector<std::string>& sessions) {
   test::EventRecorder rec;
   ReplayDriver driver(rec);
   TimeNs t = 1'617'645'247 * kNsPerSec;
   for (const std::string& s : sessions) {
-    ReplayFrame f;
-    f.recv_ts = t += kNsPerSec;
-    f.session = s;
-    f.frame = kSnap;
-    driver.process(f);
+    driver.process(frame_at(t += kNsPerSec, s, kSnap));
   }
   EXPECT_EQ(driver.stats().sessions, rec.gaps.size() + 1);
   return rec.gaps.size();
@@ -62,11 +68,7 @@ TEST(ReplayDriverSessions, FramesOfOneSessionKeepEveryCount) {
   ReplayDriver driver(rec, opts);
   const TimeNs t0 = 1'617'645'247 * kNsPerSec;
   for (int i = 0; i < 5; ++i) {
-    ReplayFrame f;
-    f.recv_ts = t0 + i * kNsPerSec;
-    f.session = "s";
-    f.frame = kSnap;
-    driver.process(f);
+    driver.process(frame_at(t0 + i * kNsPerSec, "s", kSnap));
   }
   ReplayFrame v1;  // another feed in the same session, without a symbol: counted as bad
   v1.recv_ts = t0 + 9 * kNsPerSec;
@@ -101,11 +103,8 @@ TEST(ReplayDriverSessions, AlternatingFeedsEachReachTheirParser) {
       {FeedKind::V2, kSnap},    {FeedKind::V2, v2_delta}, {FeedKind::Ws, ws_snap},
       {FeedKind::V2, v2_delta}, {FeedKind::Ws, ws_delta}, {FeedKind::Ws, ws_delta}};
   for (const auto& [feed, text] : frames) {
-    ReplayFrame f;
-    f.recv_ts = t += kNsPerSec;
-    f.session = "s";
+    ReplayFrame f = frame_at(t += kNsPerSec, "s", text);
     f.feed = feed;
-    f.frame = text;
     driver.process(f);
   }
   const ReplayStats st = driver.stats();
@@ -137,13 +136,7 @@ TEST(ReplayDriverSessions, TheFilterSkipsOtherSymbolsInEveryLayout) {
   opts.symbols = {"BTCUSD"};
   ReplayDriver driver(rec, opts);
   TimeNs t = 1'617'645'247 * kNsPerSec;
-  auto send = [&](const char* text) {
-    ReplayFrame f;
-    f.recv_ts = t += kNsPerSec;
-    f.session = "s";
-    f.frame = text;
-    driver.process(f);
-  };
+  auto send = [&](const char* text) { driver.process(frame_at(t += kNsPerSec, "s", text)); };
   send(kSnap);
   for (int round = 0; round < 3; ++round) {
     for (const char* text : {btc_delta, eth_snap, eth_sorted, eth_trade, eth_bad, heartbeat}) {
@@ -183,11 +176,7 @@ TEST(ReplayDriverSessions, NewSessionsGapEverySymbolThatReachedTheSinkInOrder) {
     TimeNs t = 1'617'645'247 * kNsPerSec;
     for (const char* session : {"a", "b", "c"}) {
       for (const std::string& text : frames) {
-        ReplayFrame f;
-        f.recv_ts = t += kNsPerSec;
-        f.session = session;
-        f.frame = text;
-        driver.process(f);
+        driver.process(frame_at(t += kNsPerSec, session, text));
       }
     }
     std::vector<std::string> gapped;
@@ -231,11 +220,7 @@ TEST(ReplayDriverSessions, SnapshotTradesPassTheFilterAndSessionsGapWhatPassed) 
     TimeNs t = 1'617'645'248 * kNsPerSec;
     for (const char* session : {"a", "a", "b"}) {
       for (const std::string* frame : {&btc, &eth}) {
-        ReplayFrame f;
-        f.recv_ts = t += kNsPerSec;
-        f.session = session;
-        f.frame = *frame;
-        driver.process(f);
+        driver.process(frame_at(t += kNsPerSec, session, *frame));
       }
     }
     // Each session's two snapshots (the second frame of "a" is one again: trades).

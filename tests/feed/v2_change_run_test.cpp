@@ -81,11 +81,7 @@ void expect_scan(std::string_view frame, const std::vector<Change>& changes, con
 // digits with and without a point, leading zeros, 18 and more fractional digits, and the
 // odd shapes (trailing or leading point, exponents, signs, junk).
 std::string random_decimal(std::mt19937_64& rng) {
-  const auto digits = [&](int n) {
-    std::string s;
-    for (int i = 0; i < n; ++i) s += static_cast<char>('0' + rng() % 10);
-    return s;
-  };
+  const auto digits = [&](int n) { return test::random_digits(rng, n); };
   const auto n = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
   switch (rng() % 16) {
     case 0:
@@ -311,11 +307,7 @@ TEST(V2ChangeRun, Avx512ReadsMutatedRunsAsDecimalParseAndAvx2Do) {
   if (!feed_detail::avx512_usable()) GTEST_SKIP() << "no AVX-512 VBMI on this CPU";
   std::mt19937_64 rng(17);
   const auto n = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
-  const auto digits = [&](int count) {
-    std::string s;
-    for (int i = 0; i < count; ++i) s += static_cast<char>('0' + rng() % 10);
-    return s;
-  };
+  const auto digits = [&](int count) { return test::random_digits(rng, count); };
   const auto number = [&]() -> std::string {
     switch (rng() % 8) {
       case 0:
@@ -447,11 +439,7 @@ TEST(V2ChangeRun, LongSpansOfSwitchingRunsReadAsDecimalParseDoes) {
   const bool avx512 = feed_detail::avx512_usable();
   std::mt19937_64 rng(29);
   const auto n = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
-  const auto digits = [&](int count) {
-    std::string s;
-    for (int i = 0; i < count; ++i) s += static_cast<char>('0' + rng() % 10);
-    return s;
-  };
+  const auto digits = [&](int count) { return test::random_digits(rng, count); };
   std::size_t taken = 0, long_numbers = 0, switches = 0, whole = 0;
   // Numbers of 1..16 characters: the usual ones, and ones of more than 8 integral or
   // fractional digits (which only the AVX2 layout takes).

@@ -78,9 +78,7 @@ bool expect_same(const std::string& frame, const Pair& k) {
 }
 
 std::string digits(std::mt19937_64& rng, int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) s += static_cast<char>('0' + rng() % 10);
-  return s;
+  return test::random_digits(rng, n);
 }
 
 // A decimal of 1..16 digits, mostly with a point; now and then one no kernel takes.

@@ -1,5 +1,6 @@
 #pragma once
 // v2 l2_updates frames built from changes, for the change-kernel and delta-path tests.
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,13 @@ struct V2Change {
   bool sell;
   std::string price, quantity;
 };
+
+// `count` random decimal digits.
+inline std::string random_digits(std::mt19937_64& rng, int count) {
+  std::string s;
+  for (int i = 0; i < count; ++i) s += static_cast<char>('0' + rng() % 10);
+  return s;
+}
 
 // An l2_updates frame of the symbol's changes: "type" first as the exchange sends it, or with
 // sorted keys (the changes first) as some recorders write it.
